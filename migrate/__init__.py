@@ -1,0 +1,1 @@
+"""Legacy config and hook-code converter (libcst)."""
