@@ -1,0 +1,99 @@
+"""``RuntimeInfoHook``: keeps the message hub's run state (epoch, iter, lr, losses, metrics)."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from engine.hooks.hook import DATA_BATCH, Hook
+from engine.registry import HOOKS
+
+
+def _is_scalar(value) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return hasattr(value, 'numel') and value.numel() == 1 or (
+        hasattr(value, 'ndim') and getattr(value, 'ndim', 1) == 0)
+
+
+@HOOKS.register_module()
+class RuntimeInfoHook(Hook):
+    """Writes ``epoch``, ``iter``, ``max_*``, ``loop_stage`` info and ``train/lr``,
+    ``train/<loss>``, ``train/grad_norm``, ``val/<metric>`` scalars into ``runner.message_hub``."""
+
+    priority = 'VERY_HIGH'
+
+    def before_run(self, runner) -> None:
+        import engine
+        cfg = getattr(runner, 'cfg', None)
+        runner.message_hub.update_info_dict(dict(
+            cfg=getattr(cfg, 'pretty_text', '') if cfg is not None else '',
+            seed=runner.seed, experiment_name=runner.experiment_name,
+            engine_version=engine.__version__))
+        self._last_loop_stage = None
+
+    def before_train(self, runner) -> None:
+        hub = runner.message_hub
+        hub.update_info('loop_stage', 'train')
+        hub.update_info('epoch', runner.epoch)
+        hub.update_info('iter', runner.iter)
+        hub.update_info('max_epochs', runner.max_epochs)
+        hub.update_info('max_iters', runner.max_iters)
+        meta = getattr(runner.train_dataloader.dataset, 'metainfo', None)
+        if meta is not None:
+            hub.update_info('dataset_meta', meta)
+
+    def after_train(self, runner) -> None:
+        runner.message_hub.pop_info('loop_stage')
+
+    def before_train_epoch(self, runner) -> None:
+        runner.message_hub.update_info('epoch', runner.epoch)
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+        hub = runner.message_hub
+        hub.update_info('iter', runner.iter)
+        lr_dict = runner.optim_wrapper.get_lr()
+        if not isinstance(lr_dict, dict):
+            raise TypeError('optim_wrapper.get_lr() must return a dict; is the optim wrapper '
+                            f'constructor returning an OptimWrapper? got {type(lr_dict).__name__}')
+        for name, lr in lr_dict.items():
+            hub.update_scalar(f'train/{name}', lr[0])
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
+                         outputs: Optional[dict] = None) -> None:
+        hub = runner.message_hub
+        if outputs is not None:
+            for key, value in outputs.items():
+                hub.update_scalar(f'train/{key}', value)
+        grad_norm = getattr(runner.optim_wrapper, 'last_grad_norm', None)
+        if grad_norm is not None:
+            hub.update_scalar('train/grad_norm', grad_norm)
+
+    def before_val(self, runner) -> None:
+        self._last_loop_stage = runner.message_hub.get_info('loop_stage')
+        runner.message_hub.update_info('loop_stage', 'val')
+
+    def after_val_epoch(self, runner, metrics: Optional[Dict[str, float]] = None) -> None:
+        self._record(runner, 'val', metrics)
+
+    def after_val(self, runner) -> None:
+        if getattr(self, '_last_loop_stage', None) == 'train':
+            runner.message_hub.update_info('loop_stage', 'train')
+            self._last_loop_stage = None
+        else:
+            runner.message_hub.pop_info('loop_stage')
+
+    def before_test(self, runner) -> None:
+        runner.message_hub.update_info('loop_stage', 'test')
+
+    def after_test_epoch(self, runner, metrics: Optional[Dict[str, float]] = None) -> None:
+        self._record(runner, 'test', metrics)
+
+    def after_test(self, runner) -> None:
+        runner.message_hub.pop_info('loop_stage')
+
+    @staticmethod
+    def _record(runner, stage: str, metrics: Optional[dict]) -> None:
+        for key, value in (metrics or {}).items():
+            if _is_scalar(value):
+                runner.message_hub.update_scalar(f'{stage}/{key}', value)
+            else:
+                runner.message_hub.update_info(f'{stage}/{key}', value)

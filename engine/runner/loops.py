@@ -1,0 +1,296 @@
+"""Train, validation and test loops with MMEngine's timeline.
+
+A loop holds a reference to its runner (as MMEngine's do, so custom loops written for MMEngine
+port unchanged) and fires hooks through ``runner.call_hook``.
+"""
+from __future__ import annotations
+
+import bisect
+import contextlib
+import logging
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+
+from engine.registry import LOOPS
+from engine.runtime.message_hub import HistoryBuffer
+
+logger = logging.getLogger('engine')
+
+
+class BaseLoop:
+    """A loop over one dataloader; subclasses implement :meth:`run`."""
+
+    def __init__(self, runner, dataloader) -> None:
+        self._runner = runner
+        self.dataloader = dataloader
+
+    @property
+    def runner(self):
+        return self._runner
+
+    def run(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def calc_dynamic_intervals(start_interval: int,
+                           dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None
+                           ) -> Tuple[List[int], List[int]]:
+    """Milestones and intervals for ``dynamic_intervals=[(milestone, interval), ...]``.
+
+    >>> calc_dynamic_intervals(10, [(285, 1)])
+    ([0, 285], [10, 1])
+    """
+    if dynamic_intervals is None:
+        return [0], [start_interval]
+    milestones, intervals = [0], [start_interval]
+    for item in dynamic_intervals:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ValueError(f'dynamic_intervals entries must be (milestone, interval) pairs, '
+                             f'got {item!r}')
+        milestones.append(int(item[0]))
+        intervals.append(int(item[1]))
+    if milestones != sorted(milestones):
+        raise ValueError(f'dynamic_intervals milestones must increase, got {milestones[1:]}')
+    return milestones, intervals
+
+
+def _check_int(name: str, value) -> int:
+    if int(value) != value:
+        raise ValueError(f'{name} must be an integer, got {value!r}')
+    return int(value)
+
+
+@LOOPS.register_module()
+class EpochBasedTrainLoop(BaseLoop):
+    """Train for ``max_epochs`` passes; validate after epochs ``val_begin, +val_interval..``
+    and always after the last one.
+
+    Example: ``max_epochs=12, val_interval=5`` validates after epochs 5, 10 and 12.
+    """
+
+    def __init__(self, runner, dataloader, max_epochs: int, val_begin: int = 1,
+                 val_interval: int = 1,
+                 dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None) -> None:
+        super().__init__(runner, dataloader)
+        self._max_epochs = _check_int('train_cfg.max_epochs', max_epochs)
+        self._max_iters = self._max_epochs * len(self.dataloader)
+        self._epoch = 0
+        self._iter = 0
+        self.val_begin = val_begin
+        self.val_interval = val_interval
+        self.stop_training = False
+        self.dynamic_milestones, self.dynamic_intervals = calc_dynamic_intervals(
+            val_interval, dynamic_intervals)
+
+    max_epochs = property(lambda self: self._max_epochs)
+    max_iters = property(lambda self: self._max_iters)
+    epoch = property(lambda self: self._epoch)
+    iter = property(lambda self: self._iter)
+
+    def run(self):
+        runner = self.runner
+        runner.call_hook('before_train')
+        while self._epoch < self._max_epochs and not self.stop_training:
+            self.run_epoch()
+            self._decide_current_val_interval()
+            if (runner.val_loop is not None and self._epoch >= self.val_begin
+                    and (self._epoch % self.val_interval == 0
+                         or self._epoch == self._max_epochs)):
+                runner.val_loop.run()
+        runner.call_hook('after_train')
+        return runner.model
+
+    def run_epoch(self) -> None:
+        runner = self.runner
+        runner.call_hook('before_train_epoch')
+        runner.model.train()
+        for idx, data_batch in enumerate(self.dataloader):
+            self.run_iter(idx, data_batch)
+        runner.call_hook('after_train_epoch')
+        self._epoch += 1
+
+    def run_iter(self, idx: int, data_batch) -> None:
+        runner = self.runner
+        runner.call_hook('before_train_iter', batch_idx=idx, data_batch=data_batch)
+        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
+        runner.call_hook('after_train_iter', batch_idx=idx, data_batch=data_batch,
+                         outputs=outputs)
+        self._iter += 1
+
+    def _decide_current_val_interval(self) -> None:
+        # epoch was already incremented, hence +1 on top (MMEngine's rule, kept for parity)
+        step = bisect.bisect(self.dynamic_milestones, self._epoch + 1)
+        self.val_interval = self.dynamic_intervals[step - 1]
+
+
+class InfiniteDataloaderIterator:
+    """Restart a finite dataloader forever, advancing the sampler's epoch at each restart."""
+
+    def __init__(self, dataloader) -> None:
+        self._dataloader = dataloader
+        self._iterator = iter(dataloader)
+        self._epoch = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            self._epoch += 1
+            sampler = getattr(self._dataloader, 'sampler', None)
+            if not hasattr(sampler, 'set_epoch'):
+                sampler = getattr(getattr(self._dataloader, 'batch_sampler', None), 'sampler',
+                                  None)
+            if hasattr(sampler, 'set_epoch'):
+                sampler.set_epoch(self._epoch)
+            self._iterator = iter(self._dataloader)
+            return next(self._iterator)
+
+
+@LOOPS.register_module()
+class IterBasedTrainLoop(BaseLoop):
+    """Train for ``max_iters`` steps; validate every ``val_interval`` steps and at the end.
+
+    ``before_train_epoch``/``after_train_epoch`` fire once, around the whole run.
+    """
+
+    def __init__(self, runner, dataloader, max_iters: int, val_begin: int = 1,
+                 val_interval: int = 1000,
+                 dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None) -> None:
+        super().__init__(runner, dataloader)
+        self._max_iters = _check_int('train_cfg.max_iters', max_iters)
+        self._max_epochs = 1
+        self._epoch = 0
+        self._iter = 0
+        self.val_begin = val_begin
+        self.val_interval = val_interval
+        self.stop_training = False
+        self.dataloader_iterator = InfiniteDataloaderIterator(self.dataloader)
+        self.dynamic_milestones, self.dynamic_intervals = calc_dynamic_intervals(
+            val_interval, dynamic_intervals)
+
+    max_epochs = property(lambda self: self._max_epochs)
+    max_iters = property(lambda self: self._max_iters)
+    epoch = property(lambda self: self._epoch)
+    iter = property(lambda self: self._iter)
+
+    def run(self):
+        runner = self.runner
+        runner.call_hook('before_train')
+        runner.call_hook('before_train_epoch')
+        if self._iter > 0:
+            logger.warning('advancing the dataloader %d steps to skip data already trained on',
+                           self._iter)
+            for _ in range(self._iter):
+                next(self.dataloader_iterator)
+        while self._iter < self._max_iters and not self.stop_training:
+            runner.model.train()
+            data_batch = next(self.dataloader_iterator)
+            self.run_iter(data_batch)
+            self._decide_current_val_interval()
+            if (runner.val_loop is not None and self._iter >= self.val_begin
+                    and (self._iter % self.val_interval == 0
+                         or self._iter == self._max_iters)):
+                runner.val_loop.run()
+        runner.call_hook('after_train_epoch')
+        runner.call_hook('after_train')
+        return runner.model
+
+    def run_iter(self, data_batch) -> None:
+        runner = self.runner
+        runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
+        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
+        runner.call_hook('after_train_iter', batch_idx=self._iter, data_batch=data_batch,
+                         outputs=outputs)
+        self._iter += 1
+
+    def _decide_current_val_interval(self) -> None:
+        step = bisect.bisect(self.dynamic_milestones, self._iter + 1)
+        self.val_interval = self.dynamic_intervals[step - 1]
+
+
+def _autocast(enabled: bool):
+    if not enabled:
+        return contextlib.nullcontext()
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    dtype = torch.float16 if device == 'cuda' else torch.bfloat16
+    return torch.autocast(device, dtype=dtype)
+
+
+def _split_losses(outputs, losses: Dict[str, HistoryBuffer]):
+    """Take a trailing ``{'loss': ...}`` element (the validation-loss convention) off outputs."""
+    if (isinstance(outputs, list) and outputs and isinstance(outputs[-1], dict)
+            and list(outputs[-1].keys()) == ['loss'] and isinstance(outputs[-1]['loss'], dict)):
+        for name, value in outputs[-1]['loss'].items():
+            buf = losses.setdefault(name, HistoryBuffer())
+            values = value if isinstance(value, (list, tuple)) else [value]
+            for v in values:
+                buf.update(float(v))
+        outputs = outputs[:-1]
+    return outputs
+
+
+def _average_losses(losses: Dict[str, HistoryBuffer], stage: str) -> Dict[str, float]:
+    result, total = {}, 0.0
+    for name, buf in losses.items():
+        result[name] = buf.mean()
+        if 'loss' in name:
+            total += result[name]
+    result[f'{stage}_loss'] = total
+    return result
+
+
+class _EvalLoop(BaseLoop):
+    stage = 'val'
+
+    def __init__(self, runner, dataloader, evaluator, fp16: bool = False) -> None:
+        super().__init__(runner, dataloader)
+        from engine.evaluator import build_evaluator
+        self.evaluator = build_evaluator(evaluator)
+        meta = getattr(dataloader.dataset, 'metainfo', None)
+        if meta is not None:
+            self.evaluator.dataset_meta = meta
+        self.fp16 = fp16
+        self.losses: Dict[str, HistoryBuffer] = {}
+
+    def run(self) -> dict:
+        runner, stage = self.runner, self.stage
+        runner.call_hook(f'before_{stage}')
+        runner.call_hook(f'before_{stage}_epoch')
+        runner.model.eval()
+        self.losses = {}
+        for idx, data_batch in enumerate(self.dataloader):
+            self.run_iter(idx, data_batch)
+        metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
+        if self.losses:
+            metrics.update(_average_losses(self.losses, stage))
+        runner.call_hook(f'after_{stage}_epoch', metrics=metrics)
+        runner.call_hook(f'after_{stage}')
+        return metrics
+
+    @torch.no_grad()
+    def run_iter(self, idx: int, data_batch) -> None:
+        runner, stage = self.runner, self.stage
+        runner.call_hook(f'before_{stage}_iter', batch_idx=idx, data_batch=data_batch)
+        with _autocast(self.fp16):
+            step = runner.model.val_step if stage == 'val' else runner.model.test_step
+            outputs = step(data_batch)
+        outputs = _split_losses(outputs, self.losses)
+        self.evaluator.process(data_samples=outputs, data_batch=data_batch)
+        runner.call_hook(f'after_{stage}_iter', batch_idx=idx, data_batch=data_batch,
+                         outputs=outputs)
+
+
+@LOOPS.register_module()
+class ValLoop(_EvalLoop):
+    """One pass over the validation set; metrics go to ``after_val_epoch(metrics=...)``."""
+    stage = 'val'
+
+
+@LOOPS.register_module()
+class TestLoop(_EvalLoop):
+    """One pass over the test set; metrics go to ``after_test_epoch(metrics=...)``."""
+    stage = 'test'

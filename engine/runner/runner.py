@@ -1,0 +1,294 @@
+"""``Runner``: owns built components and runs train/val/test with hooks.
+
+It takes *built* objects; :mod:`engine.runner.build` turns a config into them
+(``Runner.from_cfg``). Loops are attached after construction because they hold a reference to
+the runner (as in MMEngine, so custom loops port unchanged).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+
+import engine
+from engine.dist.utils import barrier, get_rank, get_world_size, is_distributed
+from engine.errors import CheckpointError, EngineError
+from engine.hooks.hook import Hook
+from engine.logging.log_processor import LogProcessor
+from engine.model.wrappers import unwrap_model
+from engine.runner.checkpoint_io import (load_checkpoint_file, load_model_state,
+                                         model_state_dict, save_checkpoint_file,
+                                         weights_from_checkpoint)
+from engine.runner.hook_list import HookList
+from engine.runtime.message_hub import MessageHub
+from engine.visualization.visualizer import Visualizer
+
+
+class Runner:
+    """Runs the loops of one experiment.
+
+    Args:
+        model: the model (already on its device, possibly DDP-wrapped).
+        work_dir: where checkpoints and logs go.
+        train_dataloader / val_dataloader / test_dataloader: built dataloaders.
+        optim_wrapper: an ``OptimWrapper`` or ``OptimWrapperDict``.
+        param_schedulers: a list of schedulers, or a dict name -> list.
+        cfg: the config the run came from (kept in checkpoints and logs).
+        load_from / resume: see :meth:`load_or_resume`.
+    """
+
+    def __init__(self, model: nn.Module, work_dir: str, *, train_dataloader=None,
+                 val_dataloader=None, test_dataloader=None, optim_wrapper=None,
+                 param_schedulers=None, cfg=None, seed: Optional[int] = None,
+                 experiment_name: Optional[str] = None, launcher: str = 'none',
+                 logger: Optional[logging.Logger] = None, log_processor=None,
+                 visualizer: Optional[Visualizer] = None, load_from: Optional[str] = None,
+                 resume: bool = False, load_unsafe: bool = False, timestamp: Optional[str] = None,
+                 default_scope: Optional[str] = None):
+        self.model = model
+        self.work_dir = os.path.abspath(work_dir)
+        self.train_dataloader = train_dataloader
+        self.val_dataloader = val_dataloader
+        self.test_dataloader = test_dataloader
+        self.optim_wrapper = optim_wrapper
+        self.param_schedulers = param_schedulers
+        self.cfg = cfg
+        self.seed = seed
+        self.launcher = launcher
+        self.default_scope = default_scope
+        self.timestamp = timestamp or time.strftime('%Y%m%d_%H%M%S', time.localtime())
+        self.experiment_name = experiment_name or self.timestamp
+        self.log_dir = os.path.join(self.work_dir, self.timestamp)
+        self.logger = logger or logging.getLogger('engine')
+        self.log_processor = log_processor or LogProcessor()
+        self.visualizer = visualizer or Visualizer(save_dir=self.log_dir)
+        self.message_hub = MessageHub()
+        self.load_from = load_from
+        self._resume = resume
+        self.load_unsafe = load_unsafe
+        self._hooks = HookList()
+        self.train_loop = None
+        self.val_loop = None
+        self.test_loop = None
+        self._has_loaded = False
+
+    @classmethod
+    def from_cfg(cls, cfg) -> 'Runner':
+        """Build every component from an MMEngine-style config: see :func:`build_runner`."""
+        from engine.runner.build import build_runner
+        return build_runner(cfg)
+
+    # -- state delegated to the train loop -------------------------------------------------------
+    @property
+    def epoch(self) -> int:
+        return self.train_loop.epoch if self.train_loop is not None else 0
+
+    @property
+    def iter(self) -> int:
+        return self.train_loop.iter if self.train_loop is not None else 0
+
+    @property
+    def max_epochs(self) -> int:
+        return self.train_loop.max_epochs if self.train_loop is not None else 0
+
+    @property
+    def max_iters(self) -> int:
+        return self.train_loop.max_iters if self.train_loop is not None else 0
+
+    @property
+    def val_interval(self) -> int:
+        return getattr(self.train_loop, 'val_interval', 1)
+
+    @property
+    def val_begin(self) -> int:
+        return getattr(self.train_loop, 'val_begin', 1)
+
+    @property
+    def _train_loop(self):  # MMEngine spelling, read by some third-party hooks
+        return self.train_loop
+
+    @property
+    def hooks(self) -> List[Hook]:
+        return list(self._hooks)
+
+    @property
+    def distributed(self) -> bool:
+        return is_distributed()
+
+    @property
+    def rank(self) -> int:
+        return get_rank()
+
+    @property
+    def world_size(self) -> int:
+        return get_world_size()
+
+    @property
+    def model_name(self) -> str:
+        return type(unwrap_model(self.model)).__name__
+
+    # -- hooks --------------------------------------------------------------------------------
+    def register_hook(self, hook: Union[Hook, dict], priority=None, *, key: Optional[str] = None
+                      ) -> Hook:
+        return self._hooks.register(hook, priority, key=key)
+
+    def call_hook(self, fn_name: str, **kwargs: Any) -> None:
+        self._hooks.call(fn_name, self, **kwargs)
+
+    # -- entry points -----------------------------------------------------------------------------
+    def train(self) -> nn.Module:
+        if self.train_loop is None:
+            raise EngineError('this runner has no train loop', key='train_cfg',
+                              fix='set train_dataloader, train_cfg and optim_wrapper')
+        if not hasattr(unwrap_model(self.model), 'train_step'):
+            raise EngineError(f'{self.model_name} has no train_step', key='model',
+                              fix='derive the model from engine.model.BaseModel')
+        self.call_hook('before_run')
+        self._init_model_weights()
+        self.load_or_resume()
+        self.optim_wrapper.initialize_count_status(self.model, self.train_loop.iter,
+                                                   self.train_loop.max_iters)
+        model = self.train_loop.run()
+        self.call_hook('after_run')
+        return model
+
+    def val(self) -> dict:
+        if self.val_loop is None:
+            raise EngineError('this runner has no validation loop', key='val_cfg',
+                              fix='set val_dataloader, val_cfg and val_evaluator')
+        self.call_hook('before_run')
+        self.load_or_resume()
+        metrics = self.val_loop.run()
+        self.call_hook('after_run')
+        return metrics
+
+    def test(self) -> dict:
+        if self.test_loop is None:
+            raise EngineError('this runner has no test loop', key='test_cfg',
+                              fix='set test_dataloader, test_cfg and test_evaluator')
+        self.call_hook('before_run')
+        self.load_or_resume()
+        metrics = self.test_loop.run()
+        self.call_hook('after_run')
+        return metrics
+
+    def _init_model_weights(self) -> None:
+        model = unwrap_model(self.model)
+        if hasattr(model, 'init_weights') and not self._has_loaded:
+            model.init_weights()
+
+    # -- checkpoints ----------------------------------------------------------------------------
+    def load_or_resume(self) -> None:
+        """``resume=True``: continue from ``load_from`` or the work dir's latest checkpoint;
+        ``load_from`` alone: load weights only."""
+        if self._has_loaded:
+            return
+        if self._resume:
+            path = self.load_from or find_latest_checkpoint(self.work_dir)
+            if path is None:
+                self.logger.warning('resume=True but no checkpoint was found in %s; '
+                                    'training from scratch', self.work_dir)
+            else:
+                self.resume(path)
+            self._has_loaded = True
+        elif self.load_from is not None:
+            self.load_checkpoint(self.load_from)
+            self._has_loaded = True
+
+    def load_checkpoint(self, filename: str, map_location: Any = 'cpu', strict: bool = False,
+                        revise_keys=((r'^module\.', ''),)) -> dict:
+        ckpt = load_checkpoint_file(filename, map_location, unsafe=self.load_unsafe)
+        self.call_hook('after_load_checkpoint', checkpoint=ckpt)
+        missing, unexpected = load_model_state(self.model, weights_from_checkpoint(ckpt, filename),
+                                               strict=strict, revise_keys=revise_keys)
+        if missing or unexpected:
+            self.logger.warning('loaded %s with missing keys %s and unexpected keys %s',
+                                filename, missing, unexpected)
+        self.logger.info('loaded weights from %s', filename)
+        return ckpt
+
+    def resume(self, filename: str, resume_optimizer: bool = True,
+               resume_param_scheduler: bool = True, map_location: Any = 'cpu') -> None:
+        ckpt = self.load_checkpoint(filename, map_location)
+        meta = ckpt.get('meta', {})
+        if 'epoch' not in meta or 'iter' not in meta:
+            raise CheckpointError('cannot resume: the checkpoint has no meta.epoch/meta.iter',
+                                  file=filename, fix='use load_from without resume=True')
+        loop = self.train_loop
+        if loop is not None:
+            loop._epoch = int(meta['epoch'])
+            loop._iter = int(meta['iter'])
+        if 'message_hub' in ckpt:
+            self.message_hub.load_state_dict(ckpt['message_hub'])
+        if resume_optimizer and 'optimizer' in ckpt and self.optim_wrapper is not None:
+            self.optim_wrapper.load_state_dict(ckpt['optimizer'])
+        if resume_param_scheduler and 'param_schedulers' in ckpt and self.param_schedulers:
+            _load_scheduler_states(self.param_schedulers, ckpt['param_schedulers'], filename)
+        self.logger.info('resumed from %s at epoch %s, iter %s', filename, meta['epoch'],
+                         meta['iter'])
+
+    def save_checkpoint(self, out_dir: str, filename: str, file_client_args=None,
+                        save_optimizer: bool = True, save_param_scheduler: bool = True,
+                        meta: Optional[dict] = None, by_epoch: bool = True,
+                        backend_args=None) -> str:
+        """Write ``out_dir/filename`` (rank 0) and point ``work_dir/last_checkpoint`` at it."""
+        meta = dict(meta or {})
+        # Saved from after_train_epoch (epoch not yet incremented, iter already is) or from
+        # after_train_iter (iter not yet incremented): store completed counts either way.
+        if by_epoch:
+            meta.setdefault('epoch', self.epoch + 1)
+            meta.setdefault('iter', self.iter)
+        else:
+            meta.setdefault('epoch', self.epoch)
+            meta.setdefault('iter', self.iter + 1)
+        meta.update(cfg=getattr(self.cfg, 'pretty_text', '') if self.cfg is not None else '',
+                    seed=self.seed, experiment_name=self.experiment_name,
+                    time=time.strftime('%Y%m%d_%H%M%S', time.localtime()),
+                    engine_version=engine.__version__)
+        ckpt: Dict[str, Any] = {'meta': meta, 'state_dict': model_state_dict(self.model),
+                                'message_hub': self.message_hub.state_dict()}
+        if save_optimizer and self.optim_wrapper is not None:
+            ckpt['optimizer'] = self.optim_wrapper.state_dict()
+        if save_param_scheduler and self.param_schedulers:
+            ckpt['param_schedulers'] = _scheduler_states(self.param_schedulers)
+        self.call_hook('before_save_checkpoint', checkpoint=ckpt)
+        path = os.path.join(out_dir, filename)
+        if self.rank == 0:
+            save_checkpoint_file(ckpt, path)
+            with open(os.path.join(self.work_dir, 'last_checkpoint'), 'w') as f:
+                f.write(path)
+        barrier()
+        return path
+
+
+def _scheduler_states(schedulers) -> Union[list, dict]:
+    if isinstance(schedulers, dict):
+        return {k: [s.state_dict() for s in v] for k, v in schedulers.items()}
+    return [s.state_dict() for s in schedulers]
+
+
+def _load_scheduler_states(schedulers, states, filename: str) -> None:
+    pairs = ([(schedulers[k], states.get(k, [])) for k in schedulers]
+             if isinstance(schedulers, dict) else [(schedulers, states)])
+    for scheds, sts in pairs:
+        if len(scheds) != len(sts):
+            raise CheckpointError(f'the checkpoint holds {len(sts)} param scheduler states but '
+                                  f'the config builds {len(scheds)}', file=filename,
+                                  key='param_scheduler',
+                                  fix='resume with the config that wrote the checkpoint')
+        for s, st in zip(scheds, sts):
+            s.load_state_dict(st)
+
+
+def find_latest_checkpoint(work_dir: str) -> Optional[str]:
+    """The path in ``work_dir/last_checkpoint`` if it still exists."""
+    pointer = os.path.join(work_dir, 'last_checkpoint')
+    if not os.path.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        path = f.read().strip()
+    return path if path and os.path.isfile(path) else None

@@ -1,0 +1,4 @@
+"""Toy model and data for configs, tests and benchmarks."""
+from engine.testing.toy import ToyClassifier, ToyDataset
+
+__all__ = ['ToyClassifier', 'ToyDataset']
