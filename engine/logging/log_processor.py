@@ -100,6 +100,8 @@ class LogProcessor:
             dataloader = runner.val_dataloader if mode == 'val' else runner.test_dataloader
             head = f'Epoch({mode}) [{batch_idx + 1:>{_w(dataloader)}}/{len(dataloader)}]'
         parts = [head]
+        if mode != 'train':  # metrics belong to the epoch line, not the progress line
+            tag = OrderedDict((k, v) for k, v in tag.items() if k in ('time', 'data_time'))
         lr_keys = [k for k in tag if k.endswith('lr')]
         for k in lr_keys:
             parts.append(f'{k}: {tag[k]:.{self.num_digits}e}')
@@ -113,8 +115,6 @@ class LogProcessor:
             if k in lr_keys or k in ('time', 'data_time'):
                 continue
             parts.append(f'{k}: {self._fmt(v)}')
-        if mode != 'train':
-            tag = OrderedDict((k, v) for k, v in tag.items() if k in ('time', 'data_time'))
         return dict(tag), '  '.join(parts)
 
     def get_log_after_epoch(self, runner, batch_idx: int, mode: str,

@@ -165,8 +165,9 @@ def build_runner(cfg) -> Runner:
             _scale_lr(optim_wrapper, cfg.get('auto_scale_lr'), cfg.get('train_dataloader'))
 
     with _config_key('log_processor', filename):
-        log_processor = LOG_PROCESSORS.build(dict(type='LogProcessor',
-                                                  **(cfg.get('log_processor') or {})))
+        lp_cfg = dict(cfg.get('log_processor') or {})
+        lp_cfg.setdefault('type', 'LogProcessor')
+        log_processor = LOG_PROCESSORS.build(lp_cfg)
     with _config_key('visualizer', filename):
         vis_cfg = dict(cfg.get('visualizer') or
                        dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')]))

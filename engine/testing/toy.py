@@ -22,9 +22,9 @@ class ToyDataset(Dataset):
     """
 
     def __init__(self, num_samples: int = 64, num_features: int = 8, num_classes: int = 4,
-                 seed: int = 0):
+                 seed: int = 0, sample_seed: Optional[int] = None):
         self.inputs, self.labels = make_toy_classification(num_samples, num_features,
-                                                           num_classes, seed)
+                                                           num_classes, seed, sample_seed)
         self.metainfo = dict(classes=tuple(f'class_{i}' for i in range(num_classes)))
 
     def __len__(self) -> int:

@@ -5,20 +5,24 @@ its own virtualenv) can load this file by path and build bit-identical models an
 """
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
 
 
 def make_toy_classification(num_samples: int = 64, num_features: int = 8, num_classes: int = 4,
-                            seed: int = 0) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Linearly separable-ish blobs: ``(inputs[num_samples, num_features], labels[num_samples])``.
+                            seed: int = 0, sample_seed: Optional[int] = None
+                            ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Gaussian blobs: ``(inputs[num_samples, num_features], labels[num_samples])``.
 
-    The same ``seed`` always gives the same tensors, whatever the global RNG state.
+    ``seed`` fixes the task (the class centres); ``sample_seed`` (default: ``seed``) draws the
+    samples, so a validation split is the same task with another ``sample_seed``. The result
+    never depends on the global RNG state.
     """
-    g = torch.Generator().manual_seed(seed)
-    centers = torch.randn(num_classes, num_features, generator=g) * 2.0
+    centers = torch.randn(num_classes, num_features,
+                          generator=torch.Generator().manual_seed(seed)) * 2.0
+    g = torch.Generator().manual_seed(10_000 + (seed if sample_seed is None else sample_seed))
     labels = torch.arange(num_samples) % num_classes
     labels = labels[torch.randperm(num_samples, generator=g)]
     inputs = centers[labels] + torch.randn(num_samples, num_features, generator=g)

@@ -40,9 +40,9 @@ from mmengine.runner import Runner  # noqa: E402
 
 @DATASETS.register_module()
 class ToyDataset(torch.utils.data.Dataset):
-    def __init__(self, num_samples=64, num_features=8, num_classes=4, seed=0):
+    def __init__(self, num_samples=64, num_features=8, num_classes=4, seed=0, sample_seed=None):
         self.inputs, self.labels = toy.make_toy_classification(num_samples, num_features,
-                                                               num_classes, seed)
+                                                               num_classes, seed, sample_seed)
         self.metainfo = dict(classes=tuple(f'class_{i}' for i in range(num_classes)))
 
     def __len__(self):
