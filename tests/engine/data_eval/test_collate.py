@@ -1,0 +1,50 @@
+"""Collate edge cases the goldens do not cover."""
+from collections import namedtuple
+
+import pytest
+import torch
+
+from engine.dataset import default_collate, pseudo_collate
+from engine.registry import FUNCTIONS
+
+Pair = namedtuple('Pair', 'x y')
+
+
+class BaseDataElement:  # stands in for MMEngine's class of the same name
+    def __init__(self, v):
+        self.v = v
+
+
+class DetDataSample(BaseDataElement):
+    pass
+
+
+def test_registered_under_mmengine_names():
+    assert FUNCTIONS.get('default_collate') is default_collate
+    assert FUNCTIONS.get('pseudo_collate') is pseudo_collate
+
+
+def test_namedtuple_keeps_its_type():
+    out = default_collate([Pair(torch.zeros(2), 1), Pair(torch.ones(2), 2)])
+    assert isinstance(out, Pair)
+    assert out.x.shape == (2, 2) and out.y.tolist() == [1, 2]
+    out = pseudo_collate([Pair(1, 'a'), Pair(2, 'b')])
+    assert out == Pair((1, 2), ('a', 'b'))  # zip's tuples, as in MMEngine
+
+
+def test_data_elements_are_never_stacked():
+    samples = [DetDataSample(1), DetDataSample(2)]
+    out = default_collate([dict(inputs=torch.zeros(1), data_samples=s) for s in samples])
+    assert out['data_samples'] == samples and out['inputs'].shape == (2, 1)
+
+
+def test_unequal_sequences_raise():
+    with pytest.raises(RuntimeError, match='equal size'):
+        default_collate([[1, 2], [1]])
+
+
+def test_default_collate_needs_equal_shapes():
+    with pytest.raises(RuntimeError):
+        default_collate([torch.zeros(2), torch.zeros(3)])
+    # pseudo_collate is the choice for variable-size inputs (detection images)
+    assert [t.shape[0] for t in pseudo_collate([torch.zeros(2), torch.zeros(3)])] == [2, 3]
