@@ -41,7 +41,8 @@ class EngineError(Exception):
         """Return a copy that also names ``file``/``key`` (inner key paths are kept as suffixes)."""
         new_key = self.key
         if key:
-            new_key = f'{key}.{self.key}' if self.key else key
+            already = self.key and (self.key == key or self.key.startswith((key + '.', key + '[')))
+            new_key = self.key if already else (f'{key}.{self.key}' if self.key else key)
         err = type(self).__new__(type(self))
         EngineError.__init__(err, self.message, file=self.file or file, key=new_key, fix=self.fix)
         return err

@@ -184,7 +184,15 @@ LEGACY_GENERIC_METHODS = {
 
 
 def _signature_text(func) -> str:
-    return f'{func.__name__}{inspect.signature(func)}'
+    """``name(a, b=None)``: parameters without annotations, readable in an error message."""
+    params = []
+    for p in inspect.signature(func).parameters.values():
+        text = ('*' if p.kind is p.VAR_POSITIONAL else '**' if p.kind is p.VAR_KEYWORD
+                else '') + p.name
+        if p.default is not p.empty:
+            text += f'={p.default!r}'
+        params.append(text)
+    return f'{func.__name__}({", ".join(params)})'
 
 
 def check_hook_signatures(hook: Hook) -> None:

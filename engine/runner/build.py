@@ -154,7 +154,8 @@ def build_runner(cfg) -> Runner:
         if cfg.get(key) is not None:
             with _config_key(key, filename):
                 dataloaders[split] = build_dataloader(
-                    cfg[key], seed=seed, diff_rank_seed=randomness.get('diff_rank_seed', False))
+                    cfg[key], seed=seed, diff_rank_seed=randomness.get('diff_rank_seed', False),
+                    key=key)
 
     optim_wrapper = None
     if cfg.get('optim_wrapper') is not None:

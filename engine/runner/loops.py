@@ -249,7 +249,7 @@ class _EvalLoop(BaseLoop):
     def __init__(self, runner, dataloader, evaluator, fp16: bool = False) -> None:
         super().__init__(runner, dataloader)
         from engine.evaluator import build_evaluator
-        self.evaluator = build_evaluator(evaluator)
+        self.evaluator = build_evaluator(evaluator, key=f'{self.stage}_evaluator')
         meta = getattr(dataloader.dataset, 'metainfo', None)
         if meta is not None:
             self.evaluator.dataset_meta = meta
