@@ -1,0 +1,37 @@
+"""Closed-form schedule math, one module per family, importing nothing but :mod:`math`.
+
+This is the single source of truth for schedule formulas: the engine's stepping schedulers, the
+compat lr/momentum policies and the converter's equivalence checks all call these functions.
+Each family module holds two kinds of function:
+
+* ``<family>_value(...)``: the value at step ``t`` (counted from the scheduler's ``begin``) when
+  the scheduler acts alone on a parameter whose initial value is ``base``;
+* ``<family>_chain(...)``: MMEngine's *chainable* rule, the next value computed from the current
+  one. Several schedulers on one parameter compose through this form, so its floating-point
+  operation order follows MMEngine 0.10.7 exactly (goldens are compared at 1e-12).
+"""
+from engine.optim.scheduler.closed_form.constant import constant_chain, constant_value
+from engine.optim.scheduler.closed_form.cosine import (cosine_annealing_chain,
+                                                       cosine_annealing_value, cosine_ratio,
+                                                       resolve_eta_min)
+from engine.optim.scheduler.closed_form.cosine_restart import (cosine_restart_chain,
+                                                               cosine_restart_value,
+                                                               cumulative_periods,
+                                                               period_index)
+from engine.optim.scheduler.closed_form.exponential import exponential_chain, exponential_value
+from engine.optim.scheduler.closed_form.linear import linear_chain, linear_value
+from engine.optim.scheduler.closed_form.multistep import multistep_chain, multistep_value
+from engine.optim.scheduler.closed_form.one_cycle import (anneal, one_cycle_phases,
+                                                          one_cycle_value)
+from engine.optim.scheduler.closed_form.plateau import plateau_is_better, plateau_reduce
+from engine.optim.scheduler.closed_form.poly import poly_chain, poly_value
+from engine.optim.scheduler.closed_form.step import step_chain, step_value
+
+__all__ = [
+    'anneal', 'constant_chain', 'constant_value', 'cosine_annealing_chain',
+    'cosine_annealing_value', 'cosine_ratio', 'cosine_restart_chain', 'cosine_restart_value',
+    'cumulative_periods', 'exponential_chain', 'exponential_value', 'linear_chain',
+    'linear_value', 'multistep_chain', 'multistep_value', 'one_cycle_phases', 'one_cycle_value',
+    'period_index', 'plateau_is_better', 'plateau_reduce', 'poly_chain', 'poly_value',
+    'resolve_eta_min', 'step_chain', 'step_value',
+]
