@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any, List, Optional, Sequence
 
 from engine.optim.scheduler._checks import (check_eta_min_xor_ratio, check_number,
-                                            check_number_list, check_positive,
-                                            check_unit_interval, fail)
+                                            check_number_list, check_unit_interval, fail)
 from engine.optim.scheduler.closed_form import (cosine_annealing_chain, cosine_restart_chain,
                                                 cumulative_periods, linear_chain, poly_chain,
                                                 resolve_eta_min)

@@ -27,6 +27,8 @@ def build_scheduler_from_cfg(cfg: Mapping, optimizer: Any, *,
     """Build one scheduler from ``cfg`` (``type`` plus arguments) for ``optimizer``."""
     args = dict(cfg)
     convert = args.pop('convert_to_iter_based', False)
+    # As in MMEngine, an epoch_length written in the config wins, and is dropped otherwise.
+    epoch_length = args.pop('epoch_length', epoch_length)
     if not convert:
         return build_from_cfg(args, PARAM_SCHEDULERS, default_args=dict(optimizer=optimizer))
     name = args.get('type', '?')
