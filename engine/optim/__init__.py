@@ -3,8 +3,6 @@
 Importing this package registers every ``torch.optim`` optimizer, ``LARS``, the wrappers and the
 constructors.
 """
-import importlib.util
-
 from engine.optim.amp_optim_wrapper import AmpOptimWrapper
 from engine.optim.builder import build_optim_wrapper
 from engine.optim.default_constructor import DefaultOptimWrapperConstructor
@@ -18,9 +16,7 @@ from engine.optim.optimizers import TORCH_OPTIMIZERS, register_torch_optimizers
 
 LearningRateDecayOptimWrapperConstructor = LayerDecayOptimWrapperConstructor
 
-# The scheduler subpackage is written in parallel; import it only once it exists.
-if importlib.util.find_spec('engine.optim.scheduler') is not None:
-    from engine.optim import scheduler  # noqa: F401
+from engine.optim import scheduler  # noqa: F401,E402  (registers the param schedulers)
 
 __all__ = [
     'AmpOptimWrapper', 'DefaultOptimWrapperConstructor', 'LARS',
