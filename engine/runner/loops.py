@@ -61,6 +61,14 @@ def _check_int(name: str, value) -> int:
     return int(value)
 
 
+def train_one_iter(runner, batch_idx: int, data_batch) -> None:
+    """One training step between its two hook stages (shared by both train loops)."""
+    runner.call_hook('before_train_iter', batch_idx=batch_idx, data_batch=data_batch)
+    outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
+    runner.call_hook('after_train_iter', batch_idx=batch_idx, data_batch=data_batch,
+                     outputs=outputs)
+
+
 @LOOPS.register_module()
 class EpochBasedTrainLoop(BaseLoop):
     """Train for ``max_epochs`` passes; validate after epochs ``val_begin, +val_interval..``
@@ -111,11 +119,7 @@ class EpochBasedTrainLoop(BaseLoop):
         self._epoch += 1
 
     def run_iter(self, idx: int, data_batch) -> None:
-        runner = self.runner
-        runner.call_hook('before_train_iter', batch_idx=idx, data_batch=data_batch)
-        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
-        runner.call_hook('after_train_iter', batch_idx=idx, data_batch=data_batch,
-                         outputs=outputs)
+        train_one_iter(self.runner, idx, data_batch)
         self._iter += 1
 
     def _decide_current_val_interval(self) -> None:
@@ -200,11 +204,7 @@ class IterBasedTrainLoop(BaseLoop):
         return runner.model
 
     def run_iter(self, data_batch) -> None:
-        runner = self.runner
-        runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
-        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
-        runner.call_hook('after_train_iter', batch_idx=self._iter, data_batch=data_batch,
-                         outputs=outputs)
+        train_one_iter(self.runner, self._iter, data_batch)
         self._iter += 1
 
     def _decide_current_val_interval(self) -> None:

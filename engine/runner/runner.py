@@ -157,22 +157,21 @@ class Runner:
         return model
 
     def val(self) -> dict:
-        if self.val_loop is None:
-            raise EngineError('this runner has no validation loop', key='val_cfg',
-                              fix='set val_dataloader, val_cfg and val_evaluator')
-        self.call_hook('before_run')
-        self.load_or_resume()
-        metrics = self.val_loop.run()
-        self.call_hook('after_run')
-        return metrics
+        """Validate the (loaded) model once; returns the metrics."""
+        return self._evaluate('val')
 
     def test(self) -> dict:
-        if self.test_loop is None:
-            raise EngineError('this runner has no test loop', key='test_cfg',
-                              fix='set test_dataloader, test_cfg and test_evaluator')
+        """Test the (loaded) model once; returns the metrics."""
+        return self._evaluate('test')
+
+    def _evaluate(self, split: str) -> dict:
+        loop = getattr(self, f'{split}_loop')
+        if loop is None:
+            raise EngineError(f'this runner has no {split} loop', key=f'{split}_cfg',
+                              fix=f'set {split}_dataloader, {split}_cfg and {split}_evaluator')
         self.call_hook('before_run')
         self.load_or_resume()
-        metrics = self.test_loop.run()
+        metrics = loop.run()
         self.call_hook('after_run')
         return metrics
 
