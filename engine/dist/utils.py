@@ -1,0 +1,144 @@
+"""Thin wrappers over torch.distributed: every call works (as identity) without a process group."""
+from __future__ import annotations
+
+import functools
+import os
+from datetime import timedelta
+from typing import Any, Iterable, List, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.distributed as torch_dist
+
+
+def is_distributed() -> bool:
+    return torch_dist.is_available() and torch_dist.is_initialized()
+
+
+def get_rank() -> int:
+    return torch_dist.get_rank() if is_distributed() else 0
+
+
+def get_world_size() -> int:
+    return torch_dist.get_world_size() if is_distributed() else 1
+
+
+def get_dist_info() -> Tuple[int, int]:
+    return get_rank(), get_world_size()
+
+
+def is_main_process() -> bool:
+    return get_rank() == 0
+
+
+def master_only(func):
+    """Run ``func`` on rank 0 only (other ranks get None)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if is_main_process():
+            return func(*args, **kwargs)
+        return None
+
+    return wrapper
+
+
+def init_dist(launcher: str, backend: Optional[str] = None, timeout: Optional[int] = None,
+              **kwargs: Any) -> None:
+    """Initialise the default process group for ``launcher='pytorch'`` (torchrun env vars).
+
+    ``backend`` defaults to nccl when CUDA is available, else gloo.
+    """
+    if launcher != 'pytorch':
+        raise ValueError(f"launcher {launcher!r} is not supported; use 'none' or 'pytorch'")
+    if backend is None or (backend == 'nccl' and not torch.cuda.is_available()):
+        backend = 'nccl' if torch.cuda.is_available() else 'gloo'
+    if 'RANK' not in os.environ or 'WORLD_SIZE' not in os.environ:
+        raise RuntimeError("launcher='pytorch' needs RANK/WORLD_SIZE; start the job with torchrun")
+    if backend == 'nccl':
+        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+    extra = {}
+    if timeout is not None:
+        extra['timeout'] = timedelta(seconds=timeout)
+    torch_dist.init_process_group(backend=backend, **extra, **kwargs)
+
+
+def barrier() -> None:
+    if is_distributed():
+        torch_dist.barrier()
+
+
+def all_reduce(tensor: torch.Tensor, op: str = 'sum') -> torch.Tensor:
+    """In-place all-reduce; ``op='mean'`` divides by the world size."""
+    if not is_distributed():
+        return tensor
+    torch_dist.all_reduce(tensor, op=torch_dist.ReduceOp.SUM)
+    if op == 'mean':
+        tensor.div_(get_world_size())
+    elif op != 'sum':
+        raise ValueError(f"op must be 'sum' or 'mean', got {op!r}")
+    return tensor
+
+
+def all_reduce_params(params: Iterable[torch.Tensor], op: str = 'mean') -> None:
+    """All-reduce a collection of tensors (e.g. BN buffers) in place."""
+    if not is_distributed():
+        return
+    for p in params:
+        if p.is_floating_point():
+            all_reduce(p.data, op=op)
+        else:
+            torch_dist.all_reduce(p.data, op=torch_dist.ReduceOp.SUM)
+
+
+def broadcast(tensor: torch.Tensor, src: int = 0) -> torch.Tensor:
+    if is_distributed():
+        torch_dist.broadcast(tensor, src)
+    return tensor
+
+
+def broadcast_object(obj: Any, src: int = 0) -> Any:
+    if not is_distributed():
+        return obj
+    box = [obj]
+    torch_dist.broadcast_object_list(box, src=src)
+    return box[0]
+
+
+def all_gather_object(obj: Any) -> List[Any]:
+    if not is_distributed():
+        return [obj]
+    out: List[Any] = [None] * get_world_size()
+    torch_dist.all_gather_object(out, obj)
+    return out
+
+
+def collect_results(results: list, size: int) -> Optional[list]:
+    """Gather per-rank result lists on every rank, re-interleave them in sampler order.
+
+    ``DefaultSampler`` gives rank r the indices r, r+W, r+2W...; interleaving restores dataset
+    order, and the padding added by ``round_up`` is cut to ``size``.
+    """
+    if not is_distributed():
+        return list(results)[:size]
+    parts = all_gather_object(list(results))
+    ordered = []
+    for items in zip(*parts):
+        ordered.extend(items)
+    # uneven tails (no round_up): append what is left in rank order
+    longest = max(len(p) for p in parts)
+    for i in range(min(len(p) for p in parts), longest):
+        for p in parts:
+            if i < len(p):
+                ordered.append(p[i])
+    return ordered[:size]
+
+
+def sync_random_seed() -> int:
+    """A random seed drawn on rank 0 and shared with every rank."""
+    seed = int(np.random.randint(2 ** 31))
+    if not is_distributed():
+        return seed
+    t = torch.tensor(seed, dtype=torch.int64)
+    broadcast(t, 0)
+    return int(t.item())
