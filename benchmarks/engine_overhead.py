@@ -1,0 +1,494 @@
+"""Per-iteration overhead of ``engine`` over a plain PyTorch loop, beside the real MMEngine 0.10.7.
+
+What is measured (tiny model, CPU, one thread):
+
+1. **Training-loop overhead.** The same task runs three ways, each in a fresh subprocess:
+
+   * ``plain``    -- a hand-written loop: ``DataLoader`` (same dataset, batch size, shuffling and
+     ``default_collate``) + the same Linear-ReLU-Linear net + ``torch.optim.SGD`` with
+     ``zero_grad / forward / cross_entropy / backward / step``;
+   * ``engine``   -- our ``Runner.from_cfg`` with an ``EpochBasedTrainLoop``, the framework's
+     default hooks (``LoggerHook`` interval 50, ``default_hooks.checkpoint=None``), no validation;
+   * ``mmengine`` -- the same config on the real MMEngine 0.10.7 (oracle virtualenv). That worker
+     never imports our package: it loads the toy task's pure-torch pieces from
+     ``engine/testing/toy_data.py`` by file path and registers its own ToyDataset/ToyClassifier,
+     as ``scripts/oracle/record_engine_goldens.py`` does;
+   * ``engine-min`` / ``mmengine-min`` -- the same with only ``RuntimeInfoHook``,
+     ``DistSamplerSeedHook`` and ``ParamSchedulerHook`` (no timer, no logger, no checkpoint).
+
+   Only the training loop is timed: two hooks stamp ``time.perf_counter()`` at ``before_train``
+   (priority HIGHEST) and ``after_train`` (priority LOWEST), so runner building, weight init and
+   dataloader construction are excluded. The plain loop is timed around its epoch loop. Each
+   worker first does one untimed 1-epoch warm-up run in the same process. Modes are interleaved
+   within each repeat; the table gives the median and the minimum over repeats.
+   ``overhead/iter = framework time/iter - plain time/iter`` (medians with medians, minima
+   with minima).
+
+2. **Import time.** In fresh interpreters (several times, median):
+   ``t0; import torch; t1; import engine, engine.runner; t2`` -> torch alone = t1 - t0,
+   the framework's own share = t2 - t1. Ours is also given with ``engine.register_all_modules()``
+   (what ``Runner.from_cfg`` imports anyway); MMEngine's ``import mmengine, mmengine.runner``
+   already pulls in its hooks, optimizers and models.
+
+Usage (from the repository root)::
+
+    python benchmarks/engine_overhead.py                      # 5 epochs x 5 repeats, table
+    python benchmarks/engine_overhead.py --epochs 3 --repeats 3 --json /tmp/overhead.json
+    python benchmarks/engine_overhead.py --oracle-python PATH # another MMEngine interpreter
+
+The MMEngine interpreter defaults to ``.oracle/mmengine/bin/python``; when it is missing the
+benchmark reports ours only and says how to build it (``bash ../shared/oracle/setup.sh .oracle``).
+
+Worker mode (used by the orchestrator and the smoke test; prints one JSON object)::
+
+    python benchmarks/engine_overhead.py --worker engine --epochs 1 --num-samples 64 --no-warmup
+
+Numbers are noisy on small shared machines; compare the columns of one run, not across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+DEFAULT_ORACLE = os.path.join(ROOT, '.oracle', 'mmengine', 'bin', 'python')
+TOY_DATA = os.path.join(ROOT, 'engine', 'testing', 'toy_data.py')
+
+TRAIN_MODES = ('plain', 'engine', 'mmengine', 'engine-min', 'mmengine-min')
+ORACLE_MODES = ('mmengine', 'mmengine-min')
+TASK = dict(num_features=8, hidden=16, num_classes=4, lr=0.1, momentum=0.9)
+LOG_INTERVAL = 50
+
+IMPORT_SNIPPETS = {
+    'engine': 'import engine, engine.runner',
+    'engine+register_all': 'import engine, engine.runner; engine.register_all_modules()',
+    'mmengine': 'import mmengine, mmengine.runner',
+}
+IMPORT_TEMPLATE = (
+    'import time, json, warnings; warnings.filterwarnings("ignore"); t0 = time.perf_counter()\n'
+    'import torch\n'
+    't1 = time.perf_counter()\n'
+    '{stmt}\n'
+    't2 = time.perf_counter()\n'
+    'print(json.dumps(dict(torch_s=t1 - t0, framework_s=t2 - t1, total_s=t2 - t0)))\n')
+
+
+# -- worker side ------------------------------------------------------------------------------
+
+def _load_toy_data():
+    """The pure-torch toy pieces, loaded by path (never through the ``engine`` package)."""
+    spec = importlib.util.spec_from_file_location('_bench_toy_data', TOY_DATA)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _base_cfg(args, work_dir: str, minimal: bool, experiment_name: str) -> dict:
+    """One config for both frameworks (MMEngine schema)."""
+    dataset = dict(type='ToyDataset', num_samples=args.num_samples,
+                   num_features=TASK['num_features'], num_classes=TASK['num_classes'], seed=0)
+    if minimal:
+        default_hooks = dict(timer=None, logger=None, checkpoint=None)
+    else:
+        default_hooks = dict(logger=dict(type='LoggerHook', interval=LOG_INTERVAL),
+                             checkpoint=None)
+    return dict(
+        model=dict(type='ToyClassifier', num_features=TASK['num_features'],
+                   hidden=TASK['hidden'], num_classes=TASK['num_classes'], init_seed=0),
+        work_dir=work_dir,
+        experiment_name=experiment_name,
+        train_dataloader=dict(batch_size=args.batch_size, num_workers=0,
+                              persistent_workers=False,
+                              sampler=dict(type='DefaultSampler', shuffle=True, seed=0),
+                              collate_fn=dict(type='default_collate'), dataset=dataset),
+        train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=args.epochs),
+        optim_wrapper=dict(type='OptimWrapper',
+                           optimizer=dict(type='SGD', lr=TASK['lr'], momentum=TASK['momentum'])),
+        default_hooks=default_hooks,
+        env_cfg=dict(cudnn_benchmark=False,
+                     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+                     dist_cfg=dict(backend='gloo')),
+        log_processor=dict(window_size=10, by_epoch=True),
+        log_level='WARNING' if args.quiet else 'INFO',
+        randomness=dict(seed=0),
+    )
+
+
+def _stamp_hooks(hook_base):
+    """Two hooks: the first stage of training and the last one, as (start, end) stampers."""
+    class StartStamp(hook_base):
+        def __init__(self):
+            self.t = None
+
+        def before_train(self, runner):
+            self.t = time.perf_counter()
+
+    class EndStamp(hook_base):
+        def __init__(self):
+            self.t = None
+            self.iters = None
+
+        def after_train(self, runner):
+            self.t = time.perf_counter()
+            self.iters = runner.iter
+
+    return StartStamp, EndStamp
+
+
+def _run_framework(args, framework: str, minimal: bool, epochs: int, tag: str) -> dict:
+    import torch
+
+    if framework == 'engine':
+        from engine import register_all_modules
+        from engine.config import Config
+        from engine.hooks.hook import Hook
+        from engine.runner import Runner
+        register_all_modules()
+        default_scope = None
+    else:
+        _register_mmengine_toy()
+        from mmengine.config import Config
+        from mmengine.hooks import Hook
+        from mmengine.runner import Runner
+        default_scope = 'mmengine'
+
+    start_cls, end_cls = _stamp_hooks(Hook)
+    saved_epochs = args.epochs
+    args.epochs = epochs
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = _base_cfg(args, tmp, minimal, f'bench_{framework}_{tag}')
+            if default_scope:
+                cfg['default_scope'] = default_scope
+            runner = Runner.from_cfg(Config(cfg))
+            start, end = start_cls(), end_cls()
+            runner.register_hook(start, priority='HIGHEST')
+            runner.register_hook(end, priority='LOWEST')
+            torch.set_num_threads(1)
+            runner.train()
+            hooks = [type(h).__name__ for h in runner.hooks
+                     if not isinstance(h, (start_cls, end_cls))]
+            _close_framework_logs(framework)
+    finally:
+        args.epochs = saved_epochs
+    return dict(seconds=end.t - start.t, iters=int(end.iters), hooks=hooks)
+
+
+def _close_framework_logs(framework: str) -> None:
+    """Drop file handlers so the temporary work dir can be removed (MMEngine keeps them)."""
+    import logging
+    names = ['engine'] if framework == 'engine' else []
+    if framework == 'mmengine':
+        from mmengine.logging import MMLogger
+        names = list(MMLogger._instance_dict)
+    for name in names:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.FileHandler):
+                handler.close()
+                logger.removeHandler(handler)
+
+
+_MMENGINE_TOY_REGISTERED = False
+
+
+def _register_mmengine_toy() -> None:
+    """MMEngine-side ToyDataset/ToyClassifier (same pure-torch pieces as ours)."""
+    global _MMENGINE_TOY_REGISTERED
+    if _MMENGINE_TOY_REGISTERED:
+        return
+    import torch
+    import torch.nn.functional as F
+    from mmengine.model import BaseModel
+    from mmengine.registry import DATASETS, MODELS
+
+    toy = _load_toy_data()
+
+    @DATASETS.register_module(force=True)
+    class ToyDataset(torch.utils.data.Dataset):
+        def __init__(self, num_samples=64, num_features=8, num_classes=4, seed=0,
+                     sample_seed=None):
+            self.inputs, self.labels = toy.make_toy_classification(
+                num_samples, num_features, num_classes, seed, sample_seed)
+            self.metainfo = dict(classes=tuple(f'class_{i}' for i in range(num_classes)))
+
+        def __len__(self):
+            return len(self.labels)
+
+        def __getitem__(self, idx):
+            return dict(inputs=self.inputs[idx], data_samples=dict(gt_label=self.labels[idx]))
+
+    @MODELS.register_module(force=True)
+    class ToyClassifier(BaseModel):
+        def __init__(self, num_features=8, hidden=16, num_classes=4, with_bn=False,
+                     init_seed=0, data_preprocessor=None):
+            super().__init__(data_preprocessor=data_preprocessor)
+            self.net = toy.build_toy_layers(num_features, hidden, num_classes, with_bn)
+            toy.init_toy_weights(self.net, init_seed)
+
+        def forward(self, inputs, data_samples=None, mode='tensor'):
+            logits = self.net(toy.stack_inputs(inputs))
+            if mode == 'tensor':
+                return logits
+            labels = toy.gather_labels(data_samples)
+            return dict(loss_cls=F.cross_entropy(logits, labels))
+
+    _MMENGINE_TOY_REGISTERED = True
+
+
+def _run_plain(args, epochs: int) -> dict:
+    """The reference: the same data, net and optimizer in a hand-written loop."""
+    import torch
+    import torch.nn.functional as F
+    from torch.utils.data import DataLoader, Dataset, RandomSampler
+    from torch.utils.data._utils.collate import default_collate
+
+    toy = _load_toy_data()
+
+    class ToyDataset(Dataset):
+        def __init__(self, num_samples):
+            self.inputs, self.labels = toy.make_toy_classification(
+                num_samples, TASK['num_features'], TASK['num_classes'], 0)
+
+        def __len__(self):
+            return len(self.labels)
+
+        def __getitem__(self, idx):
+            return dict(inputs=self.inputs[idx], data_samples=dict(gt_label=self.labels[idx]))
+
+    torch.manual_seed(0)
+    dataset = ToyDataset(args.num_samples)
+    sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(dataset, batch_size=args.batch_size, sampler=sampler, num_workers=0,
+                        collate_fn=default_collate)
+    net = toy.build_toy_layers(TASK['num_features'], TASK['hidden'], TASK['num_classes'])
+    toy.init_toy_weights(net, 0)
+    net.train()
+    optimizer = torch.optim.SGD(net.parameters(), lr=TASK['lr'], momentum=TASK['momentum'])
+    torch.set_num_threads(1)
+    iters = 0
+    start = time.perf_counter()
+    for _ in range(epochs):
+        for batch in loader:
+            optimizer.zero_grad()
+            logits = net(batch['inputs'])
+            loss = F.cross_entropy(logits, batch['data_samples']['gt_label'])
+            loss.backward()
+            optimizer.step()
+            iters += 1
+    seconds = time.perf_counter() - start
+    return dict(seconds=seconds, iters=iters, hooks=[])
+
+
+def run_worker(args) -> dict:
+    """Warm up (unless ``--no-warmup``), then one timed run; returns the result dict."""
+    warnings.filterwarnings('ignore')
+    import torch
+    torch.set_num_threads(1)
+    mode = args.worker
+    framework = mode.split('-')[0]
+    minimal = mode.endswith('-min')
+
+    def once(epochs, tag):
+        if framework == 'plain':
+            return _run_plain(args, epochs)
+        return _run_framework(args, framework, minimal, epochs, tag)
+
+    if not args.no_warmup:
+        once(1, 'warmup')
+    result = once(args.epochs, 'timed')
+    result.update(mode=mode, epochs=args.epochs, num_samples=args.num_samples,
+                  batch_size=args.batch_size, per_iter_us=result['seconds'] / result['iters'] * 1e6,
+                  torch=torch.__version__, threads=torch.get_num_threads(),
+                  python=sys.executable)
+    if framework == 'mmengine':
+        import mmengine
+        result['framework_version'] = mmengine.__version__
+    elif framework == 'engine':
+        import engine
+        result['framework_version'] = engine.__version__
+    return result
+
+
+# -- orchestrator side ------------------------------------------------------------------------
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONWARNINGS='ignore')
+    # the oracle must not see our checkout on its path
+    env.pop('PYTHONPATH', None)
+    return env
+
+
+def _spawn_worker(python: str, mode: str, args) -> dict:
+    cmd = [python, os.path.abspath(__file__), '--worker', mode, '--epochs', str(args.epochs),
+           '--num-samples', str(args.num_samples), '--batch-size', str(args.batch_size),
+           ]
+    with tempfile.NamedTemporaryFile('r', suffix='.json') as out:
+        cmd += ['--worker-out', out.name]
+        proc = subprocess.run(cmd, cwd=tempfile.gettempdir(), env=_child_env(),
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f'worker {mode} failed ({proc.returncode}):\n'
+                               f'{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}')
+        return json.load(out)
+
+
+def _time_import(python: str, stmt: str) -> dict:
+    proc = subprocess.run([python, '-c', IMPORT_TEMPLATE.format(stmt=stmt)],
+                          cwd=tempfile.gettempdir(), env=_child_env(), capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f'{stmt!r} failed in {python}:\n{proc.stderr[-3000:]}')
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _summary(values):
+    return dict(median=statistics.median(values), min=min(values), values=values)
+
+
+def orchestrate(args) -> dict:
+    oracle = args.oracle_python
+    have_oracle = bool(oracle) and os.path.isfile(oracle) and os.access(oracle, os.X_OK)
+    if have_oracle:
+        check = subprocess.run([oracle, '-c', 'import mmengine; print(mmengine.__version__)'],
+                               env=_child_env(), cwd=tempfile.gettempdir(),
+                               capture_output=True, text=True)
+        have_oracle = check.returncode == 0
+    modes = [m for m in TRAIN_MODES if have_oracle or m not in ORACLE_MODES]
+    if args.no_min:
+        modes = [m for m in modes if not m.endswith('-min')]
+    report = dict(
+        machine=dict(platform=platform.platform(), processor=platform.processor(),
+                     cpu_count=os.cpu_count(), python=sys.version.split()[0]),
+        settings=dict(epochs=args.epochs, repeats=args.repeats, num_samples=args.num_samples,
+                      batch_size=args.batch_size, log_interval=LOG_INTERVAL, threads=1,
+                      **TASK),
+        python=dict(ours=sys.executable, mmengine=oracle if have_oracle else None),
+        mmengine_skipped=None if have_oracle else (
+            f'no working MMEngine interpreter at {oracle}; build it with '
+            f'`bash ../shared/oracle/setup.sh .oracle` from {ROOT}'),
+        train={m: [] for m in modes}, imports={})
+    # training: interleave modes within each repeat
+    for r in range(args.repeats):
+        for mode in modes:
+            python = oracle if mode in ORACLE_MODES else sys.executable
+            res = _spawn_worker(python, mode, args)
+            report['train'][mode].append(res)
+            print(f'  repeat {r + 1}/{args.repeats} {mode:<13} {res["per_iter_us"]:9.1f} us/iter '
+                  f'({res["iters"]} iters)', file=sys.stderr, flush=True)
+    per_iter = {m: _summary([x['per_iter_us'] for x in runs])
+                for m, runs in report['train'].items()}
+    for m in modes:
+        per_iter[m]['iters'] = report['train'][m][0]['iters']
+        per_iter[m]['hooks'] = report['train'][m][0]['hooks']
+        per_iter[m]['version'] = report['train'][m][0].get('framework_version')
+        if m != 'plain':
+            per_iter[m]['overhead_us'] = dict(
+                median=per_iter[m]['median'] - per_iter['plain']['median'],
+                min=per_iter[m]['min'] - per_iter['plain']['min'])
+            per_iter[m]['ratio_to_plain'] = per_iter[m]['median'] / per_iter['plain']['median']
+    report['per_iter_us'] = per_iter
+    # imports
+    targets = [('engine', sys.executable), ('engine+register_all', sys.executable)]
+    if have_oracle:
+        targets.append(('mmengine', oracle))
+    for _ in range(args.import_repeats):
+        for name, python in targets:
+            res = _time_import(python, IMPORT_SNIPPETS[name])
+            for key, value in res.items():
+                report['imports'].setdefault(name, {}).setdefault(key, []).append(value)
+    report['import_s'] = {
+        name: dict(statement=IMPORT_SNIPPETS[name],
+                   **{k: _summary(v) for k, v in values.items()})
+        for name, values in report['imports'].items()}
+    return report
+
+
+def print_table(report: dict) -> None:
+    s = report['settings']
+    m = report['machine']
+    print(f"\nTraining loop: ToyClassifier {s['num_features']}-{s['hidden']}-{s['num_classes']}, "
+          f"{s['num_samples']} samples, batch {s['batch_size']}, {s['epochs']} epochs, SGD, "
+          f"CPU, 1 thread; {s['repeats']} repeats (fresh process each, after a 1-epoch warm-up)")
+    print(f"machine: {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}")
+    head = (f"{'mode':<14}{'iters':>7}{'us/iter med':>13}{'us/iter min':>13}"
+            f"{'overhead med':>14}{'overhead min':>14}{'x plain':>9}  hooks")
+    print(head)
+    print('-' * len(head))
+    for mode, row in report['per_iter_us'].items():
+        ov = row.get('overhead_us')
+        ov_med = f"{ov['median']:14.1f}" if ov else f"{'-':>14}"
+        ov_min = f"{ov['min']:14.1f}" if ov else f"{'-':>14}"
+        ratio = f"{row['ratio_to_plain']:9.2f}" if 'ratio_to_plain' in row else f"{'1.00':>9}"
+        hooks = ','.join(h.replace('Hook', '') for h in row['hooks']) or '-'
+        print(f"{mode:<14}{row['iters']:>7}{row['median']:13.1f}{row['min']:13.1f}"
+              f"{ov_med}{ov_min}{ratio}  {hooks}")
+    print("(overhead = framework us/iter - plain us/iter; 'min' columns use each mode's minimum)")
+    if report['mmengine_skipped']:
+        print(f"MMEngine skipped: {report['mmengine_skipped']}")
+    print('\nImport time in a fresh interpreter (median over '
+          f"{len(next(iter(report['import_s'].values()))['total_s']['values'])} runs, ms)")
+    head = f"{'framework':<22}{'import torch':>14}{'framework own':>15}{'total':>9}  statement"
+    print(head)
+    print('-' * len(head))
+    for name, row in report['import_s'].items():
+        print(f"{name:<22}{row['torch_s']['median'] * 1e3:14.0f}"
+              f"{row['framework_s']['median'] * 1e3:15.0f}{row['total_s']['median'] * 1e3:9.0f}"
+              f"  {row['statement']}")
+    if report['mmengine_skipped']:
+        print('(MMEngine import skipped)')
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--epochs', type=int, default=5, help='epochs per timed run (default 5)')
+    p.add_argument('--repeats', type=int, default=5,
+                   help='timed runs per mode, each in a fresh process (default 5)')
+    p.add_argument('--import-repeats', type=int, default=5,
+                   help='fresh interpreters per import measurement (default 5)')
+    p.add_argument('--num-samples', type=int, default=4096)
+    p.add_argument('--batch-size', type=int, default=32)
+    p.add_argument('--json', metavar='OUT', help='write every number to this JSON file')
+    p.add_argument('--oracle-python', default=DEFAULT_ORACLE,
+                   help='interpreter with MMEngine 0.10.7 (default .oracle/mmengine/bin/python)')
+    p.add_argument('--no-min', action='store_true', help='skip the reduced-hooks variants')
+    p.add_argument('--worker', choices=TRAIN_MODES, help=argparse.SUPPRESS)
+    p.add_argument('--worker-out', help=argparse.SUPPRESS)
+    p.add_argument('--no-warmup', action='store_true', help=argparse.SUPPRESS)
+    p.add_argument('--quiet', action='store_true', help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        result = run_worker(args)
+        text = json.dumps(result)
+        if args.worker_out:
+            with open(args.worker_out, 'w') as f:
+                f.write(text)
+        else:
+            print(text)
+        return 0
+    report = orchestrate(args)
+    print_table(report)
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(report, f, indent=1)
+        print(f'\nwrote {args.json}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
