@@ -77,7 +77,8 @@ class BaseModel(nn.Module):
         log_vars = []
         for name, value in losses.items():
             if isinstance(value, torch.Tensor):
-                log_vars.append((name, value.mean()))
+                # a 0-dim mean is the value itself: skipping it saves an autograd node per step
+                log_vars.append((name, value if value.dim() == 0 else value.mean()))
             elif isinstance(value, (list, tuple)) and all(isinstance(v, torch.Tensor)
                                                           for v in value):
                 log_vars.append((name, sum(v.mean() for v in value)))
@@ -85,7 +86,9 @@ class BaseModel(nn.Module):
                 raise TypeError(f'{name} is not a tensor or a list of tensors '
                                 f'(got {type(value).__name__}); forward(mode="loss") must '
                                 'return a dict of tensors')
-        loss = sum(v for k, v in log_vars if 'loss' in k)
+        terms = [v for k, v in log_vars if 'loss' in k]
+        # sum() would start from the int 0 and add one more op (and autograd node) per step
+        loss = terms[0] if len(terms) == 1 else sum(terms[1:], terms[0]) if terms else 0
         return loss, OrderedDict([('loss', loss)] + log_vars)
 
     def _run_forward(self, data: Union[dict, tuple, list], mode: str) -> Any:

@@ -172,8 +172,8 @@ class OptimWrapper:
     def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
         """Divide ``loss`` by the accumulation factor (the remainder at the tail)."""
         if self._accumulative_counts == 1:
-            factor = 1
-        elif self._max_counts == -1:
+            return loss  # x / 1 == x exactly: skip the op and its autograd node
+        if self._max_counts == -1:
             factor = self._accumulative_counts
         elif self._inner_count < self._max_counts - self._remainder_counts:
             factor = self._accumulative_counts
