@@ -69,20 +69,14 @@ def train_one_iter(runner, batch_idx: int, data_batch) -> None:
                      outputs=outputs)
 
 
-@LOOPS.register_module()
-class EpochBasedTrainLoop(BaseLoop):
-    """Train for ``max_epochs`` passes; validate after epochs ``val_begin, +val_interval..``
-    and always after the last one.
+class _TrainLoop(BaseLoop):
+    """State and validation schedule shared by the epoch- and iteration-based train loops."""
 
-    Example: ``max_epochs=12, val_interval=5`` validates after epochs 5, 10 and 12.
-    """
-
-    def __init__(self, runner, dataloader, max_epochs: int, val_begin: int = 1,
-                 val_interval: int = 1,
-                 dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None) -> None:
+    def __init__(self, runner, dataloader, max_epochs: int, max_iters: int, val_begin: int,
+                 val_interval: int, dynamic_intervals) -> None:
         super().__init__(runner, dataloader)
-        self._max_epochs = _check_int('train_cfg.max_epochs', max_epochs)
-        self._max_iters = self._max_epochs * len(self.dataloader)
+        self._max_epochs = max_epochs
+        self._max_iters = max_iters
         self._epoch = 0
         self._iter = 0
         self.val_begin = val_begin
@@ -96,16 +90,37 @@ class EpochBasedTrainLoop(BaseLoop):
     epoch = property(lambda self: self._epoch)
     iter = property(lambda self: self._iter)
 
+    def _validate_if_due(self, progress: int, maximum: int) -> None:
+        """Pick the interval for ``progress`` (MMEngine's bisect on progress + 1, kept for
+        parity), then validate at ``val_begin``, every interval after it, and at the end."""
+        step = bisect.bisect(self.dynamic_milestones, progress + 1)
+        self.val_interval = self.dynamic_intervals[step - 1]
+        if (self.runner.val_loop is not None and progress >= self.val_begin
+                and (progress % self.val_interval == 0 or progress == maximum)):
+            self.runner.val_loop.run()
+
+
+@LOOPS.register_module()
+class EpochBasedTrainLoop(_TrainLoop):
+    """Train for ``max_epochs`` passes; validate after epochs ``val_begin, +val_interval..``
+    and always after the last one.
+
+    Example: ``max_epochs=12, val_interval=5`` validates after epochs 5, 10 and 12.
+    """
+
+    def __init__(self, runner, dataloader, max_epochs: int, val_begin: int = 1,
+                 val_interval: int = 1,
+                 dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None) -> None:
+        max_epochs = _check_int('train_cfg.max_epochs', max_epochs)
+        super().__init__(runner, dataloader, max_epochs, max_epochs * len(dataloader),
+                         val_begin, val_interval, dynamic_intervals)
+
     def run(self):
         runner = self.runner
         runner.call_hook('before_train')
         while self._epoch < self._max_epochs and not self.stop_training:
             self.run_epoch()
-            self._decide_current_val_interval()
-            if (runner.val_loop is not None and self._epoch >= self.val_begin
-                    and (self._epoch % self.val_interval == 0
-                         or self._epoch == self._max_epochs)):
-                runner.val_loop.run()
+            self._validate_if_due(self._epoch, self._max_epochs)
         runner.call_hook('after_train')
         return runner.model
 
@@ -121,11 +136,6 @@ class EpochBasedTrainLoop(BaseLoop):
     def run_iter(self, idx: int, data_batch) -> None:
         train_one_iter(self.runner, idx, data_batch)
         self._iter += 1
-
-    def _decide_current_val_interval(self) -> None:
-        # epoch was already incremented, hence +1 on top (MMEngine's rule, kept for parity)
-        step = bisect.bisect(self.dynamic_milestones, self._epoch + 1)
-        self.val_interval = self.dynamic_intervals[step - 1]
 
 
 class InfiniteDataloaderIterator:
@@ -155,7 +165,7 @@ class InfiniteDataloaderIterator:
 
 
 @LOOPS.register_module()
-class IterBasedTrainLoop(BaseLoop):
+class IterBasedTrainLoop(_TrainLoop):
     """Train for ``max_iters`` steps; validate every ``val_interval`` steps and at the end.
 
     ``before_train_epoch``/``after_train_epoch`` fire once, around the whole run.
@@ -164,22 +174,9 @@ class IterBasedTrainLoop(BaseLoop):
     def __init__(self, runner, dataloader, max_iters: int, val_begin: int = 1,
                  val_interval: int = 1000,
                  dynamic_intervals: Optional[Sequence[Tuple[int, int]]] = None) -> None:
-        super().__init__(runner, dataloader)
-        self._max_iters = _check_int('train_cfg.max_iters', max_iters)
-        self._max_epochs = 1
-        self._epoch = 0
-        self._iter = 0
-        self.val_begin = val_begin
-        self.val_interval = val_interval
-        self.stop_training = False
+        super().__init__(runner, dataloader, 1, _check_int('train_cfg.max_iters', max_iters),
+                         val_begin, val_interval, dynamic_intervals)
         self.dataloader_iterator = InfiniteDataloaderIterator(self.dataloader)
-        self.dynamic_milestones, self.dynamic_intervals = calc_dynamic_intervals(
-            val_interval, dynamic_intervals)
-
-    max_epochs = property(lambda self: self._max_epochs)
-    max_iters = property(lambda self: self._max_iters)
-    epoch = property(lambda self: self._epoch)
-    iter = property(lambda self: self._iter)
 
     def run(self):
         runner = self.runner
@@ -194,11 +191,7 @@ class IterBasedTrainLoop(BaseLoop):
             runner.model.train()
             data_batch = next(self.dataloader_iterator)
             self.run_iter(data_batch)
-            self._decide_current_val_interval()
-            if (runner.val_loop is not None and self._iter >= self.val_begin
-                    and (self._iter % self.val_interval == 0
-                         or self._iter == self._max_iters)):
-                runner.val_loop.run()
+            self._validate_if_due(self._iter, self._max_iters)
         runner.call_hook('after_train_epoch')
         runner.call_hook('after_train')
         return runner.model
@@ -206,10 +199,6 @@ class IterBasedTrainLoop(BaseLoop):
     def run_iter(self, data_batch) -> None:
         train_one_iter(self.runner, self._iter, data_batch)
         self._iter += 1
-
-    def _decide_current_val_interval(self) -> None:
-        step = bisect.bisect(self.dynamic_milestones, self._iter + 1)
-        self.val_interval = self.dynamic_intervals[step - 1]
 
 
 def _autocast(enabled: bool):
