@@ -1,0 +1,203 @@
+"""The argument checks of MMCV 1.7.2's updater-hook constructors, as ConfigErrors.
+
+Each check names the MMCV failure it stands for, so a user reading the error knows the legacy
+config could not have run either.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Dict, Optional
+
+from engine.errors import ConfigError
+
+from compat.schedules.policies import PolicySpec
+
+ANNEAL_STRATEGIES = ('cos', 'linear')
+
+
+def fail(kind: Optional[str], key: str, message: str, fix: str,
+         source: Optional[str]) -> ConfigError:
+    """A ConfigError for ``<kind>_config.<key>`` (or the bare ``key`` when ``kind`` is None)."""
+    return ConfigError(message, file=source, key=f'{kind}_config.{key}' if kind else key, fix=fix)
+
+
+def check_policy_args(spec: PolicySpec, params: Dict[str, Any], kind: str,
+                      source: Optional[str]) -> Dict[str, Any]:
+    """Check ``params`` as the hook constructor would; returns them normalized."""
+    if spec.min_pair is not None:
+        _check_min_pair(spec, params, kind, source)
+    check = _CHECKS.get(spec.name)
+    if check is not None:
+        check(params, kind, source)
+    return params
+
+
+def _check_min_pair(spec: PolicySpec, params: Dict[str, Any], kind: str,
+                    source: Optional[str]) -> None:
+    value_key, ratio_key = spec.min_pair
+    value, ratio = params[value_key], params[ratio_key]
+    if (value is None) == (ratio is None):
+        what = 'both' if value is not None else 'neither'
+        raise fail(kind, value_key if value is not None or ratio is None else ratio_key,
+                   f"policy '{spec.name}' needs exactly one of {value_key} and {ratio_key}, "
+                   f'{what} given (MMCV asserts (min is None) ^ (ratio is None))',
+                   f'keep only {value_key}=... (an absolute value) or only {ratio_key}=... '
+                   '(a fraction of the base value)', source)
+    for key in (value_key, ratio_key):
+        if params[key] is not None and not _is_number(params[key]):
+            raise fail(kind, key, f'{key} must be a number, got {params[key]!r}',
+                       f'write {key}=<number>', source)
+
+
+def _check_step(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    step = params['step']
+    if isinstance(step, list):
+        if not all(isinstance(s, int) and not isinstance(s, bool) for s in step):
+            raise fail(kind, 'step', f'step must be a list of ints, got {step!r} (MMCV asserts '
+                       'is_list_of(step, int))', 'write the decay points as integers, e.g. '
+                       'step=[8, 11]', source)
+        if not all(s > 0 for s in step):
+            raise fail(kind, 'step', f'every step must be > 0, got {step!r} (MMCV asserts it)',
+                       'remove the non-positive entries', source)
+    elif isinstance(step, int) and not isinstance(step, bool):
+        if step <= 0:
+            raise fail(kind, 'step', f'step must be > 0, got {step!r} (MMCV asserts it)',
+                       'give the decay interval as a positive int', source)
+    else:
+        raise fail(kind, 'step', f'step must be an int or a list of ints, got {step!r} '
+                   '(MMCV raises TypeError; a tuple is not accepted)',
+                   f'write step={list(step) if isinstance(step, tuple) else [8, 11]}', source)
+    _check_numbers(params, kind, source, 'gamma', 'min_lr', 'min_momentum')
+
+
+def _check_numbers(params: Dict[str, Any], kind: str, source: Optional[str], *keys: str) -> None:
+    for key in keys:
+        if params.get(key) is not None and not _is_number(params[key]):
+            raise fail(kind, key, f'{key} must be a number, got {params[key]!r}',
+                       f'write {key}=<number>', source)
+
+
+def _check_gamma_power(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    _check_numbers(params, kind, source, 'gamma', 'power', 'min_lr')
+
+
+def _check_flat_cosine(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    start = params['start_percent']
+    if not isinstance(start, float) or not 0 <= start <= 1:
+        raise fail(kind, 'start_percent', f'start_percent must be a float in [0, 1], got '
+                   f'{start!r} (MMCV raises ValueError; an int such as 1 is rejected too)',
+                   'write e.g. start_percent=0.75', source)
+
+
+def _check_cosine_restart(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    periods, weights = params['periods'], params['restart_weights']
+    if not isinstance(periods, (list, tuple)) or not all(
+            isinstance(p, int) and not isinstance(p, bool) for p in periods):
+        raise fail(kind, 'periods', f'periods must be a list of ints, got {periods!r}',
+                   'write e.g. periods=[10, 20]', source)
+    if not isinstance(weights, (list, tuple)) or len(weights) != len(periods):
+        raise fail(kind, 'restart_weights', f'restart_weights {weights!r} must have one entry '
+                   f'per period ({len(periods)}) (MMCV asserts equal lengths)',
+                   f'write restart_weights={[1] * len(periods)} or one weight per period',
+                   source)
+
+
+def _check_strategy(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    if params['anneal_strategy'] not in ANNEAL_STRATEGIES:
+        raise fail(kind, 'anneal_strategy', f"anneal_strategy must be 'cos' or 'linear', got "
+                   f"{params['anneal_strategy']!r} (MMCV raises ValueError)",
+                   "use anneal_strategy='cos' or 'linear'", source)
+
+
+def _check_pct_start(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    pct = params['pct_start']
+    if not isinstance(pct, float) or not 0 <= pct <= 1:
+        raise fail(kind, 'pct_start', f'pct_start must be a float in [0, 1], got {pct!r} (MMCV '
+                   'raises ValueError; an int is rejected too)', 'write e.g. pct_start=0.3',
+                   source)
+
+
+def _check_cyclic(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    ratio = params['target_ratio']
+    if isinstance(ratio, float):
+        ratio = (ratio, ratio / 1e5)
+    elif isinstance(ratio, tuple):
+        ratio = (ratio[0], ratio[0] / 1e5) if len(ratio) == 1 else ratio
+    else:
+        fix = (f'write target_ratio={tuple(ratio)!r} (a tuple)' if isinstance(ratio, list)
+               else 'write a float or a tuple of two floats, e.g. target_ratio=(10, 1e-4)')
+        raise fail(kind, 'target_ratio', f'target_ratio must be a float or a tuple, got '
+                   f'{type(ratio).__name__} {ratio!r} (MMCV raises ValueError)', fix, source)
+    if len(ratio) != 2 or not all(_is_number(r) for r in ratio):
+        raise fail(kind, 'target_ratio', f'target_ratio must hold two numbers, got {ratio!r} '
+                   '(MMCV asserts it)', 'write e.g. target_ratio=(10, 1e-4)', source)
+    params['target_ratio'] = tuple(ratio)
+    up = params['step_ratio_up']
+    if not _is_number(up) or not 0 <= up < 1:
+        raise fail(kind, 'step_ratio_up', f'step_ratio_up must be in [0, 1), got {up!r} (MMCV '
+                   'asserts it)', 'write e.g. step_ratio_up=0.4', source)
+    gamma = params['gamma']
+    if not _is_number(gamma) or (kind == 'lr' and not 0 < gamma <= 1):
+        raise fail(kind, 'gamma', f'gamma must be in (0, 1], got {gamma!r} (MMCV asserts it)',
+                   'write e.g. gamma=1 (no decay between cycles)', source)
+    times = params['cyclic_times']
+    if not _is_number(times) or times <= 0:
+        raise fail(kind, 'cyclic_times', f'cyclic_times must be a positive number, got '
+                   f'{times!r} (MMCV divides max_iters by it)', 'write e.g. cyclic_times=1',
+                   source)
+    _check_strategy(params, kind, source)
+
+
+def _check_one_cycle_lr(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    max_lr = params['max_lr']
+    if isinstance(max_lr, bool) or not isinstance(max_lr, (numbers.Number, list, tuple, dict)):
+        raise fail(kind, 'max_lr', f'max_lr must be a number, a list (one per param group) or a '
+                   f'dict (one per optimizer), got {max_lr!r} (MMCV raises ValueError)',
+                   'write e.g. max_lr=0.01', source)
+    if isinstance(max_lr, tuple):   # MMCV's isinstance check rejects tuples
+        raise fail(kind, 'max_lr', f'max_lr must be a number, list or dict, got a tuple '
+                   f'{max_lr!r} (MMCV raises ValueError)', f'write max_lr={list(max_lr)!r}', source)
+    steps = params['total_steps']
+    if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool)):
+        raise fail(kind, 'total_steps', f'total_steps must be an int, got {steps!r} (MMCV '
+                   'raises ValueError)',
+                   f'write total_steps={int(steps) if _is_number(steps) else 1000}', source)
+    _check_pct_start(params, kind, source)
+    _check_strategy(params, kind, source)
+    _check_numbers(params, kind, source, 'div_factor', 'final_div_factor')
+
+
+def _check_one_cycle_momentum(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    for key in ('base_momentum', 'max_momentum'):
+        value = params[key]
+        if not isinstance(value, (float, list, dict)):
+            raise fail(kind, key, f'{key} must be a float, a list (one per param group) or a '
+                       f'dict, got {value!r} (MMCV raises ValueError; an int such as 1 is '
+                       'rejected too)', f'write e.g. {key}=0.9', source)
+    _check_pct_start(params, kind, source)
+    _check_strategy(params, kind, source)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+_CHECKS = {
+    'step': _check_step,
+    'exp': _check_gamma_power,
+    'poly': _check_gamma_power,
+    'inv': _check_gamma_power,
+    'FlatCosineAnnealing': _check_flat_cosine,
+    'CosineRestart': _check_cosine_restart,
+    'cyclic': _check_cyclic,
+}
+
+
+def _check_one_cycle(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    if kind == 'lr':
+        _check_one_cycle_lr(params, kind, source)
+    else:
+        _check_one_cycle_momentum(params, kind, source)
+
+
+_CHECKS['OneCycle'] = _check_one_cycle

@@ -1,0 +1,62 @@
+"""MMCV 1.x warmup: a multiplicative overlay on the regular value, counted in global iterations.
+
+For ``cur_iter < warmup_iters`` the lr is ``regular * factor`` and the momentum is
+``regular / factor`` (momentum warmup *divides*, so it starts above the regular momentum);
+from ``warmup_iters`` on the regular value is used. ``factor`` goes from ``warmup_ratio`` at
+iteration 0 towards 1 at ``warmup_iters``:
+
+* ``'constant'``: ``ratio``
+* ``'linear'``:   ``1 - k`` with ``k = (1 - cur_iter / warmup_iters) * (1 - ratio)``
+* ``'exp'``:      ``ratio ** (1 - cur_iter / warmup_iters)``
+"""
+from __future__ import annotations
+
+WARMUP_KINDS = ('constant', 'linear', 'exp')
+
+
+def warmup_factor(kind: str, ratio: float, cur_iter: int, warmup_iters: int) -> float:
+    """The warmup multiplier at global iteration ``cur_iter`` (valid for ``cur_iter < warmup_iters``).
+
+    >>> warmup_factor('constant', 0.1, 3, 10)
+    0.1
+    >>> warmup_factor('linear', 0.1, 5, 10)     # k = 0.5 * 0.9 = 0.45
+    0.55
+    >>> warmup_factor('exp', 0.01, 5, 10)       # 0.01 ** 0.5
+    0.1
+    """
+    if kind == 'constant':
+        return ratio
+    if kind == 'linear':
+        k = (1 - cur_iter / warmup_iters) * (1 - ratio)
+        return 1 - k
+    if kind == 'exp':
+        return ratio ** (1 - cur_iter / warmup_iters)
+    raise ValueError(f'unknown warmup kind {kind!r}; expected one of {WARMUP_KINDS}')
+
+
+def warmup_lr(regular: float, kind: str, ratio: float, cur_iter: int, warmup_iters: int) -> float:
+    """The lr MMCV sets during warmup: ``regular * warmup_factor(...)``.
+
+    >>> warmup_lr(0.02, 'linear', 0.1, 5, 10)   # 0.02 * 0.55
+    0.011000000000000001
+    """
+    return regular * warmup_factor(kind, ratio, cur_iter, warmup_iters)
+
+
+def warmup_momentum(regular: float, kind: str, ratio: float, cur_iter: int,
+                    warmup_iters: int) -> float:
+    """The momentum MMCV sets during warmup: ``regular / warmup_factor(...)``.
+
+    >>> warmup_momentum(0.9, 'constant', 0.9, 0, 10)   # 0.9 / 0.9
+    1.0
+    """
+    return regular / warmup_factor(kind, ratio, cur_iter, warmup_iters)
+
+
+def in_warmup(kind, cur_iter: int, warmup_iters: int) -> bool:
+    """True while the warmup overlay applies (MMCV sets the regular value at ``warmup_iters``).
+
+    >>> in_warmup('linear', 9, 10), in_warmup('linear', 10, 10), in_warmup(None, 0, 10)
+    (True, False, False)
+    """
+    return kind is not None and cur_iter < warmup_iters
