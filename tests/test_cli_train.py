@@ -19,7 +19,7 @@ def test_migrate_train_trains_validates_and_logs(tmp_path):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     out = proc.stdout
     assert 'Epoch(train) [1][4/8]' in out and 'Epoch(train) [2][8/8]' in out
-    assert 'Epoch(val) [2][4/4]  accuracy/top1:' in out
+    assert 'Epoch(val) [2][4/4]    accuracy/top1:' in out  # MMEngine's spacing
     # max_keep_ckpts=2 in the config: both epochs kept, pointer to the last one
     assert sorted(p.name for p in work_dir.glob('epoch_*.pth')) == ['epoch_1.pth', 'epoch_2.pth']
     assert (work_dir / 'last_checkpoint').read_text().endswith('epoch_2.pth')

@@ -2,9 +2,14 @@
 visualizer (``vis_data/scalars.json`` with the local back end)."""
 from __future__ import annotations
 
+import json
 import os
 from typing import Dict, Optional, Sequence
 
+import numpy as np
+import torch
+
+from engine.dist.utils import is_main_process
 from engine.hooks.hook import DATA_BATCH, Hook
 from engine.registry import HOOKS
 
@@ -57,9 +62,6 @@ class LoggerHook(Hook):
         else:
             return
         runner.logger.info(line)
-        tag = dict(tag)
-        tag.update(epoch=runner.epoch + 1 if self._by_epoch(runner) else runner.epoch,
-                   iter=runner.iter + 1)
         runner.visualizer.add_scalars(tag, step=runner.iter + 1, file_path=self.json_log_path)
 
     def after_val_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
@@ -83,16 +85,33 @@ class LoggerHook(Hook):
         runner.visualizer.add_scalars(tag, step=step, file_path=self.json_log_path)
 
     def after_test_epoch(self, runner, metrics: Optional[Dict[str, float]] = None) -> None:
+        """Log the test metrics and write them (with non-scalar results) as one JSON object to
+        ``<log_dir>/<timestamp>.json`` on rank 0, as MMEngine does."""
         tag, line = runner.log_processor.get_log_after_epoch(
             runner, len(runner.test_dataloader), 'test', with_non_scalar=True)
         runner.logger.info(line)
-        runner.visualizer.add_scalars({k: v for k, v in tag.items()
-                                       if isinstance(v, (int, float))}, step=0,
-                                      file_path=self.json_log_path)
+        if is_main_process():
+            os.makedirs(runner.log_dir, exist_ok=True)
+            with open(os.path.join(runner.log_dir, self.json_log_path), 'w',
+                      encoding='utf-8') as f:
+                json.dump(_jsonable(tag), f)
 
     def after_run(self, runner) -> None:
         runner.visualizer.close()
 
-    @staticmethod
-    def _by_epoch(runner) -> bool:
-        return getattr(runner.log_processor, 'by_epoch', True)
+
+def _jsonable(value):
+    """Tags as JSON: tensors and arrays become lists; values JSON cannot hold are dropped."""
+    if isinstance(value, dict):
+        out = {k: _jsonable(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not _DROP}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (torch.Tensor, np.ndarray, np.generic)):
+        return value.tolist()
+    return _DROP
+
+
+_DROP = object()

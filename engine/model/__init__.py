@@ -3,8 +3,8 @@ from engine.model.averaged_model import (BaseAveragedModel, ExponentialMovingAve
                                          MomentumAnnealingEMA, StochasticWeightAverage)
 from engine.model.base_model import BaseModel
 from engine.model.data_preprocessor import BaseDataPreprocessor, ImgDataPreprocessor
-from engine.model.wrappers import is_model_wrapper, unwrap_model
+from engine.model.wrappers import MMDistributedDataParallel, is_model_wrapper, unwrap_model
 
 __all__ = ['BaseAveragedModel', 'BaseDataPreprocessor', 'BaseModel', 'ExponentialMovingAverage',
-           'ImgDataPreprocessor', 'MomentumAnnealingEMA', 'StochasticWeightAverage',
-           'is_model_wrapper', 'unwrap_model']
+           'ImgDataPreprocessor', 'MMDistributedDataParallel', 'MomentumAnnealingEMA',
+           'StochasticWeightAverage', 'is_model_wrapper', 'unwrap_model']

@@ -9,6 +9,7 @@ import copy
 import importlib
 import os
 import time
+import warnings
 from typing import Any, Dict, Optional
 
 import torch
@@ -202,17 +203,34 @@ def build_runner(cfg) -> Runner:
 
 
 def _wrap_model(model, cfg: Dict[str, Any]):
+    """MMEngine's ``wrap_model``: no ``model_wrapper_cfg`` means ``MMDistributedDataParallel``
+    with ``broadcast_buffers=False`` and the config's ``find_unused_parameters``; a given
+    ``model_wrapper_cfg`` is built as written (type defaulting to MMDistributedDataParallel)."""
     if not is_distributed():
         return model
-    wrapper_cfg = dict(cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel'))
-    wrapper_cfg.setdefault('find_unused_parameters', bool(cfg.get('find_unused_parameters',
-                                                                   False)))
     if cfg.get('sync_bn'):
         model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    if torch.cuda.is_available():
-        wrapper_cfg.setdefault('device_ids', [torch.cuda.current_device()])
-    wrapper_cfg.setdefault('broadcast_buffers', False)
-    return MODEL_WRAPPERS.build(wrapper_cfg, default_args=dict(module=model))
+    from torch.nn.parallel import DistributedDataParallel
+    user_cfg = cfg.get('model_wrapper_cfg')
+    if user_cfg is None:
+        wrapper_cfg = dict(type='MMDistributedDataParallel', broadcast_buffers=False,
+                           find_unused_parameters=bool(cfg.get('find_unused_parameters', False)))
+    else:
+        wrapper_cfg = dict(user_cfg)
+        wrapper_cfg.setdefault('type', 'MMDistributedDataParallel')
+    wrapper_type = wrapper_cfg['type']
+    if isinstance(wrapper_type, str):
+        wrapper_type = MODEL_WRAPPERS.get(wrapper_type)
+    default_args = dict(module=model)
+    # DDP on CPU (gloo) must not get device_ids; on GPU each rank drives its current device
+    if (isinstance(wrapper_type, type) and issubclass(wrapper_type, DistributedDataParallel)
+            and torch.cuda.is_available()):
+        default_args['device_ids'] = [torch.cuda.current_device()]
+    with warnings.catch_warnings():
+        # torch>=2.10 deprecates broadcast_buffers; its meaning here is MMEngine's
+        warnings.filterwarnings('ignore', message='`broadcast_buffers` is deprecated',
+                                category=FutureWarning)
+        return MODEL_WRAPPERS.build(wrapper_cfg, default_args=default_args)
 
 
 def _scale_lr(optim_wrapper, auto_scale_lr: Optional[dict], train_dataloader: Optional[dict]

@@ -1,44 +1,85 @@
-"""``Visualizer``: fans scalars and the config out to its back ends."""
+"""``Visualizer``: fans scalars and the config out to its back ends, on rank 0 only."""
 from __future__ import annotations
 
 import os
-from typing import List, Optional
+from typing import Any, List, Optional, Union
 
+from engine.dist.utils import master_only
 from engine.registry import VISBACKENDS, VISUALIZERS
 
 
 @VISUALIZERS.register_module()
 class Visualizer:
-    """Holds vis back ends (``vis_backends=[dict(type='LocalVisBackend')]``) under ``save_dir``."""
+    """Holds vis back ends (``vis_backends=[dict(type='LocalVisBackend'),
+    dict(type='TensorboardVisBackend')]``); each writes under ``<save_dir>/vis_data``.
 
-    def __init__(self, name: str = 'visualizer', vis_backends: Optional[List[dict]] = None,
-                 save_dir: Optional[str] = None):
+    Every writing method runs on rank 0 only, so a distributed run writes one set of files.
+    The last visualizer built is :meth:`get_current_instance` (hooks written for MMEngine use it).
+    """
+
+    _current: Optional['Visualizer'] = None
+
+    def __init__(self, name: str = 'visualizer', vis_backends: Optional[List[Any]] = None,
+                 save_dir: Optional[str] = None, **kwargs):
         self.name = name
         self.save_dir = save_dir
-        self.dataset_meta = None
-        self._backends = []
-        for i, cfg in enumerate(vis_backends or []):
+        self.dataset_meta = kwargs.get('dataset_meta')
+        self._backends = {}
+        vis_dir = os.path.join(save_dir, 'vis_data') if save_dir is not None else None
+        if isinstance(vis_backends, dict):
+            vis_backends = [vis_backends]
+        for cfg in vis_backends or []:
             if isinstance(cfg, dict):
                 cfg = dict(cfg)
-                if save_dir is not None:
-                    cfg.setdefault('save_dir', os.path.join(save_dir, 'vis_data'))
+                key = cfg.pop('name', None)
+                if vis_dir is not None:
+                    cfg.setdefault('save_dir', vis_dir)
                 backend = VISBACKENDS.build(cfg)
             else:
-                backend = cfg
-            self._backends.append(backend)
+                key, backend = None, cfg
+                if vis_dir is not None and getattr(backend, 'save_dir', None) is None:
+                    backend.save_dir = vis_dir
+            key = key or type(backend).__name__
+            if key in self._backends:
+                raise ValueError(f'two vis back ends are called {key!r}; give one a name=...')
+            self._backends[key] = backend
+        Visualizer._current = self
+
+    @classmethod
+    def get_current_instance(cls) -> Optional['Visualizer']:
+        return cls._current
 
     @property
     def backends(self) -> list:
-        return list(self._backends)
+        return list(self._backends.values())
 
-    def add_config(self, config_text: str) -> None:
-        for b in self._backends:
-            b.add_config(config_text)
+    def get_backend(self, name: str):
+        """The back end registered under ``name`` (its ``name=`` or class name), else None."""
+        return self._backends.get(name)
 
-    def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None):
-        for b in self._backends:
-            b.add_scalars(scalar_dict, step=step, file_path=file_path)
+    @master_only
+    def add_config(self, config: Any, **kwargs) -> None:
+        for b in self._backends.values():
+            b.add_config(config, **kwargs)
 
+    @master_only
+    def add_scalar(self, name: str, value: Union[int, float, Any], step: int = 0,
+                   **kwargs) -> None:
+        for b in self._backends.values():
+            b.add_scalar(name, value, step=step, **kwargs)
+
+    @master_only
+    def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
+                    **kwargs) -> None:
+        for b in self._backends.values():
+            b.add_scalars(dict(scalar_dict), step=step, file_path=file_path, **kwargs)
+
+    @master_only
+    def add_image(self, name: str, image: Any, step: int = 0) -> None:
+        for b in self._backends.values():
+            b.add_image(name, image, step=step)
+
+    @master_only
     def close(self) -> None:
-        for b in self._backends:
+        for b in self._backends.values():
             b.close()
