@@ -1,0 +1,326 @@
+"""Load a legacy config and its ``_base_`` tree statically: :func:`load_config_tree`.
+
+Each file is read and parsed once per content (a loader caches parses by path, mtime and size,
+and whole trees until one of their files changes), so converting a directory whose leaves
+share bases parses every base once.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import os.path as osp
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+import libcst.metadata
+
+from .errors import StaticConfigError
+from .evaluator import Evaluator
+from .executor import StatementRunner
+from .known import KnownFunction, Unknown
+from .merge import combine_bases, merge_tree, substitute_base_vars
+from .source import ParsedSource, SourceCache, Stamp, file_stamp
+from .values import FunctionValue, ModuleValue, Opaque, fresh_copy
+
+BASE_KEY = '_base_'
+DEPRECATION_KEY = '_deprecation_'
+_NOT_KEYS = (ModuleValue, FunctionValue, KnownFunction)
+
+
+class ConfigFile:
+    """One legacy config file as read statically.
+
+    Attributes:
+        path: absolute path. text: the file's text as written. newline: '\\n' or '\\r\\n'.
+        module: the libcst Module parsed from ``text`` (``module.code == text``).
+        base_paths: absolute paths of its ``_base_`` files, in order.
+        own: its own top-level keys, evaluated, in MMCV's order (``_base_`` and
+            ``_deprecation_`` left out; ``_delete_`` kept; ``{{_base_.x}}`` substituted).
+        statements: key -> the top-level statement that last bound it (a SimpleStatementLine,
+            several keys may share one; or the compound statement, e.g. an ``if``, that did).
+            Also holds ``_base_``/``_deprecation_`` when present.
+        mutations: key -> top-level statements that later edited its value in place
+            (``model['backbone']['depth'] = 101``, ``train_pipeline.append(...)``).
+    """
+
+    def __init__(self, source: ParsedSource, base_paths: List[str], own: Dict[str, Any],
+                 statements: Dict[str, cst.CSTNode], mutations: Dict[str, List[cst.CSTNode]]):
+        self.path = source.path
+        self.text = source.text
+        self.newline = source.newline
+        self.module = source.module
+        self.base_paths = base_paths
+        self.own = own
+        self.statements = statements
+        self.mutations = mutations
+        self._positions = None
+
+    def expr(self, path: Sequence) -> Optional[cst.BaseExpression]:
+        """The node written for ``path`` in this file's last assignment of ``path[0]``.
+
+        ``expr(('optimizer', 'lr'))`` on ``optimizer = dict(type='SGD', lr=0.02)`` -> the
+        ``Float`` node ``0.02``. Walks ``dict(...)`` keywords, ``{...}`` string keys and list or
+        tuple indexes; None when the key is not written there as a literal entry.
+        """
+        if not path:
+            return None
+        node = _assigned_value(self.statements.get(path[0]), path[0])
+        for key in path[1:]:
+            if node is None:
+                return None
+            node = _entry(node, key)
+        return node
+
+    def line_of(self, node: cst.CSTNode) -> Optional[int]:
+        """1-based line of a node of ``module`` (None for a node not in it)."""
+        if self._positions is None:
+            wrapper = cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(cst.metadata.PositionProvider)
+        pos = self._positions.get(node)
+        return pos.start.line if pos is not None else None
+
+    def __repr__(self) -> str:
+        return f'ConfigFile({self.path!r})'
+
+
+class ConfigTree:
+    """A config file with its bases, merged the MMCV 1.x way.
+
+    ``merged`` is what ``mmcv.Config.fromfile(path)`` holds; ``base_merged`` what the file
+    inherits ({} without bases); ``bases`` the trees of its direct bases. Trees are cached and
+    shared: treat the dicts as read-only (copy before changing them).
+    """
+
+    def __init__(self, file: ConfigFile, bases: List['ConfigTree'], base_merged: dict,
+                 merged: dict, stamps: Dict[str, Stamp]):
+        self.file = file
+        self.bases = bases
+        self.base_merged = base_merged
+        self.merged = merged
+        self.stamps = stamps
+
+    def files(self) -> List[ConfigFile]:
+        """This file then every file of its bases, depth first, each once."""
+        seen: Dict[str, ConfigFile] = {}
+        stack = [self]
+        while stack:
+            tree = stack.pop()
+            seen.setdefault(tree.file.path, tree.file)
+            stack.extend(reversed(tree.bases))
+        return list(seen.values())
+
+    def __repr__(self) -> str:
+        return f'ConfigTree({self.file.path!r}, bases={[b.file.path for b in self.bases]})'
+
+
+class ConfigLoader:
+    """Loads config trees with caches shared between calls (one per converter run)."""
+
+    def __init__(self):
+        self.sources = SourceCache()
+        self._trees: Dict[str, ConfigTree] = {}
+
+    def load(self, path: str) -> ConfigTree:
+        return self._load(osp.abspath(osp.expanduser(str(path))), ())
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self._trees.clear()
+
+    def _fresh(self, tree: ConfigTree) -> bool:
+        try:
+            return all(file_stamp(p) == s for p, s in tree.stamps.items())
+        except OSError:
+            return False
+
+    def _load(self, path: str, stack: Tuple[str, ...]) -> ConfigTree:
+        cached = self._trees.get(path)
+        if cached is not None and self._fresh(cached):
+            return cached
+        if not path.endswith('.py'):
+            raise StaticConfigError('only Python (.py) configs can be read statically',
+                                    file=path, fix='convert the config to a .py file')
+        stamp, source = self.sources.get(path)
+        tree = _FileLoad(self, source, stack + (path,)).run(stamp)
+        self._trees[path] = tree
+        return tree
+
+
+class _FileLoad:
+    """Evaluates one file; loads its bases when ``_base_.x`` needs them or at the end."""
+
+    def __init__(self, loader: ConfigLoader, source: ParsedSource, stack: Tuple[str, ...]):
+        self.loader = loader
+        self.source = source
+        self.stack = stack
+        self.namespace: Dict[str, Any] = {}
+        self.ev = Evaluator(source.module, self.namespace, self._base_value,
+                            _templates(source.path))
+        self._bases: Optional[Tuple[list, list, dict]] = None
+
+    def run(self, stamp: Stamp) -> ConfigTree:
+        runner = StatementRunner(self.ev)
+        runner.run(self.source.module)
+        ns = self.namespace
+        keys = {k: v for k, v in ns.items()
+                if not k.startswith('__') and not isinstance(v, _NOT_KEYS)}
+        statements = {k: v for k, v in runner.statements.items() if k in keys}
+        mutations = {k: v for k, v in runner.mutations.items() if k in keys}
+        own = {k: v for k, v in keys.items() if k not in (BASE_KEY, DEPRECATION_KEY)}
+        if BASE_KEY in keys:
+            paths, trees, base = self._load_bases(keys[BASE_KEY], runner.statements[BASE_KEY])
+            own = substitute_base_vars(own, base, self.source.path)
+        else:
+            paths, trees = [], []
+            own = substitute_base_vars(own, None, self.source.path)
+        base_merged, merged = merge_tree(own, [t.merged for t in trees], paths, self.source.path)
+        stamps = {self.source.path: stamp}
+        for t in trees:
+            stamps.update(t.stamps)
+        file = ConfigFile(self.source, paths, own, statements, mutations)
+        return ConfigTree(file, trees, base_merged, merged, stamps)
+
+    # -- bases -----------------------------------------------------------------------------
+    def _load_bases(self, spec: Any, stmt: Optional[cst.CSTNode]):
+        if self._bases is None:
+            paths = self._resolve(spec, stmt)
+            trees = [self.loader._load(p, self.stack) for p in paths]
+            base = combine_bases([t.merged for t in trees], paths, self.source.path)
+            self._bases = (paths, trees, base)
+        return self._bases
+
+    def _resolve(self, spec: Any, stmt: Optional[cst.CSTNode]) -> List[str]:
+        file = self.source.path
+        line = self.ev.line_of(stmt) if stmt is not None else None
+        items = spec if isinstance(spec, list) else [spec]
+        if not all(isinstance(p, str) for p in items):
+            raise StaticConfigError(
+                '_base_ cannot be read statically (it must be a path or a list of paths)',
+                file=file, line=line, key=BASE_KEY,
+                fix="write _base_ as a string or a list of strings, e.g. ['../_base_/x.py']")
+        paths = []
+        for item in items:
+            full = osp.abspath(osp.expanduser(osp.join(osp.dirname(file), item)))
+            if full in self.stack:
+                raise StaticConfigError(f'base {item!r} includes this file again (a cycle)',
+                                        file=file, line=line, key=BASE_KEY,
+                                        fix='remove the cycle from the _base_ chain')
+            if not osp.isfile(full):
+                raise StaticConfigError(
+                    f'base config {item!r} does not exist (looked for {full})', file=file,
+                    line=line, key=BASE_KEY,
+                    fix='correct the path in _base_ (it is relative to the file)')
+            paths.append(full)
+        return paths
+
+    def _base_value(self, path: tuple, node: cst.CSTNode) -> Any:
+        """``_base_.a.b`` (MMEngine style): the value of ``a.b`` in the merged bases."""
+        if BASE_KEY in self.namespace:
+            spec, stmt = self.namespace[BASE_KEY], None
+        else:
+            spec, stmt = _first_base_assignment(self.source.module)
+        if spec is None:
+            raise StaticConfigError(
+                f'_base_.{".".join(path)} is used but the file has no _base_',
+                file=self.source.path, line=self.ev.line_of(node), key='.'.join(path),
+                fix='add _base_ = [...] before this line or write the value itself')
+        _, _, base = self._load_bases(spec, stmt)
+        value: Any = base
+        for i, key in enumerate(path):
+            if not isinstance(value, dict) or key not in value:
+                raise StaticConfigError(
+                    f'_base_.{".".join(path)}: the bases do not define '
+                    f'{".".join(path[:i + 1])!r}', file=self.source.path,
+                    line=self.ev.line_of(node), key='.'.join(path),
+                    fix='correct the name or define the key in a base')
+            value = value[key]
+        return fresh_copy(value)
+
+
+def _first_base_assignment(module: cst.Module):
+    """(value, statement) of the first top-level ``_base_ = <literal>`` (MMEngine's rule)."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if (isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == BASE_KEY):
+                ev = Evaluator(module, {}, _no_bases, {})
+                value = ev.value_or_opaque(small.value)
+                return (None if isinstance(value, Opaque) else value), stmt
+    return None, None
+
+
+def _no_bases(path, node):
+    raise Unknown('_base_')
+
+
+def _templates(path: str) -> Dict[str, str]:
+    """MMCV's predefined ``{{ fileDirname }}``-style variables for ``path``."""
+    base = osp.basename(path)
+    return {'fileDirname': osp.dirname(path), 'fileBasename': base,
+            'fileBasenameNoExtension': osp.splitext(base)[0], 'fileExtname': osp.splitext(path)[1]}
+
+
+def _assigned_value(stmt: Optional[cst.CSTNode], name: str) -> Optional[cst.BaseExpression]:
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return None
+    value = None
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            if any(isinstance(t.target, cst.Name) and t.target.value == name
+                   for t in small.targets):
+                value = small.value
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            if small.target.value == name:
+                value = small.value
+        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+            if small.target.value == name:
+                value = None
+    return value
+
+
+def _entry(node: cst.CSTNode, key: Any) -> Optional[cst.BaseExpression]:
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+            and node.func.value == 'dict'):
+        found = None
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == key:
+                found = arg.value
+        return found
+    if isinstance(node, cst.Dict):
+        found = None
+        for el in node.elements:
+            if isinstance(el, cst.DictElement) and _literal(el.key) == key:
+                found = el.value
+        return found
+    if isinstance(node, (cst.List, cst.Tuple)) and type(key) is int:
+        elements = node.elements
+        if any(isinstance(el, cst.StarredElement) for el in elements):
+            return None
+        if -len(elements) <= key < len(elements):
+            return elements[key].value
+    return None
+
+
+def _literal(node: cst.CSTNode) -> Any:
+    if isinstance(node, (cst.SimpleString, cst.Integer)):
+        try:
+            return ast.literal_eval(node.value)
+        except (ValueError, SyntaxError):
+            return None
+    return None
+
+
+_default_loader = ConfigLoader()
+
+
+def load_config_tree(path: str, loader: Optional[ConfigLoader] = None) -> ConfigTree:
+    """Read the legacy config at ``path`` and its ``_base_`` tree, never executing them.
+
+    ``load_config_tree('configs/retinanet_r50_fpn_2x.py').merged['lr_config']`` ->
+    ``{'policy': 'step', 'warmup': 'linear', ..., 'step': [16, 22]}``. Raises
+    :class:`StaticConfigError` for a file that is missing, not UTF-8 or not valid Python, and
+    for a missing base or a key that two sibling bases define.
+    """
+    return (loader or _default_loader).load(path)
