@@ -66,5 +66,113 @@ def train(config: str, work_dir: Optional[str], resume: Optional[str],
         _fail(e)
 
 
+def _rules_listing() -> str:
+    from migrate.rules import RULES
+    return '\n'.join(f'{r.id}  {r.name:36} {r.summary}' for r in RULES)
+
+
+@main.command()
+@click.argument('src', type=click.Path(exists=False), required=False)
+@click.option('-o', '--output', 'output', type=click.Path(),
+              help='Write the converted file (or tree, same relative paths) here.')
+@click.option('--in-place', is_flag=True, help='Rewrite SRC itself.')
+@click.option('--target', type=click.Choice(['mmengine', 'engine']), default='mmengine',
+              show_default=True,
+              help='mmengine: only real MMEngine 0.10.7 types (approximations marked); '
+                   'engine: exact everywhere with engine-only schedulers.')
+@click.option('--epoch-len', type=click.IntRange(min=1), default=None, metavar='N',
+              help='Iterations per epoch (len(train_dataloader)) where exactness depends on it.')
+@click.option('--diff', is_flag=True, help='Print a unified diff instead of writing.')
+@click.option('--check', is_flag=True, help='Write nothing; exit 1 if anything would change.')
+@click.option('--report', type=click.Path(dir_okay=False), metavar='FILE.json',
+              help='Per-file report: rules applied, approximations, untouched keys, errors.')
+@click.option('--list-rules', is_flag=True, help='List the rules and exit.')
+@click.option('--select', multiple=True, metavar='RULE', help='Run only these rules (id or name).')
+@click.option('--ignore', multiple=True, metavar='RULE', help='Skip these rules (id or name).')
+@click.option('-q', '--quiet', is_flag=True, help='No progress or summary on stderr.')
+def convert(src: Optional[str], output: Optional[str], in_place: bool, target: str,
+            epoch_len: Optional[int], diff: bool, check: bool, report: Optional[str],
+            list_rules: bool, select: Tuple[str, ...], ignore: Tuple[str, ...],
+            quiet: bool) -> None:
+    """Convert a legacy MMCV 1.x config (file or directory tree) to MMEngine keys.
+
+    The input is read statically (never executed) and never overwritten unless --in-place.
+    A file prints to stdout unless -o is given; a tree needs -o DST or --in-place.
+    """
+    from migrate.convert.driver import ConvertOptions, run_convert, summary_line
+    from migrate.rules import select_rules
+
+    if list_rules:
+        click.echo(_rules_listing())
+        return
+    if src is None:
+        _fail(EngineError('missing SRC', fix='give a legacy config file or directory'))
+    try:
+        options = ConvertOptions(target=target, epoch_len=epoch_len,
+                                 rules=select_rules(list(select), list(ignore)), output=output,
+                                 in_place=in_place, check=check, diff=diff, report=report,
+                                 progress=not quiet)
+        echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
+        run = run_convert(src, options, echo=echo)
+    except EngineError as e:
+        _fail(e)
+        return
+    for result in run.errors:
+        click.echo(f'error: {result.error}', err=True)
+    if not quiet:
+        for result in run.results:
+            for f in result.findings:
+                if f.severity in ('approximation', 'manual', 'dropped'):
+                    click.echo(f'{result.path}: {f.severity}: [{f.rule}] {f.key}: {f.message}',
+                               err=True)
+        click.echo(summary_line(run), err=True)
+    if run.errors or (check and run.changed):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument('legacy_cfg', type=click.Path(exists=True, dir_okay=False))
+@click.option('--schedule-only', is_flag=True,
+              help='Compare lr/momentum only (no model or data needed).')
+@click.option('--target', type=click.Choice(['mmengine', 'engine']), default='mmengine',
+              show_default=True)
+@click.option('--epoch-len', type=click.IntRange(min=1), default=None, metavar='N',
+              help='Iterations per epoch for epoch-based runs (default: 100, assumed).')
+@click.option('--json', 'json_out', type=click.Path(dir_okay=False), metavar='OUT',
+              help='Write both trajectories as JSON.')
+@click.option('--plot', 'plot_out', type=click.Path(dir_okay=False), metavar='OUT.png',
+              help='Plot both curves with divergences marked (needs matplotlib).')
+@click.option('--keep', 'keep_dir', type=click.Path(file_okay=False), metavar='DIR',
+              help='Keep the converted tree that was verified in DIR.')
+@click.option('--full', is_flag=True, help='Print every iteration.')
+def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optional[int],
+           json_out: Optional[str], plot_out: Optional[str], keep_dir: Optional[str],
+           full: bool) -> None:
+    """Run LEGACY_CFG (MMCV 1.x semantics) beside its conversion and compare, per iteration.
+
+    Exit status 1 when they diverge.
+    """
+    from migrate.verify.output import render_report, write_json, write_plot
+    from migrate.verify.schedule import compare_schedules
+
+    if not schedule_only:
+        _fail(EngineError('full-training verify comes with the compat runtime',
+                          key='--schedule-only',
+                          fix='pass --schedule-only to compare the lr/momentum schedules'))
+    try:
+        comparison = compare_schedules(legacy_cfg, target=target, epoch_len=epoch_len,
+                                       keep_dir=keep_dir)
+        click.echo(render_report(comparison, full))
+        if json_out:
+            write_json(comparison, json_out)
+        if plot_out:
+            write_plot(comparison, plot_out)
+    except EngineError as e:
+        _fail(e)
+        return
+    if not comparison.equal:
+        sys.exit(1)
+
+
 if __name__ == '__main__':  # pragma: no cover
     main()

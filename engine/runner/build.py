@@ -21,6 +21,7 @@ from engine.logging.logger import get_logger
 from engine.registry import LOG_PROCESSORS, LOOPS, MODEL_WRAPPERS, MODELS, VISUALIZERS
 from engine.runner.environment import set_random_seed, setup_env
 from engine.runner.runner import Runner
+from migrate.tables import ENGINE_REFUSED_KEYS
 
 KNOWN_KEYS = {
     'model', 'work_dir', 'train_dataloader', 'val_dataloader', 'test_dataloader', 'train_cfg',
@@ -42,9 +43,8 @@ DEFAULT_HOOKS = (
 )
 
 # Legacy (MMCV 1.x) keys that MMEngine silently ignores: we refuse to ignore them silently.
-LEGACY_KEYS = ('lr_config', 'optimizer_config', 'momentum_config', 'checkpoint_config',
-               'log_config', 'evaluation', 'workflow', 'runner', 'total_epochs', 'resume_from',
-               'dist_params', 'fp16')
+# The key map lives in one place, migrate/tables.py (pure data, imports nothing).
+LEGACY_KEYS = ENGINE_REFUSED_KEYS
 
 
 @contextlib.contextmanager

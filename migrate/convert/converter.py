@@ -1,0 +1,265 @@
+"""Convert one config file in the context of its ``_base_`` tree.
+
+For a file X the converter knows three views:
+
+* ``target``: the rules applied to X's merged legacy view (what MMCV 1.x ran, in new keys);
+* ``inherited``: what X's *converted* bases give when MMEngine merges them;
+* X's own statements.
+
+X's output keeps its own statements, drops the legacy keys it defined, and writes, for every
+new key, the smallest value that turns ``inherited`` into ``target`` (see :mod:`.merge`). A leaf
+that only overrides ``runner = dict(max_epochs=24)`` therefore gets ``train_cfg`` *and* a full
+``param_scheduler``, because its schedule ends moved. A root file (no bases) only writes keys
+derived from legacy keys it defines itself, so sibling bases never define the same new key.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from engine.errors import ConfigError, EngineError
+from migrate.convert.merge import NO_CHANGE, delta, merge_into
+from migrate.convert.plan import plan_view, sources_of
+from migrate.convert.render import Renderer
+from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
+from migrate.rules import RULES
+from migrate.rules.base import Finding, Plan, Rule
+from migrate.tables import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    text_in: str = ''
+    text_out: Optional[str] = None
+    rules: List[str] = field(default_factory=list)
+    findings: List[Finding] = field(default_factory=list)
+    untouched: List[str] = field(default_factory=list)
+    written: List[str] = field(default_factory=list)
+    removed: List[str] = field(default_factory=list)
+    error: Optional[str] = None
+
+    @property
+    def changed(self) -> bool:
+        return self.text_out is not None and self.text_out != self.text_in
+
+    def as_dict(self, root: Optional[str] = None) -> Dict[str, Any]:
+        path = os.path.relpath(self.path, root) if root else self.path
+        return {
+            'file': path,
+            'changed': self.changed,
+            'rules_applied': self.rules,
+            'written_keys': self.written,
+            'removed_keys': self.removed,
+            'approximations': [f.as_dict() for f in self.findings
+                               if f.severity == 'approximation'],
+            'findings': [f.as_dict() for f in self.findings],
+            'untouched_keys': self.untouched,
+            'errors': [self.error] if self.error else [],
+        }
+
+
+class Converter:
+    """Converts files and remembers converted views, so shared bases are converted once."""
+
+    def __init__(self, *, rules: Sequence[Rule] = RULES, target: str = 'mmengine',
+                 epoch_len: Optional[int] = None):
+        if target not in ('mmengine', 'engine'):
+            raise ConfigError(f'unknown target {target!r}', key='--target',
+                              fix='use --target mmengine or --target engine')
+        self.rules = tuple(rules)
+        self.target = target
+        self.epoch_len = epoch_len
+        self.results: Dict[str, FileResult] = {}
+        self._converted_view: Dict[str, Dict[str, Any]] = {}
+
+    # -- public -----------------------------------------------------------------------------
+    def convert(self, path: str) -> FileResult:
+        """Convert ``path`` (and, in memory, its bases). Errors land in the result."""
+        path = os.path.abspath(path)
+        if path in self.results:
+            return self.results[path]
+        result = FileResult(path)
+        self.results[path] = result
+        try:
+            self._convert(path, result)
+        except EngineError as e:
+            result.error = str(e)
+            result.text_out = None
+        return result
+
+    def converted_view(self, path: str) -> Dict[str, Any]:
+        """The MMEngine-merged view of ``path`` after conversion (for verify and tests)."""
+        self.convert(path)
+        return self._converted_view[os.path.abspath(path)]
+
+    # -- one file ---------------------------------------------------------------------------
+    def _convert(self, path: str, result: FileResult) -> None:
+        from migrate.static import load_config_tree
+
+        tree = load_config_tree(path)
+        source = tree.file
+        result.text_in = source.text
+        inherited = self._inherited(tree, path)
+        plan = plan_view(tree.merged, rules=self.rules, target=self.target,
+                         epoch_len=self.epoch_len, source=path)
+        own = source.own
+        consumed_here = [k for k in plan.consumed if k in own]
+        written = plan.facts.get('written_keys', set())
+        emitted: Dict[str, Any] = {}
+        for key, wanted in plan.values.items():
+            if key not in written:
+                continue
+            change = delta(inherited.get(key), wanted, base_has_key=key in inherited)
+            if change is NO_CHANGE:
+                continue
+            sources = set(sources_of(key, self.rules))
+            if not tree.bases and not (sources & set(consumed_here)) and key not in own:
+                continue   # a root file writes only what its own legacy keys decide
+            emitted[key] = change
+        for key in inherited:
+            if key not in plan.values and key in NEW_RUNTIME_KEYS and inherited[key] is not None:
+                emitted[key] = None   # switched off in the legacy view (e.g. evaluation=None)
+        kept = {k: v for k, v in own.items() if k not in consumed_here and k not in emitted}
+        self._converted_view[path] = merge_into({**kept, **emitted}, inherited)
+        result.rules = [r for r in plan.applied
+                        if _rule_touches(r, self.rules, consumed_here, emitted)]
+        result.findings = [f for f in plan.findings
+                           if f.key.split('.')[0].split('[')[0] in consumed_here
+                           or (f.path and f.path[0] in emitted)]
+        result.untouched = [k for k in own if k not in LEGACY_RUNTIME_KEYS
+                            and k not in NEW_RUNTIME_KEYS]
+        result.written = list(emitted)
+        result.removed = consumed_here
+        if not emitted and not consumed_here:
+            result.text_out = source.text
+            return
+        module = self._rewrite(source, plan, emitted, set(consumed_here), result)
+        text = module.code
+        try:
+            cst.parse_module(text)
+        except cst.ParserSyntaxError as e:  # pragma: no cover - a converter bug
+            raise ConfigError(f'the converted text does not parse: {e}', file=path,
+                              fix='report this as a converter bug') from e
+        result.text_out = text
+
+    def _inherited(self, tree: Any, path: str) -> Dict[str, Any]:
+        inherited: Dict[str, Any] = {}
+        owner: Dict[str, str] = {}
+        for base in tree.bases:
+            base_path = os.path.abspath(base.file.path)
+            base_result = self.convert(base_path)
+            if base_result.error:
+                raise ConfigError(f'its base {base_path} could not be converted',
+                                  file=path, key='_base_', fix='fix the base first (see its error)')
+            view = self._converted_view[base_path]
+            for key in view:
+                if key in owner:
+                    raise ConfigError(
+                        f'after conversion, bases {owner[key]} and {base_path} both define '
+                        f'{key!r}; MMEngine rejects duplicate keys among bases', file=path,
+                        key='_base_', fix=f'move the legacy keys that make {key!r} into one '
+                                          'base, or inline one base into this file')
+                owner[key] = base_path
+            inherited.update(view)
+        return inherited
+
+    # -- source edits -----------------------------------------------------------------------
+    def _rewrite(self, source: Any, plan: Plan, emitted: Dict[str, Any], remove: Set[str],
+                 result: FileResult) -> cst.Module:
+        module = source.module
+        positions = [i for i, stmt in enumerate(module.body) if removable(stmt, remove)]
+        index_of_key: Dict[str, int] = {}
+        for i in positions:
+            for name in _names(module.body[i]):
+                index_of_key[name] = i
+        bound = binding_positions(module)
+        inserts: List[Tuple[Optional[int], str]] = []
+        for key, value in emitted.items():
+            spots = [index_of_key[k] for k in sources_of(key, self.rules) if k in index_of_key]
+            if key in index_of_key:
+                spots.append(index_of_key[key])
+            at = max(spots) if spots else None
+            comments, above = _comments_for(plan.findings, key, value)
+            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound), comments=comments)
+            code = renderer.statement(key, value)
+            if above:
+                code = '\n'.join(f'# {c}' for c in above) + '\n' + code
+            inserts.append((at, code))
+        # A file that redefines a key it now emits must drop its old statement too.
+        remove = remove | {k for k in emitted if k in source.own}
+        return rewrite_module(module, remove, inserts)
+
+
+def _names(stmt: cst.CSTNode) -> List[str]:
+    from migrate.convert.rewrite import assigned_names
+    return assigned_names(stmt)
+
+
+def _rule_touches(rule_id: str, rules: Sequence[Rule], consumed: List[str],
+                  emitted: Dict[str, Any]) -> bool:
+    rule = next(r for r in rules if r.id == rule_id)
+    return bool(set(rule.legacy_keys) & set(consumed)) or bool(set(rule.new_keys) & set(emitted))
+
+
+def _comments_for(findings: List[Finding], key: str, value: Any):
+    """Findings that mark a line: hung on the item they concern if it is written, else above
+    the statement."""
+    inline: Dict[tuple, List[str]] = {}
+    above: List[str] = []
+    for finding in findings:
+        if finding.severity != 'approximation' or not finding.path or finding.path[0] != key:
+            continue
+        if _exists(value, finding.path[1:]) and len(finding.path) > 1:
+            inline.setdefault(tuple(finding.path), []).append(finding.comment())
+        else:
+            above.append(finding.comment())
+    return inline, above
+
+
+def _exists(value: Any, path: tuple) -> bool:
+    for part in path:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, (list, tuple)) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return False
+    return True
+
+
+def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, int]):
+    """Reuse the file's own expression text for values that came through unchanged, when every
+    name it uses is bound before the place the new statement goes."""
+    limit = at if at is not None else len(source.module.body)
+
+    def lookup(path: tuple, value: Any) -> Optional[str]:
+        origin = plan.origins.get(tuple(path))
+        if origin is None:
+            return None
+        node = source.expr(origin)
+        if node is None or _own_value(source.own, origin, _MISSING) != value:
+            return None
+        if any(bound.get(name, -1) >= limit for name in names_used(node)):
+            return None
+        return source.module.code_for_node(node)
+
+    return lookup
+
+
+_MISSING = object()
+
+
+def _own_value(own: Dict[str, Any], path: tuple, default: Any) -> Any:
+    value: Any = own
+    for part in path:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return default
+    return value

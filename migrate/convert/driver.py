@@ -1,0 +1,166 @@
+"""``migrate convert``: files and trees in, converted files, diffs and a report out.
+
+Never executes input, never overwrites it unless asked (``in_place``), writes atomically, and
+converts everything it can: one bad file is reported and the rest of the tree goes on.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from engine.errors import ConfigError
+from engine.fileio import atomic_write_bytes, atomic_write_text
+from migrate.convert.converter import Converter, FileResult
+from migrate.rules import RULES
+from migrate.rules.base import Rule
+
+SKIP_DIRS = {'.git', '__pycache__', '.oracle', '.venv', 'node_modules'}
+
+
+@dataclass
+class ConvertOptions:
+    target: str = 'mmengine'
+    epoch_len: Optional[int] = None
+    rules: Sequence[Rule] = RULES
+    output: Optional[str] = None
+    in_place: bool = False
+    check: bool = False
+    diff: bool = False
+    report: Optional[str] = None
+    progress: bool = True
+
+
+@dataclass
+class ConvertRun:
+    root: str
+    results: List[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> List[FileResult]:
+        return [r for r in self.results if r.changed]
+
+    @property
+    def errors(self) -> List[FileResult]:
+        return [r for r in self.results if r.error]
+
+    def report(self, options: ConvertOptions) -> Dict[str, Any]:
+        approx = sum(len([f for f in r.findings if f.severity == 'approximation'])
+                     for r in self.results)
+        return {
+            'tool': 'migrate convert',
+            'target': options.target,
+            'epoch_len': options.epoch_len,
+            'rules': [r.id for r in options.rules],
+            'root': self.root,
+            'summary': {'files': len(self.results), 'changed': len(self.changed),
+                        'errors': len(self.errors), 'approximations': approx,
+                        'seconds': round(self.seconds, 3)},
+            'files': [r.as_dict(self.root if os.path.isdir(self.root) else None)
+                      for r in self.results],
+        }
+
+
+def collect_files(src: str) -> List[str]:
+    """The ``.py`` config files under ``src`` (or ``src`` itself), in a stable order."""
+    if os.path.isfile(src):
+        return [os.path.abspath(src)]
+    if not os.path.isdir(src):
+        raise ConfigError('no such file or directory', file=src,
+                          fix='give a legacy config file or a directory of configs')
+    out = []
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        out.extend(os.path.abspath(os.path.join(dirpath, f))
+                   for f in sorted(filenames) if f.endswith('.py'))
+    return out
+
+
+def run_convert(src: str, options: ConvertOptions,
+                echo: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> ConvertRun:
+    """Convert ``src`` (a file or a tree) according to ``options``; see the CLI for meanings."""
+    is_dir = os.path.isdir(src)
+    if is_dir and not (options.output or options.in_place or options.check or options.diff
+                       or options.report):
+        raise ConfigError('converting a directory needs somewhere to write', file=src,
+                          fix='pass -o DST (a new tree), --in-place, --check, --diff or --report')
+    if options.output and options.in_place:
+        raise ConfigError('-o and --in-place exclude each other', key='--in-place',
+                          fix='choose one')
+    if options.output and is_dir and os.path.abspath(options.output) == os.path.abspath(src):
+        raise ConfigError('-o is the source tree itself', file=src,
+                          fix='use --in-place to rewrite the source tree')
+    files = collect_files(src)
+    converter = Converter(rules=options.rules, target=options.target,
+                          epoch_len=options.epoch_len)
+    run = ConvertRun(root=os.path.abspath(src))
+    start = time.perf_counter()
+    show = options.progress and len(files) > 20
+    for n, path in enumerate(files, 1):
+        run.results.append(converter.convert(path))
+        if show and (n % 100 == 0 or n == len(files)):
+            echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
+    run.seconds = time.perf_counter() - start
+    _write_outputs(src, run, options, echo)
+    if options.report:
+        atomic_write_text(options.report, json.dumps(run.report(options), indent=2) + '\n')
+    return run
+
+
+def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,
+                   echo: Callable[[str], None]) -> None:
+    root = os.path.abspath(src) if os.path.isdir(src) else os.path.dirname(os.path.abspath(src))
+    for result in run.results:
+        if result.error:
+            continue
+        if options.diff and result.changed:
+            rel = os.path.relpath(result.path, root)
+            sys.stdout.write(''.join(difflib.unified_diff(
+                result.text_in.splitlines(keepends=True), result.text_out.splitlines(keepends=True),
+                fromfile=f'a/{rel}', tofile=f'b/{rel}')))
+    if options.check or options.diff:
+        return
+    if options.in_place:
+        for result in run.changed:
+            atomic_write_text(result.path, result.text_out)
+        return
+    if not os.path.isdir(src):
+        result = run.results[0]
+        if result.error:
+            return
+        if options.output:
+            atomic_write_text(options.output, result.text_out)
+        elif not options.report:
+            sys.stdout.write(result.text_out)
+        return
+    if not options.output:
+        return
+    by_path = {r.path: r for r in run.results}
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            path = os.path.abspath(os.path.join(dirpath, name))
+            dst = os.path.join(options.output, os.path.relpath(path, root))
+            result = by_path.get(path)
+            if result is None:
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                with open(path, 'rb') as f:
+                    atomic_write_bytes(dst, f.read())
+                shutil.copymode(path, dst)
+            elif not result.error:
+                atomic_write_text(dst, result.text_out)
+    echo(f'wrote {options.output}')
+
+
+def summary_line(run: ConvertRun) -> str:
+    approx = sum(1 for r in run.results for f in r.findings if f.severity == 'approximation')
+    manual = sum(1 for r in run.results for f in r.findings if f.severity == 'manual')
+    return (f'{len(run.results)} file(s): {len(run.changed)} converted, {len(run.errors)} '
+            f'error(s), {approx} approximation(s), {manual} needing a manual decision '
+            f'({run.seconds:.2f} s)')

@@ -1,0 +1,85 @@
+"""MMEngine's merge of a child config into its bases, and its inverse: the smallest child value
+that, merged into a base value, gives a wanted value.
+
+The converter decides on merged views; a converted file must only write what differs from its
+(converted) bases, so that ``_base_`` chains stay intact and a leaf stays a leaf. Semantics are
+MMEngine 0.10.7's ``Config._merge_a_into_b`` (without list keys): dicts merge key by key,
+``_delete_=True`` replaces, a dict over a non-dict needs ``_delete_``, anything else replaces.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict
+
+DELETE_KEY = '_delete_'
+
+
+class _NoChange:
+    """The sentinel for 'the base value already is the wanted value'."""
+
+    def __repr__(self) -> str:
+        return 'NO_CHANGE'
+
+
+NO_CHANGE = _NoChange()
+
+
+def merge_into(child: Dict[str, Any], base: Dict[str, Any]) -> Dict[str, Any]:
+    """Return ``base`` with ``child`` merged in (neither argument is modified).
+
+    >>> merge_into({'a': {'x': 2}}, {'a': {'x': 1, 'y': 1}})
+    {'a': {'x': 2, 'y': 1}}
+    """
+    out = copy.deepcopy(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) \
+                and not value.get(DELETE_KEY, False):
+            out[key] = merge_into(value, out[key])
+        elif isinstance(value, dict):
+            out[key] = _strip_delete(value, key in out)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _strip_delete(value: Dict[str, Any], existed: bool) -> Dict[str, Any]:
+    # MMEngine pops `_delete_` only where it replaced something; on a new key it stays.
+    value = copy.deepcopy(value)
+    if existed:
+        value.pop(DELETE_KEY, None)
+    return value
+
+
+def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
+    """The value a child must write so that merging it over ``base`` gives ``wanted``.
+
+    Returns :data:`NO_CHANGE` when nothing needs writing.
+
+    >>> delta({'type': 'SGD', 'lr': 0.1}, {'type': 'SGD', 'lr': 0.2})
+    {'lr': 0.2}
+    >>> delta({'type': 'SGD', 'momentum': 0.9}, {'type': 'AdamW', 'lr': 0.1})
+    {'_delete_': True, 'type': 'AdamW', 'lr': 0.1}
+    """
+    if base_has_key and _same(base, wanted):
+        return NO_CHANGE
+    if not isinstance(wanted, dict) or not base_has_key:
+        return copy.deepcopy(wanted)
+    if not isinstance(base, dict) or any(k not in wanted for k in base):
+        return {DELETE_KEY: True, **copy.deepcopy(wanted)}
+    out: Dict[str, Any] = {}
+    for key, value in wanted.items():
+        sub = delta(base.get(key), value, base_has_key=key in base)
+        if sub is not NO_CHANGE:
+            out[key] = sub
+    return out if out else NO_CHANGE
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Tuples and lists differ in a config (a tuple stays a tuple), so compare types too.
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b

@@ -1,0 +1,46 @@
+"""Run the rules over a merged legacy view: the new-style view MMCV's behaviour maps to."""
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, Iterable, Optional
+
+from migrate.rules import RULES
+from migrate.rules.base import Plan, Rule
+from migrate.tables import LEGACY_RUNTIME_KEYS
+
+
+def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
+              target: str = 'mmengine', epoch_len: Optional[int] = None,
+              source: Optional[str] = None) -> Plan:
+    """Apply ``rules`` to ``legacy`` (a merged MMCV 1.x view) and return the :class:`Plan`.
+
+    ``plan.values`` is the complete new view: every key the rules did not consume passes
+    through unchanged (models, pipelines, variables, keys of unselected rules).
+    """
+    plan = Plan(legacy=legacy, target=target, epoch_len=epoch_len, source=source)
+    for key, value in legacy.items():
+        if key not in LEGACY_RUNTIME_KEYS:
+            plan.values[key] = copy.deepcopy(value)
+    written = set()
+    for rule in rules:
+        if rule.applies(plan):
+            before = set(plan.values)
+            rule.apply(plan)
+            plan.applied.append(rule.id)
+            written |= set(plan.values) - before
+            written |= set(rule.new_keys) & set(plan.values)
+    # Legacy keys no rule consumed (an unselected rule, an unknown value) stay as they are.
+    for key, value in legacy.items():
+        if key in LEGACY_RUNTIME_KEYS and key not in plan.consumed and key not in plan.values:
+            plan.values[key] = copy.deepcopy(value)
+    plan.facts['written_keys'] = written
+    return plan
+
+
+def sources_of(new_key: str, rules: Iterable[Rule] = RULES) -> tuple:
+    """The legacy keys whose rules write ``new_key`` (where its statement belongs)."""
+    out = []
+    for rule in rules:
+        if new_key in rule.new_keys:
+            out.extend(k for k in rule.legacy_keys if k not in out)
+    return tuple(out)

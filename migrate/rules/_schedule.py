@@ -1,0 +1,65 @@
+"""Shared by the lr and momentum schedule rules: call the schedule mapper and file its
+approximations as findings on the right ``param_scheduler`` entries."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
+from migrate.rules.optimizer_to_optim_wrapper import is_multi_optimizer
+
+
+def optimizer_facts(legacy: dict) -> Optional[dict]:
+    """Base lr, base momentum and optimizer type from the legacy ``optimizer`` (None: several
+    optimizers, which need a dict-form param_scheduler). Defaults are torch's: SGD has
+    momentum 0, the Adam family betas[0] = 0.9."""
+    optimizer = legacy.get('optimizer')
+    if is_multi_optimizer(optimizer):
+        return None
+    optimizer = optimizer if isinstance(optimizer, dict) else {}
+    otype = optimizer.get('type', 'SGD')
+    lr = optimizer.get('lr', 0.1)
+    momentum = optimizer.get('momentum')
+    betas = optimizer.get('betas')
+    if momentum is None and isinstance(betas, (list, tuple)) and betas:
+        momentum = betas[0]
+    if momentum is None:
+        momentum = 0.9 if 'Adam' in str(otype) else (0.0 if otype == 'SGD' else None)
+    return dict(optimizer_type=str(otype), base_lr=lr if isinstance(lr, (int, float)) else 0.1,
+                base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+
+
+def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: Any) -> None:
+    """Append the mapped schedulers for ``key`` to ``param_scheduler`` and report."""
+    from migrate.schedule_map import map_schedules
+
+    facts = plan.facts
+    if 'runner_type' not in facts:
+        rule.report(plan, NOTE, key, 'no runner in this file or its bases: the schedule is '
+                    'written by the configs that inherit it (its ends depend on the run length)')
+        return
+    opt = optimizer_facts(plan.legacy)
+    if opt is None:
+        rule.report(plan, MANUAL, key, 'several optimizers: write a dict-form param_scheduler '
+                    '(one list per optimizer) by hand')
+        return
+    mapping = map_schedules(lr_policy, mom_policy, runner_type=facts['runner_type'],
+                            max_epochs=facts.get('max_epochs'), max_iters=facts.get('max_iters'),
+                            target=plan.target, epoch_len=plan.epoch_len, **opt)
+    # A half-migrated file may carry its own param_scheduler: the legacy keys win, as they
+    # are what MMCV ran; only what the schedule rules wrote before is kept.
+    current = plan.values.get('param_scheduler') if facts.get('schedulers_written') else None
+    schedulers = list(current) if isinstance(current, list) else []
+    facts['schedulers_written'] = True
+    offset = len(schedulers)
+    schedulers.extend(mapping.schedulers)
+    plan.set(('param_scheduler',), schedulers if schedulers else None)
+    for approx in mapping.approximations:
+        index = approx.scheduler_index
+        path = ('param_scheduler', offset + index) if index is not None else ('param_scheduler',)
+        severity = APPROXIMATION if (approx.deviation or 0) > 0 else NOTE
+        message = approx.message
+        rule.report(plan, severity, key, message, kind=approx.kind, deviation=approx.deviation,
+                    path=path)
+    for note in getattr(mapping, 'notes', []) or []:
+        text = getattr(note, 'message', note)
+        rule.report(plan, NOTE, key, str(text), kind=getattr(note, 'kind', ''))

@@ -1,0 +1,72 @@
+"""MIG002: ``optimizer_config`` -> ``optim_wrapper`` (``clip_grad``, ``accumulative_counts``,
+``AmpOptimWrapper``)."""
+from __future__ import annotations
+
+from migrate.rules.base import APPROXIMATION, DROPPED, MANUAL, NOTE, Plan, Rule
+from migrate.tables import (MMCV_FP16_DEFAULT_LOSS_SCALE, OPTIMIZER_HOOK_OBSOLETE_ARGS,
+                            OPTIMIZER_HOOKS)
+
+
+class OptimizerConfigToOptimWrapper(Rule):
+    id = 'MIG002'
+    name = 'optimizer-config-to-optim-wrapper'
+    summary = ('optimizer_config: grad_clip -> optim_wrapper.clip_grad; cumulative_iters / '
+               'update_interval -> accumulative_counts; Fp16OptimizerHook -> AmpOptimWrapper')
+    legacy_keys = ('optimizer_config',)
+    new_keys = ('optim_wrapper',)
+    example = ("optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))\n",
+               "optim_wrapper = dict(\n    type='OptimWrapper',\n    optimizer=...,\n"
+               "    clip_grad=dict(max_norm=35, norm_type=2))\n")
+
+    def apply(self, plan: Plan) -> None:
+        cfg = plan.get('optimizer_config')
+        plan.consume('optimizer_config')
+        if not isinstance(cfg, dict):
+            if cfg is not None:
+                self.report(plan, MANUAL, 'optimizer_config',
+                            f'{cfg!r} is not a dict: convert the optimizer hook by hand')
+            return
+        htype = cfg.pop('type', 'OptimizerHook')
+        if htype not in OPTIMIZER_HOOKS:
+            self.report(plan, MANUAL, 'optimizer_config.type',
+                        f'custom optimizer hook {htype!r}: port it to an OptimWrapper subclass '
+                        '(backward/step now run inside model.train_step)')
+            return
+        wrapper = ('optim_wrapper',)
+        if plan.lookup(wrapper + ('type',)) is None:
+            plan.set(wrapper + ('type',), 'OptimWrapper')
+        grad_clip = cfg.pop('grad_clip', None)
+        if grad_clip is not None:
+            plan.set(wrapper + ('clip_grad',), grad_clip, origin=('optimizer_config', 'grad_clip'))
+        counts = cfg.pop('cumulative_iters', None)
+        interval = cfg.pop('update_interval', None)
+        if counts is not None and counts != 1:
+            plan.set(wrapper + ('accumulative_counts',), counts,
+                     origin=('optimizer_config', 'cumulative_iters'))
+        if interval is not None and interval != 1:
+            plan.set(wrapper + ('accumulative_counts',), interval,
+                     origin=('optimizer_config', 'update_interval'))
+            self.report(plan, NOTE, 'optimizer_config.update_interval',
+                        'update_interval became accumulative_counts (exact for mmselfsup 0.x; '
+                        'OpenSelfSup never stepped a trailing partial window)')
+        if OPTIMIZER_HOOKS[htype] == 'AmpOptimWrapper' or cfg.pop('use_fp16', False):
+            scale = cfg.pop('loss_scale', MMCV_FP16_DEFAULT_LOSS_SCALE)
+            plan.set(wrapper + ('type',), 'AmpOptimWrapper')
+            plan.set(wrapper + ('loss_scale',), scale, origin=('optimizer_config', 'loss_scale'))
+            self.report(plan, APPROXIMATION, 'optimizer_config.type',
+                        'AMP: autocast now covers the whole forward (MMCV: @auto_fp16 methods)',
+                        kind='amp-scope')
+        if cfg.pop('detect_anomalous_params', False):
+            self.report(plan, DROPPED, 'optimizer_config.detect_anomalous_params',
+                        'no equivalent (closest: find_unused_parameters=True in DDP)')
+        if cfg.pop('frozen_layers_cfg', None) is not None:
+            self.report(plan, DROPPED, 'optimizer_config.frozen_layers_cfg',
+                        'no equivalent in MMEngine core (mmselfsup 1.x moved it into SwAVHook)')
+        obsolete = [k for k in OPTIMIZER_HOOK_OBSOLETE_ARGS if k in cfg]
+        for key in obsolete:
+            cfg.pop(key)
+        if obsolete:
+            self.report(plan, NOTE, 'optimizer_config', f'obsolete arguments dropped: {obsolete}')
+        if cfg:
+            self.report(plan, DROPPED, 'optimizer_config',
+                        f'arguments not converted: {sorted(cfg)}')

@@ -1,0 +1,144 @@
+"""The MMCV 1.x -> MMEngine key map, as data (shared by the converter, compat and the engine).
+
+One source of truth: the converter's rules read these tables, the engine refuses the legacy
+keys listed here (MMEngine would ignore them silently), and the compat runtime reads the same
+names. Sources: ``shared/reference/mmcv1-to-mmengine-keys.md`` (A.x = legacy semantics,
+B.x = new keys, C.5 = the consolidated map).
+"""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+#: Top-level legacy runtime keys, each with the new key(s) it becomes (C.5).
+LEGACY_RUNTIME_KEYS: Dict[str, str] = {
+    'optimizer': 'optim_wrapper.optimizer (+ paramwise_cfg, constructor)',
+    'optimizer_config': 'optim_wrapper (clip_grad, accumulative_counts, AmpOptimWrapper)',
+    'fp16': "optim_wrapper.type='AmpOptimWrapper', loss_scale",
+    'lr_config': 'param_scheduler (LR schedulers)',
+    'momentum_config': 'param_scheduler (momentum schedulers)',
+    'runner': 'train_cfg (loop type, max_epochs/max_iters)',
+    'total_epochs': 'train_cfg.max_epochs',
+    'workflow': '- (val phases have no equivalent)',
+    'evaluation': 'val_cfg/test_cfg, val_evaluator/test_evaluator, train_cfg.val_interval, '
+                  'default_hooks.checkpoint.save_best',
+    'checkpoint_config': 'default_hooks.checkpoint',
+    'log_config': 'default_hooks.logger, log_processor, visualizer.vis_backends',
+    'resume_from': 'load_from + resume=True',
+    'auto_resume': 'resume=True',
+    'dist_params': 'env_cfg.dist_cfg',
+    'mp_start_method': 'env_cfg.mp_cfg.mp_start_method',
+    'opencv_num_threads': 'env_cfg.mp_cfg.opencv_num_threads',
+    'cudnn_benchmark': 'env_cfg.cudnn_benchmark',
+    'seed': 'randomness.seed',
+    'deterministic': 'randomness.deterministic',
+    'diff_seed': 'randomness.diff_rank_seed',
+    'gpu_ids': '- (dropped: the launcher decides)',
+    'device': '- (dropped)',
+    'data': 'train_dataloader/val_dataloader/test_dataloader',
+}
+
+#: Legacy keys that MMEngine's Runner silently ignores; the engine refuses them (B.0).
+ENGINE_REFUSED_KEYS: Tuple[str, ...] = (
+    'lr_config', 'optimizer_config', 'momentum_config', 'checkpoint_config', 'log_config',
+    'evaluation', 'workflow', 'runner', 'total_epochs', 'resume_from', 'dist_params', 'fp16')
+
+#: Top-level keys of the new schema that pass through the converter untouched (B.0).
+NEW_RUNTIME_KEYS: Tuple[str, ...] = (
+    'model', 'work_dir', 'train_dataloader', 'val_dataloader', 'test_dataloader', 'train_cfg',
+    'val_cfg', 'test_cfg', 'auto_scale_lr', 'optim_wrapper', 'param_scheduler', 'val_evaluator',
+    'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
+    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level', 'visualizer',
+    'default_scope', 'randomness', 'experiment_name', 'model_wrapper_cfg',
+    'find_unused_parameters', 'custom_imports', 'sync_bn', 'compile', 'runner_type')
+
+#: runner.type -> (train loop type, the length key).
+RUNNER_TO_LOOP: Dict[str, Tuple[str, str]] = {
+    'EpochBasedRunner': ('EpochBasedTrainLoop', 'max_epochs'),
+    'IterBasedRunner': ('IterBasedTrainLoop', 'max_iters'),
+}
+
+#: Optimizer hook types (A.6) -> what they become.
+OPTIMIZER_HOOKS = {
+    'OptimizerHook': 'OptimWrapper',
+    'GradientCumulativeOptimizerHook': 'OptimWrapper',
+    'Fp16OptimizerHook': 'AmpOptimWrapper',
+    'GradientCumulativeFp16OptimizerHook': 'AmpOptimWrapper',
+    'DistOptimizerHook': 'OptimWrapper',  # mmselfsup 0.x / OpenSelfSup
+}
+#: Optimizer-hook arguments with no role any more (A.6: unused on torch >= 1.6).
+OPTIMIZER_HOOK_OBSOLETE_ARGS = ('coalesce', 'bucket_size_mb', 'distributed')
+#: Fp16OptimizerHook's default loss scale (MMEngine's AmpOptimWrapper defaults to 'dynamic').
+MMCV_FP16_DEFAULT_LOSS_SCALE = 512.
+
+#: CheckpointHook arguments kept under the same name (A.8 -> B.4).
+CHECKPOINT_SAME_ARGS = ('interval', 'by_epoch', 'save_optimizer', 'out_dir', 'max_keep_ckpts',
+                        'save_last', 'file_client_args', 'filename_tmpl', 'save_param_scheduler',
+                        'published_keys', 'save_begin', 'backend_args')
+
+#: EvalHook arguments with a runtime meaning (A.10); the rest are metric arguments.
+EVAL_HOOK_ARGS = ('interval', 'start', 'by_epoch', 'save_best', 'rule', 'greater_keys',
+                  'less_keys', 'out_dir', 'file_client_args', 'gpu_collect', 'tmpdir',
+                  'broadcast_bn_buffer', 'dynamic_intervals', 'test_fn')
+SAVE_BEST_ARGS = ('save_best', 'rule', 'greater_keys', 'less_keys')
+
+#: Dataset type -> (metric type, how eval kwargs map), for the evaluator rule. Only datasets
+#: whose metric is unambiguous are listed; others get a comment asking for the metric type.
+DATASET_TO_METRIC: Dict[str, str] = {
+    'CocoDataset': 'CocoMetric',
+    'LVISV1Dataset': 'LVISMetric',
+    'LVISV05Dataset': 'LVISMetric',
+    'VOCDataset': 'VOCMetric',
+    'CityscapesDataset': 'IoUMetric',
+    'ADE20KDataset': 'IoUMetric',
+    'PascalVOCDataset': 'IoUMetric',
+    'PascalContextDataset': 'IoUMetric',
+    'ImageNet': 'Accuracy',
+    'CIFAR10': 'Accuracy',
+    'CIFAR100': 'Accuracy',
+}
+
+#: log_config.hooks[i].type -> visualizer back end (A.9 -> B.5). None: no equivalent.
+LOGGER_HOOK_TO_BACKEND: Dict[str, str] = {
+    'TextLoggerHook': 'LocalVisBackend',
+    'TensorboardLoggerHook': 'TensorboardVisBackend',
+    'WandbLoggerHook': 'WandbVisBackend',
+    'MMDetWandbHook': 'WandbVisBackend',
+    'MlflowLoggerHook': 'MLflowVisBackend',
+    'NeptuneLoggerHook': 'NeptuneVisBackend',
+    'DvcliveLoggerHook': 'DVCLiveVisBackend',
+    'ClearMLLoggerHook': 'ClearMLVisBackend',
+    'PaviLoggerHook': None,
+    'SegmindLoggerHook': None,
+}
+#: Arguments every legacy logger hook takes (LoggerHook base, A.9).
+LOGGER_BASE_ARGS = ('interval', 'ignore_last', 'reset_flag', 'by_epoch')
+#: TextLoggerHook arguments that LoggerHook keeps under the same name.
+TEXT_LOGGER_SAME_ARGS = ('interval_exp_name', 'out_dir', 'out_suffix', 'keep_local',
+                         'file_client_args', 'ignore_last')
+#: Back-end arguments that carry over per logger hook (the rest are dropped and reported).
+BACKEND_SAME_ARGS: Dict[str, Tuple[str, ...]] = {
+    'WandbLoggerHook': ('init_kwargs', 'commit', 'define_metric_cfg'),
+    'MMDetWandbHook': ('init_kwargs', 'commit', 'define_metric_cfg'),
+    'MlflowLoggerHook': ('exp_name', 'tags', 'params'),
+    'NeptuneLoggerHook': ('init_kwargs',),
+    'ClearMLLoggerHook': ('init_kwargs',),
+    'DvcliveLoggerHook': (),
+    'TensorboardLoggerHook': (),
+}
+
+#: custom_hooks renames (A.11 -> B.4): legacy type -> (new type, {old arg: new arg or None}).
+CUSTOM_HOOK_ARGS: Dict[str, Tuple[str, Dict[str, object]]] = {
+    'EMAHook': ('EMAHook', {'momentum': 'momentum', 'interval': 'interval', 'warm_up': None,
+                            'resume_from': None}),
+    'ProfilerHook': ('ProfilerHook', {'profile_iters': 'profile_times', 'activities': None}),
+}
+#: Hooks without an MMEngine counterpart.
+CUSTOM_HOOKS_WITHOUT_EQUIVALENT = ('ClosureHook',)
+
+#: Hook priorities that changed between MMCV 1.x and MMEngine (A.3 vs B.4), for the report.
+PRIORITY_CHANGES = {
+    'IterTimerHook': ('LOW', 'NORMAL'),
+    'CheckpointHook': ('NORMAL', 'VERY_LOW'),
+    'LoggerHook': ('VERY_LOW', 'BELOW_NORMAL'),
+    'LrUpdaterHook': ('VERY_HIGH (before_train_iter)', 'LOW (ParamSchedulerHook, after_train_iter)'),
+}

@@ -1,0 +1,1 @@
+"""``migrate verify``: run a legacy config and its conversion side by side."""
