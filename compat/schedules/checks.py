@@ -38,7 +38,7 @@ def _check_min_pair(spec: PolicySpec, params: Dict[str, Any], kind: str,
     value, ratio = params[value_key], params[ratio_key]
     if (value is None) == (ratio is None):
         what = 'both' if value is not None else 'neither'
-        raise fail(kind, value_key if value is not None or ratio is None else ratio_key,
+        raise fail(kind, ratio_key if value is not None else value_key,
                    f"policy '{spec.name}' needs exactly one of {value_key} and {ratio_key}, "
                    f'{what} given (MMCV asserts (min is None) ^ (ratio is None))',
                    f'keep only {value_key}=... (an absolute value) or only {ratio_key}=... '

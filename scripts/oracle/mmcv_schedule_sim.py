@@ -125,13 +125,16 @@ def simulate(cfg: Any, epoch_len: int, num_groups: int = 1) -> Dict[str, Any]:
     """Run the real MMCV runner on ``cfg`` and return the per-iteration lr/momentum.
 
     Returns ``{'epoch': [...], 'iter': [...], 'lr': [[per group] per iteration],
-    'momentum': [[per group] per iteration] or None}``. ``epoch_len`` is the number of
-    batches in one pass over the (fake) data loader.
+    'momentum': [[per group] per iteration] or None}`` plus ``base_lrs``, ``base_momentums``
+    (the optimizer's values as built, before any hook ran) and ``optimizer_type``.
+    ``epoch_len`` is the number of batches in one pass over the (fake) data loader.
     """
     cfg = _plain(cfg)
     runner_cfg = runner_config(cfg)
     model = _RecordingModel(num_groups)
     optimizer = _build_optimizer(model, cfg['optimizer'], num_groups)
+    base_lrs = [float(g['lr']) for g in optimizer.param_groups]
+    base_momentums = [_momentum_of(g) for g in optimizer.param_groups]
     runner = build_runner(runner_cfg, default_args=dict(
         model=model, optimizer=optimizer, work_dir=None, logger=_LOGGER, meta=None))
     model.runner = runner
@@ -141,12 +144,16 @@ def simulate(cfg: Any, epoch_len: int, num_groups: int = 1) -> Dict[str, Any]:
     loader = _FakeLoader(range(epoch_len))
     with _no_sleep():
         runner.run([loader], [('train', 1)])
-    has_momentum = all(m is not None for rec in model.records for m in rec[3])
+    has_momentum = all(m is not None for m in base_momentums)
     return {
         'epoch': [rec[0] for rec in model.records],
         'iter': [rec[1] for rec in model.records],
         'lr': [rec[2] for rec in model.records],
         'momentum': [rec[3] for rec in model.records] if has_momentum else None,
+        # the optimizer as built, before any hook ran (extra keys, for the goldens)
+        'base_lrs': base_lrs,
+        'base_momentums': base_momentums if has_momentum else None,
+        'optimizer_type': type(optimizer).__name__,
     }
 
 
