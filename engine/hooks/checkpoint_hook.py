@@ -8,7 +8,8 @@ from typing import Dict, List, Optional, Sequence, Union
 from engine.hooks.best_checkpoint import BestTracker
 from engine.hooks.hook import DATA_BATCH, Hook
 from engine.registry import HOOKS
-from engine.runner.checkpoint_io import load_checkpoint_file, save_checkpoint_file
+from engine.runner.checkpoint_io import (load_checkpoint_file, remove_stale_partials,
+                                         save_checkpoint_file, write_pointer)
 
 
 @HOOKS.register_module()
@@ -81,6 +82,11 @@ class CheckpointHook(Hook):
             self.out_dir = os.path.join(self.out_dir,
                                         os.path.basename(runner.work_dir.rstrip(os.sep)))
         runner.logger.info(f'Checkpoints will be saved to {self.out_dir}.')
+        if runner.rank == 0:
+            stale = remove_stale_partials(self.out_dir)
+            if stale:
+                runner.logger.warning(f'removed {len(stale)} partial checkpoint file(s) left by '
+                                      f'an interrupted save: {stale}')
         self.keep_ckpt_ids = list(runner.message_hub.get_info('keep_ckpt_ids', []))
         self.last_ckpt = runner.message_hub.get_info('last_ckpt')
         if self.best is not None:
@@ -171,6 +177,9 @@ class CheckpointHook(Hook):
                                       meta=meta, by_epoch=self.by_epoch)
         self.last_ckpt = path
         runner.message_hub.update_info('last_ckpt', path)
+        if runner.rank == 0:
+            # after the checkpoint is complete, so it never names a torn file
+            write_pointer(runner.work_dir, path)
         if self.max_keep_ckpts > 0 and runner.rank == 0:
             while len(self.keep_ckpt_ids) > self.max_keep_ckpts:
                 old = self.keep_ckpt_ids.pop(0)

@@ -1,30 +1,59 @@
-"""Reading and writing checkpoint files: atomic writes, ``weights_only`` loads, clear errors."""
+"""Reading and writing checkpoint files: atomic writes, ``weights_only`` loads, clear errors.
+
+A write goes to a hidden ``.<name>.<random>.partial`` file in the target folder, is fsynced and
+then renamed over the target, so a process killed mid-write leaves the previous file intact
+(and a ``.partial`` that :func:`remove_stale_partials` cleans up later). Loads never unpickle
+arbitrary objects unless the caller says ``unsafe=True`` (``--unsafe-load``).
+"""
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import re
 import tempfile
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 
 from engine.errors import CheckpointError
 from engine.model.wrappers import unwrap_model
+from engine.runner.mmengine_checkpoint import (mmengine_safe_globals,
+                                               normalize_mmengine_checkpoint)
+
+PARTIAL_SUFFIX = '.partial'
+POINTER_NAME = 'last_checkpoint'
+_ZIP_MAGIC = b'PK\x03\x04'
+# torch.save(..., _use_new_zipfile_serialization=False) starts with the pickled magic number
+_LEGACY_MAGIC = b'\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19'
+UNSAFE_FIX = ('if you trust the file, pass --unsafe-load to `migrate train` (or set '
+              'load_unsafe = True in the config) to unpickle it without restrictions')
 
 
-def atomic_write_bytes(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
+def _fsync_dir(directory: str) -> None:
+    try:  # make the rename itself durable; not every filesystem allows opening a folder
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write(f)`` on a hidden temporary file beside ``path``, fsync it, rename it to
+    ``path``: readers see the old file or the complete new one, never a torn one."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', suffix='.tmp',
-                               dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.',
+                               suffix=PARTIAL_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -32,42 +61,113 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
+    _fsync_dir(directory)
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    atomic_write(path, lambda f: f.write(data))
+
+
+def _write_payload(checkpoint: Dict[str, Any], f: IO[bytes]) -> None:
+    # a seam: the kill-while-saving test replaces it with a write that stalls half-way
+    torch.save(checkpoint, f)
 
 
 def save_checkpoint_file(checkpoint: Dict[str, Any], path: str) -> None:
-    """Serialise with ``torch.save`` into memory, then write atomically."""
-    buffer = io.BytesIO()
-    torch.save(checkpoint, buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    """``torch.save`` straight into the temporary file (no in-memory copy), then rename."""
+    atomic_write(path, lambda f: _write_payload(checkpoint, f))
+
+
+def write_pointer(work_dir: str, checkpoint_path: str) -> None:
+    """Point ``work_dir/last_checkpoint`` at ``checkpoint_path`` (atomically, written after the
+    checkpoint itself so it never names a file that is not complete)."""
+    atomic_write_bytes(os.path.join(work_dir, POINTER_NAME), checkpoint_path.encode())
+
+
+def find_latest_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint ``work_dir/last_checkpoint`` names, if that file exists (never a
+    ``.partial`` left by an interrupted write: those are not named by the pointer)."""
+    pointer = os.path.join(work_dir, POINTER_NAME)
+    if not os.path.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        path = f.read().strip()
+    if not path or path.endswith(PARTIAL_SUFFIX):
+        return None
+    if not os.path.isabs(path):
+        path = os.path.join(work_dir, path)
+    return path if os.path.isfile(path) else None
+
+
+def remove_stale_partials(directory: str) -> List[str]:
+    """Delete ``.*.partial`` files that interrupted writes left in ``directory``."""
+    removed = []
+    if not os.path.isdir(directory):
+        return removed
+    for name in os.listdir(directory):
+        if name.startswith('.') and name.endswith(PARTIAL_SUFFIX):
+            try:
+                os.remove(os.path.join(directory, name))
+                removed.append(name)
+            except OSError:
+                pass
+    return removed
+
+
+def _file_kind(path: str) -> str:
+    with open(path, 'rb') as f:
+        head = f.read(len(_LEGACY_MAGIC))
+    if head.startswith(_ZIP_MAGIC):
+        return 'zip'
+    if head == _LEGACY_MAGIC:
+        return 'legacy'
+    return 'empty' if not head else 'foreign'
+
+
+def _refused_global(message: str) -> str:
+    found = re.search(r'GLOBAL ([\w.]+)', message) or re.search(r'function (\S+)', message)
+    return found.group(1) if found else message.splitlines()[0][:200]
 
 
 def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = False) -> dict:
-    """Load a checkpoint; ``unsafe=True`` allows arbitrary pickled objects (trusted files only)."""
+    """Load a checkpoint dict with ``weights_only=True`` (``unsafe=True``: any pickle).
+
+    Checkpoints written by MMEngine load too (their message-hub objects are read through
+    stand-ins, see :mod:`engine.runner.mmengine_checkpoint`). Every failure is a
+    :class:`CheckpointError` naming the file and the fix.
+    """
     if not os.path.isfile(path):
         raise CheckpointError('checkpoint file not found', file=path,
                               fix='check the path, or drop load_from/resume')
+    kind = _file_kind(path)
+    if kind in ('empty', 'foreign'):
+        raise CheckpointError(
+            'not a PyTorch checkpoint (' + ('the file is empty' if kind == 'empty' else
+                                            'it is neither a torch.save zip archive nor a '
+                                            'legacy torch file') + ')',
+            file=path, fix='load_from/resume must name a .pth file written by torch.save')
     try:
-        ckpt = torch.load(path, map_location=map_location, weights_only=not unsafe)
+        if unsafe:
+            ckpt = torch.load(path, map_location=map_location, weights_only=False)
+        else:
+            with torch.serialization.safe_globals(mmengine_safe_globals()):
+                ckpt = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         raise CheckpointError(
-            f'the checkpoint holds objects that are not allowed with weights_only=True ({e})',
-            file=path,
-            fix='if you trust the file, pass --unsafe-load (or load_unsafe=True in the config)'
+            f'the checkpoint holds objects that weights_only=True loading refuses: '
+            f'{_refused_global(str(e))}', file=path, fix=UNSAFE_FIX) from None
+    except (RuntimeError, EOFError, OSError, ValueError, KeyError, AttributeError,
+            ImportError, TypeError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise CheckpointError(
+            f'cannot read the checkpoint: it is truncated or corrupt ({first})', file=path,
+            fix='an interrupted copy or write leaves a torn file: copy it again, or use the '
+                'previous checkpoint (work_dir/last_checkpoint names the last complete one)'
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise CheckpointError(f'cannot read the checkpoint (truncated or not a torch file: {e})',
-                              file=path, fix='use another checkpoint') from None
     if not isinstance(ckpt, dict):
         raise CheckpointError(f'a checkpoint must be a dict, got {type(ckpt).__name__}',
-                              file=path)
+                              file=path, fix='save a dict with a "state_dict" key')
+    ckpt, _ = normalize_mmengine_checkpoint(ckpt)
     return ckpt
 
 
@@ -92,8 +192,11 @@ def load_model_state(model: nn.Module, state_dict: Dict[str, torch.Tensor], stri
 
 def weights_from_checkpoint(ckpt: dict, path: Optional[str] = None) -> dict:
     """The model weights of a checkpoint dict (``state_dict`` key, or the dict itself)."""
-    if 'state_dict' in ckpt:
+    if isinstance(ckpt.get('state_dict'), dict):
         return ckpt['state_dict']
     if ckpt and all(isinstance(v, torch.Tensor) for v in ckpt.values()):
         return ckpt
-    raise CheckpointError('no model weights found (no "state_dict" key)', file=path)
+    raise CheckpointError(f'no model weights found: no "state_dict" key and not a dict of '
+                          f'tensors (top-level keys: {sorted(map(str, ckpt))[:8]})', file=path,
+                          fix='load_from must name a model checkpoint (a dict with '
+                              '"state_dict", or a plain state dict)')

@@ -13,6 +13,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 
 from engine.registry import LOOPS
+from engine.runner.data_position import (InfiniteDataloaderIterator, PassIterator,
+                                         skip_batches)
+from engine.runner.rng_state import get_rng_state, isolated_rng, set_rng_state
 from engine.runtime.message_hub import HistoryBuffer
 
 logger = logging.getLogger('engine')
@@ -84,6 +87,10 @@ class _TrainLoop(BaseLoop):
         self.stop_training = False
         self.dynamic_milestones, self.dynamic_intervals = calc_dynamic_intervals(
             val_interval, dynamic_intervals)
+        # what a resumed run must restore before its first step: {'position', 'rng'}
+        self._pending_resume: Optional[dict] = None
+        # training's RNG state while validation draws from its own (checkpoints store this)
+        self._rng_outside_val: Optional[dict] = None
 
     max_epochs = property(lambda self: self._max_epochs)
     max_iters = property(lambda self: self._max_iters)
@@ -97,7 +104,47 @@ class _TrainLoop(BaseLoop):
         self.val_interval = self.dynamic_intervals[step - 1]
         if (self.runner.val_loop is not None and progress >= self.val_begin
                 and (progress % self.val_interval == 0 or progress == maximum)):
-            self.runner.val_loop.run()
+            # validation must not shift training's random stream, or a run resumed from a
+            # checkpoint saved before this validation would diverge from the uninterrupted one
+            with isolated_rng() as training_rng:
+                self._rng_outside_val = training_rng
+                try:
+                    self.runner.val_loop.run()
+                finally:
+                    self._rng_outside_val = None
+
+    # -- checkpoint state ---------------------------------------------------------------------
+    def _position(self):
+        """``(pass index, batches consumed in it, RNG state at its start)``."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        """The loop's position, stored in checkpoints as ``train_loop``."""
+        pass_index, batches, pass_rng = self._position()
+        state = {'epoch': self._epoch, 'iter': self._iter, 'pass': pass_index,
+                 'batches_in_pass': batches}
+        if batches and pass_rng is not None:
+            state['pass_rng'] = pass_rng
+        return state
+
+    def training_rng_state(self) -> dict:
+        """The RNG state training continues from (not validation's, during validation)."""
+        return self._rng_outside_val if self._rng_outside_val is not None else get_rng_state()
+
+    def load_state_dict(self, meta: dict, state: Optional[dict] = None,
+                        rng_state: Optional[dict] = None) -> None:
+        """Resume at checkpoint ``meta``'s epoch/iter; the data position (``state``, from
+        :meth:`state_dict`) and RNG state are applied when :meth:`run` starts."""
+        self._epoch = int(meta['epoch'])
+        self._iter = int(meta['iter'])
+        self._pending_resume = {'position': state, 'rng': rng_state}
+
+    def _restore_rng(self, pending: dict) -> None:
+        if pending.get('rng') is not None:
+            set_rng_state(pending['rng'])
+        else:
+            logger.warning('the checkpoint holds no RNG state: training continues with fresh '
+                           'random streams (not bit-identical to an uninterrupted run)')
 
 
 @LOOPS.register_module()
@@ -126,42 +173,65 @@ class EpochBasedTrainLoop(_TrainLoop):
 
     def run_epoch(self) -> None:
         runner = self.runner
+        resume_mid_epoch = self._take_resume_position()
         runner.call_hook('before_train_epoch')
         runner.model.train()
-        for idx, data_batch in enumerate(self.dataloader):
-            self.run_iter(idx, data_batch)
+        self._pass_index = self._epoch
+        self._pass = self._open_pass(resume_mid_epoch)
+        for data_batch in self._pass:
+            self.run_iter(self._pass.batches - 1, data_batch)
         runner.call_hook('after_train_epoch')
         self._epoch += 1
+
+    def _take_resume_position(self) -> Optional[dict]:
+        """A pending resume: at an epoch boundary restore the RNG now (before the epoch's
+        hooks, where the interrupted run stood); mid-epoch return it for :meth:`_open_pass`."""
+        pending, self._pending_resume = self._pending_resume, None
+        if pending is None:
+            return None
+        position = pending.get('position') or {}
+        if position.get('pass') == self._epoch and position.get('batches_in_pass', 0) > 0:
+            return pending
+        self._restore_rng(pending)
+        return None
+
+    def _open_pass(self, pending: Optional[dict]):
+        if pending is None:
+            return PassIterator(self.dataloader)
+        position = pending['position']
+        batches = int(position['batches_in_pass'])
+        if batches >= len(self.dataloader):
+            # the interrupted run had trained the whole epoch but not finished its hooks
+            done = _ExhaustedPass(batches, position.get('pass_rng'))
+            self._restore_rng(pending)
+            return done
+        logger.info('skipping %d batches of epoch %d already trained on', batches,
+                    self._epoch + 1)
+        opened = PassIterator(self.dataloader, position.get('pass_rng'))
+        skip_batches(opened, batches)
+        self._restore_rng(pending)
+        return opened
+
+    def _position(self):
+        current = getattr(self, '_pass', None)
+        if current is None:
+            return self._epoch, 0, None
+        return self._pass_index, current.batches, current.pass_rng
 
     def run_iter(self, idx: int, data_batch) -> None:
         train_one_iter(self.runner, idx, data_batch)
         self._iter += 1
 
 
-class InfiniteDataloaderIterator:
-    """Restart a finite dataloader forever, advancing the sampler's epoch at each restart."""
+class _ExhaustedPass:
+    """A pass whose batches were all consumed before the checkpoint was written."""
 
-    def __init__(self, dataloader) -> None:
-        self._dataloader = dataloader
-        self._iterator = iter(dataloader)
-        self._epoch = 0
+    def __init__(self, batches: int, pass_rng: Optional[dict]) -> None:
+        self.batches = batches
+        self.pass_rng = pass_rng
 
     def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            return next(self._iterator)
-        except StopIteration:
-            self._epoch += 1
-            sampler = getattr(self._dataloader, 'sampler', None)
-            if not hasattr(sampler, 'set_epoch'):
-                sampler = getattr(getattr(self._dataloader, 'batch_sampler', None), 'sampler',
-                                  None)
-            if hasattr(sampler, 'set_epoch'):
-                sampler.set_epoch(self._epoch)
-            self._iterator = iter(self._dataloader)
-            return next(self._iterator)
+        return iter(())
 
 
 @LOOPS.register_module()
@@ -182,11 +252,7 @@ class IterBasedTrainLoop(_TrainLoop):
         runner = self.runner
         runner.call_hook('before_train')
         runner.call_hook('before_train_epoch')
-        if self._iter > 0:
-            logger.warning('advancing the dataloader %d steps to skip data already trained on',
-                           self._iter)
-            for _ in range(self._iter):
-                next(self.dataloader_iterator)
+        self._apply_resume_position()
         while self._iter < self._max_iters and not self.stop_training:
             runner.model.train()
             data_batch = next(self.dataloader_iterator)
@@ -199,6 +265,27 @@ class IterBasedTrainLoop(_TrainLoop):
     def run_iter(self, data_batch) -> None:
         train_one_iter(self.runner, self._iter, data_batch)
         self._iter += 1
+
+    def _apply_resume_position(self) -> None:
+        pending, self._pending_resume = self._pending_resume, None
+        if pending is None:
+            return
+        position = pending.get('position')
+        if position is not None:
+            logger.info('skipping %d batches of pass %d over the train data already trained on',
+                        position['batches_in_pass'], position['pass'])
+            self.dataloader_iterator.seek(int(position['pass']),
+                                          int(position['batches_in_pass']),
+                                          position.get('pass_rng'))
+        elif self._iter > 0:
+            logger.warning('the checkpoint holds no data position: replaying %d batches from '
+                           'the start to skip data already trained on', self._iter)
+            self.dataloader_iterator.replay(self._iter)
+        self._restore_rng(pending)
+
+    def _position(self):
+        it = self.dataloader_iterator
+        return it.pass_index, it.batches_in_pass, it.pass_rng
 
 
 def _autocast(enabled: bool):

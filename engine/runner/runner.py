@@ -9,20 +9,20 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 
-import engine
 from engine.dist.utils import barrier, get_rank, get_world_size, is_distributed
-from engine.errors import CheckpointError, EngineError
+from engine.errors import EngineError
 from engine.hooks.hook import Hook
 from engine.logging.log_processor import LogProcessor
 from engine.model.wrappers import unwrap_model
-from engine.runner.checkpoint_io import (load_checkpoint_file, load_model_state,
-                                         model_state_dict, save_checkpoint_file,
+from engine.runner.checkpoint_io import (find_latest_checkpoint, load_checkpoint_file,
+                                         load_model_state, save_checkpoint_file,
                                          weights_from_checkpoint)
+from engine.runner.checkpoint_state import apply_resume, build_checkpoint, finalize_fields
 from engine.runner.hook_list import HookList
 from engine.runtime.message_hub import MessageHub
 from engine.visualization.visualizer import Visualizer
@@ -182,8 +182,8 @@ class Runner:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def load_or_resume(self) -> None:
-        """``resume=True``: continue from ``load_from`` or the work dir's latest checkpoint;
-        ``load_from`` alone: load weights only."""
+        """``resume=True``: continue from ``load_from`` or, without it, from the checkpoint
+        ``work_dir/last_checkpoint`` names; ``load_from`` alone: load weights only."""
         if self._has_loaded:
             return
         if self._resume:
@@ -200,7 +200,9 @@ class Runner:
 
     def load_checkpoint(self, filename: str, map_location: Any = 'cpu', strict: bool = False,
                         revise_keys=((r'^module\.', ''),)) -> dict:
+        """Load the weights of ``filename`` into the model; returns the checkpoint dict."""
         ckpt = load_checkpoint_file(filename, map_location, unsafe=self.load_unsafe)
+        weights_from_checkpoint(ckpt, filename)  # refuse a file without weights before hooks
         self.call_hook('after_load_checkpoint', checkpoint=ckpt)
         missing, unexpected = load_model_state(self.model, weights_from_checkpoint(ckpt, filename),
                                                strict=strict, revise_keys=revise_keys)
@@ -212,29 +214,21 @@ class Runner:
 
     def resume(self, filename: str, resume_optimizer: bool = True,
                resume_param_scheduler: bool = True, map_location: Any = 'cpu') -> None:
+        """Continue training from ``filename``: weights, optimizer, schedulers, message hub,
+        loop position and RNG states (see :mod:`engine.runner.checkpoint_state`)."""
         ckpt = self.load_checkpoint(filename, map_location)
-        meta = ckpt.get('meta', {})
-        if 'epoch' not in meta or 'iter' not in meta:
-            raise CheckpointError('cannot resume: the checkpoint has no meta.epoch/meta.iter',
-                                  file=filename, fix='use load_from without resume=True')
-        loop = self.train_loop
-        if loop is not None:
-            loop._epoch = int(meta['epoch'])
-            loop._iter = int(meta['iter'])
-        if 'message_hub' in ckpt:
-            self.message_hub.load_state_dict(ckpt['message_hub'])
-        if resume_optimizer and 'optimizer' in ckpt and self.optim_wrapper is not None:
-            self.optim_wrapper.load_state_dict(ckpt['optimizer'])
-        if resume_param_scheduler and 'param_schedulers' in ckpt and self.param_schedulers:
-            _load_scheduler_states(self.param_schedulers, ckpt['param_schedulers'], filename)
-        self.logger.info('resumed from %s at epoch %s, iter %s', filename, meta['epoch'],
-                         meta['iter'])
+        apply_resume(self, ckpt, filename, resume_optimizer, resume_param_scheduler)
+        self.logger.info('resumed from %s at epoch %s, iter %s', filename,
+                         ckpt['meta']['epoch'], ckpt['meta']['iter'])
 
     def save_checkpoint(self, out_dir: str, filename: str, file_client_args=None,
                         save_optimizer: bool = True, save_param_scheduler: bool = True,
                         meta: Optional[dict] = None, by_epoch: bool = True,
                         backend_args=None) -> str:
-        """Write ``out_dir/filename`` (rank 0) and point ``work_dir/last_checkpoint`` at it."""
+        """Write ``out_dir/filename`` atomically (rank 0; call on every rank); returns its path.
+
+        ``work_dir/last_checkpoint`` is the :class:`CheckpointHook`'s to update, as in MMEngine.
+        """
         meta = dict(meta or {})
         # Saved from after_train_epoch (epoch not yet incremented, iter already is) or from
         # after_train_iter (iter not yet incremented): store completed counts either way.
@@ -244,50 +238,11 @@ class Runner:
         else:
             meta.setdefault('epoch', self.epoch)
             meta.setdefault('iter', self.iter + 1)
-        meta.update(cfg=getattr(self.cfg, 'pretty_text', '') if self.cfg is not None else '',
-                    seed=self.seed, experiment_name=self.experiment_name,
-                    time=time.strftime('%Y%m%d_%H%M%S', time.localtime()),
-                    engine_version=engine.__version__)
-        ckpt: Dict[str, Any] = {'meta': meta, 'state_dict': model_state_dict(self.model),
-                                'message_hub': self.message_hub.state_dict()}
-        if save_optimizer and self.optim_wrapper is not None:
-            ckpt['optimizer'] = self.optim_wrapper.state_dict()
-        if save_param_scheduler and self.param_schedulers:
-            ckpt['param_schedulers'] = _scheduler_states(self.param_schedulers)
+        ckpt = build_checkpoint(self, meta, save_optimizer, save_param_scheduler)
         self.call_hook('before_save_checkpoint', checkpoint=ckpt)
+        finalize_fields(ckpt)
         path = os.path.join(out_dir, filename)
         if self.rank == 0:
             save_checkpoint_file(ckpt, path)
-            with open(os.path.join(self.work_dir, 'last_checkpoint'), 'w') as f:
-                f.write(path)
         barrier()
         return path
-
-
-def _scheduler_states(schedulers) -> Union[list, dict]:
-    if isinstance(schedulers, dict):
-        return {k: [s.state_dict() for s in v] for k, v in schedulers.items()}
-    return [s.state_dict() for s in schedulers]
-
-
-def _load_scheduler_states(schedulers, states, filename: str) -> None:
-    pairs = ([(schedulers[k], states.get(k, [])) for k in schedulers]
-             if isinstance(schedulers, dict) else [(schedulers, states)])
-    for scheds, sts in pairs:
-        if len(scheds) != len(sts):
-            raise CheckpointError(f'the checkpoint holds {len(sts)} param scheduler states but '
-                                  f'the config builds {len(scheds)}', file=filename,
-                                  key='param_scheduler',
-                                  fix='resume with the config that wrote the checkpoint')
-        for s, st in zip(scheds, sts):
-            s.load_state_dict(st)
-
-
-def find_latest_checkpoint(work_dir: str) -> Optional[str]:
-    """The path in ``work_dir/last_checkpoint`` if it still exists."""
-    pointer = os.path.join(work_dir, 'last_checkpoint')
-    if not os.path.isfile(pointer):
-        return None
-    with open(pointer) as f:
-        path = f.read().strip()
-    return path if path and os.path.isfile(path) else None
