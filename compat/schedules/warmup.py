@@ -15,7 +15,7 @@ WARMUP_KINDS = ('constant', 'linear', 'exp')
 
 
 def warmup_factor(kind: str, ratio: float, cur_iter: int, warmup_iters: int) -> float:
-    """The warmup multiplier at global iteration ``cur_iter`` (valid for ``cur_iter < warmup_iters``).
+    """The warmup multiplier at global iteration ``cur_iter`` (used while below ``warmup_iters``).
 
     >>> warmup_factor('constant', 0.1, 3, 10)
     0.1

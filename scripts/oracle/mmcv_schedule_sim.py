@@ -53,7 +53,7 @@ def _to_builtin(obj: Any) -> Any:
 
 
 def runner_config(cfg: Dict[str, Any]) -> Dict[str, Any]:
-    """``cfg['runner']``, or the MMDet 2.x fallback ``EpochBasedRunner(max_epochs=total_epochs)``."""
+    """``cfg['runner']``, or MMDet 2.x's fallback ``EpochBasedRunner(max_epochs=total_epochs)``."""
     runner = cfg.get('runner')
     total_epochs = cfg.get('total_epochs')
     if runner is None:
