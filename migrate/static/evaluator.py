@@ -15,7 +15,6 @@ import re
 from typing import Any, Callable, Dict, List, Optional
 
 import libcst as cst
-import libcst.metadata
 
 from .known import BUILTINS, MAX_ITEMS, KnownFunction, Unknown, bound_method, module_attribute
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque, contains_unknown
@@ -126,6 +125,7 @@ class Evaluator:
     def line_of(self, node: cst.CSTNode) -> Optional[int]:
         """1-based line of ``node`` (computed on demand: only errors need it)."""
         if self._positions is None:
+            import libcst.metadata  # only errors need positions; slow to import
             wrapper = cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(cst.metadata.PositionProvider)
         pos = self._positions.get(node)

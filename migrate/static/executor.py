@@ -136,11 +136,12 @@ class StatementRunner:
             if stmt.asynchronous is not None:
                 raise _GiveUp()
             try:
-                items = list(require_data(self.ev.eval(stmt.iter)))
+                iterable = require_data(self.ev.eval(stmt.iter))
+                if hasattr(iterable, '__len__') and len(iterable) > MAX_FOR_ITEMS:
+                    raise _GiveUp()
+                items = list(iterable)
             except EVAL_ERRORS:
                 raise _GiveUp() from None
-            if len(items) > MAX_FOR_ITEMS:
-                raise _GiveUp()
             for item in items:
                 try:
                     self._assign(stmt.target, item, top)

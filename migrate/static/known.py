@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import posixpath
-from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple
 
 from .values import ModuleValue, contains_unknown
 
@@ -27,18 +27,25 @@ class KnownFunction:
     ``dict(...)``, ``len``); every other argument must be plain data.
     """
 
-    __slots__ = ('name', 'impl', 'lenient', 'pure_receiver')
+    __slots__ = ('name', 'impl', 'lenient', 'python_function')
 
     def __init__(self, name: str, impl: Callable, lenient: FrozenSet = frozenset(),
-                 pure_receiver: bool = True):
+                 python_function: bool = False):
         self.name = name
         self.impl = impl
         self.lenient = lenient
-        self.pure_receiver = pure_receiver
+        # MMCV drops names bound to Python functions (os.path.join) but keeps builtins (len)
+        self.python_function = python_function
 
     def call(self, args: list, kwargs: dict) -> Any:
         for i, value in enumerate(args):
-            if i not in self.lenient and contains_unknown(value):
+            if i in self.lenient:
+                continue
+            if isinstance(value, Iterator):  # `sum(x * x for x in r)`: consumed here anyway
+                args[i] = value = list(value)
+            elif isinstance(value, range) and len(value) > MAX_ITEMS:
+                raise Unknown(self.name)
+            if contains_unknown(value):
                 raise Unknown(self.name)
         if '**' not in self.lenient and any(contains_unknown(v) for v in kwargs.values()):
             raise Unknown(self.name)
@@ -100,8 +107,9 @@ MODULE_ATTRS: Dict[Tuple[str, str], Any] = {
         'isclose', 'fabs', 'prod')},
     ('os', 'path'): ModuleValue('os.path'), ('os', 'sep'): '/',
     ('os.path', 'sep'): '/',
-    **{('os.path', n): KnownFunction(f'os.path.{n}', getattr(posixpath, n)) for n in (
-        'join', 'basename', 'dirname', 'splitext', 'split', 'normpath')},
+    **{('os.path', n): KnownFunction(f'os.path.{n}', getattr(posixpath, n),
+                                     python_function=True)
+       for n in ('join', 'basename', 'dirname', 'splitext', 'split', 'normpath')},
 }
 MODULE_ALIASES = {'os.path': 'os.path', 'posixpath': 'os.path', 'math': 'math', 'os': 'os'}
 

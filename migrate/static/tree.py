@@ -12,7 +12,6 @@ import os.path as osp
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
-import libcst.metadata
 
 from .errors import StaticConfigError
 from .evaluator import Evaluator
@@ -24,7 +23,6 @@ from .values import FunctionValue, ModuleValue, Opaque, fresh_copy
 
 BASE_KEY = '_base_'
 DEPRECATION_KEY = '_deprecation_'
-_NOT_KEYS = (ModuleValue, FunctionValue, KnownFunction)
 
 
 class ConfigFile:
@@ -74,6 +72,7 @@ class ConfigFile:
     def line_of(self, node: cst.CSTNode) -> Optional[int]:
         """1-based line of a node of ``module`` (None for a node not in it)."""
         if self._positions is None:
+            import libcst.metadata  # only errors need positions; slow to import
             wrapper = cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(cst.metadata.PositionProvider)
         pos = self._positions.get(node)
@@ -162,8 +161,7 @@ class _FileLoad:
         runner = StatementRunner(self.ev)
         runner.run(self.source.module)
         ns = self.namespace
-        keys = {k: v for k, v in ns.items()
-                if not k.startswith('__') and not isinstance(v, _NOT_KEYS)}
+        keys = {k: _key_value(k, v) for k, v in ns.items() if _is_key(k, v)}
         statements = {k: v for k, v in runner.statements.items() if k in keys}
         mutations = {k: v for k, v in runner.mutations.items() if k in keys}
         own = {k: v for k, v in keys.items() if k not in (BASE_KEY, DEPRECATION_KEY)}
@@ -249,6 +247,18 @@ def _first_base_assignment(module: cst.Module):
                 value = ev.value_or_opaque(small.value)
                 return (None if isinstance(value, Opaque) else value), stmt
     return None, None
+
+
+def _is_key(name: str, value: Any) -> bool:
+    """MMCV keeps every module-level name but dunders, modules and Python functions."""
+    if name.startswith('__') or isinstance(value, (ModuleValue, FunctionValue)):
+        return False
+    return not (isinstance(value, KnownFunction) and value.python_function)
+
+
+def _key_value(name: str, value: Any) -> Any:
+    # a builtin bound to a name (`f = len`) is a key in MMCV, with a value we do not model
+    return Opaque(value.name) if isinstance(value, KnownFunction) else value
 
 
 def _no_bases(path, node):

@@ -93,8 +93,10 @@ class FunctionValue:
 
 def contains_unknown(value: Any) -> bool:
     """True when ``value`` is, or holds anywhere inside, something not plain data."""
-    if isinstance(value, (str, int, float, bool, type(None), bytes, complex)):
+    if isinstance(value, (str, int, float, bool, type(None), bytes, complex, range)):
         return False
+    if isinstance(value, slice):
+        return any(contains_unknown(v) for v in (value.start, value.stop, value.step))
     if isinstance(value, (list, tuple, set, frozenset)):
         return any(contains_unknown(v) for v in value)
     if isinstance(value, dict):
