@@ -62,6 +62,8 @@ def train(config: str, work_dir: Optional[str], resume: Optional[str],
             cfg['load_unsafe'] = True
         runner = Runner.from_cfg(cfg)
         runner.train()
+        from engine.dist import destroy_dist
+        destroy_dist()  # under torchrun: leave together, no rank aborts on a closed peer
     except EngineError as e:
         _fail(e)
 

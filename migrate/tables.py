@@ -80,6 +80,8 @@ EVAL_HOOK_ARGS = ('interval', 'start', 'by_epoch', 'save_best', 'rule', 'greater
                   'less_keys', 'out_dir', 'file_client_args', 'gpu_collect', 'tmpdir',
                   'broadcast_bn_buffer', 'dynamic_intervals', 'test_fn')
 SAVE_BEST_ARGS = ('save_best', 'rule', 'greater_keys', 'less_keys')
+#: Evaluation kwargs that only steered MMCV-era dataset.evaluate (mmseg 0.x).
+MMCV_ONLY_EVAL_KWARGS = ('pre_eval', 'efficient_test')
 
 #: Dataset type -> (metric type, how eval kwargs map), for the evaluator rule. Only datasets
 #: whose metric is unambiguous are listed; others get a comment asking for the metric type.

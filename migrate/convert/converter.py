@@ -77,6 +77,10 @@ class Converter:
         self.epoch_len = epoch_len
         self.results: Dict[str, FileResult] = {}
         self._converted_view: Dict[str, Dict[str, Any]] = {}
+        #: (file, new key) pairs a base must leave to the files that combine it with a
+        #: sibling base writing the same key (MMEngine forbids duplicate keys among bases).
+        self.deferred: Set[Tuple[str, str]] = set()
+        self._depth = 0
 
     # -- public -----------------------------------------------------------------------------
     def convert(self, path: str) -> FileResult:
@@ -84,6 +88,22 @@ class Converter:
         path = os.path.abspath(path)
         if path in self.results:
             return self.results[path]
+        if self._depth:
+            return self._convert_one(path)
+        for _ in range(8):   # each round defers at least one more (file, key) pair
+            self._depth += 1
+            try:
+                return self._convert_one(path)
+            except _Collision as clash:
+                self.deferred |= clash.pairs
+                self.results.clear()
+                self._converted_view.clear()
+            finally:
+                self._depth -= 1
+        raise ConfigError('sibling bases keep colliding after conversion', file=path,
+                          key='_base_', fix='report this as a converter bug')
+
+    def _convert_one(self, path: str) -> FileResult:
         result = FileResult(path)
         self.results[path] = result
         try:
@@ -121,6 +141,10 @@ class Converter:
             sources = set(sources_of(key, self.rules))
             if not tree.bases and not (sources & set(consumed_here)) and key not in own:
                 continue   # a root file writes only what its own legacy keys decide
+            if (path, key) in self.deferred:
+                plan.report('MIG000', 'note', key, f'{key} is written by the configs that '
+                            'combine this file with a sibling base that also leads to it')
+                continue
             emitted[key] = change
         for key in inherited:
             if key not in plan.values and key in NEW_RUNTIME_KEYS and inherited[key] is not None:
@@ -158,14 +182,14 @@ class Converter:
                 raise ConfigError(f'its base {base_path} could not be converted',
                                   file=path, key='_base_', fix='fix the base first (see its error)')
             view = self._converted_view[base_path]
+            clash = set()
             for key in view:
                 if key in owner:
-                    raise ConfigError(
-                        f'after conversion, bases {owner[key]} and {base_path} both define '
-                        f'{key!r}; MMEngine rejects duplicate keys among bases', file=path,
-                        key='_base_', fix=f'move the legacy keys that make {key!r} into one '
-                                          'base, or inline one base into this file')
+                    clash |= {(owner[key], key), (base_path, key)}
                 owner[key] = base_path
+            clash -= self.deferred
+            if clash:
+                raise _Collision(clash)
             inherited.update(view)
         return inherited
 
@@ -194,6 +218,14 @@ class Converter:
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own}
         return rewrite_module(module, remove, inserts)
+
+
+class _Collision(Exception):
+    """Converted sibling bases define the same new key: defer it to their children."""
+
+    def __init__(self, pairs: Set[Tuple[str, str]]):
+        super().__init__(sorted(pairs))
+        self.pairs = pairs
 
 
 def _names(stmt: cst.CSTNode) -> List[str]:

@@ -102,10 +102,19 @@ def run_convert(src: str, options: ConvertOptions,
     run = ConvertRun(root=os.path.abspath(src))
     start = time.perf_counter()
     show = options.progress and len(files) > 20
-    for n, path in enumerate(files, 1):
-        run.results.append(converter.convert(path))
-        if show and (n % 100 == 0 or n == len(files)):
-            echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
+    while True:
+        # A collision between sibling bases (found while converting some child) changes what
+        # those bases write, so convert again until no new deferral turns up.
+        known = set(converter.deferred)
+        for n, path in enumerate(files, 1):
+            converter.convert(path)
+            if show and (n % 100 == 0 or n == len(files)):
+                echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
+        if converter.deferred == known:
+            break
+        if show:
+            echo(f'{len(converter.deferred)} key(s) moved out of sibling bases; converting again')
+    run.results = [converter.results[path] for path in files]
     run.seconds = time.perf_counter() - start
     _write_outputs(src, run, options, echo)
     if options.report:

@@ -60,7 +60,7 @@ def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
     >>> delta({'type': 'SGD', 'momentum': 0.9}, {'type': 'AdamW', 'lr': 0.1})
     {'_delete_': True, 'type': 'AdamW', 'lr': 0.1}
     """
-    if base_has_key and _same(base, wanted):
+    if base_has_key and same_value(base, wanted):
         return NO_CHANGE
     if not isinstance(wanted, dict) or not base_has_key:
         return copy.deepcopy(wanted)
@@ -74,12 +74,13 @@ def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
     return out if out else NO_CHANGE
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as config values: same types (a tuple is not a list), same contents."""
     # Tuples and lists differ in a config (a tuple stays a tuple), so compare types too.
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
     return a == b

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict, Iterable, Optional
 
+from migrate.convert.merge import same_value
 from migrate.rules import RULES
 from migrate.rules.base import Plan, Rule
 from migrate.tables import LEGACY_RUNTIME_KEYS
@@ -24,11 +25,12 @@ def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
     written = set()
     for rule in rules:
         if rule.applies(plan):
-            before = set(plan.values)
+            before = {k: copy.deepcopy(plan.values[k]) for k in rule.new_keys
+                      if k in plan.values}
             rule.apply(plan)
             plan.applied.append(rule.id)
-            written |= set(plan.values) - before
-            written |= set(rule.new_keys) & set(plan.values)
+            written |= {k for k in rule.new_keys if k in plan.values
+                        and (k not in before or not same_value(before[k], plan.values[k]))}
     # Legacy keys no rule consumed (an unselected rule, an unknown value) stay as they are.
     for key, value in legacy.items():
         if key in LEGACY_RUNTIME_KEYS and key not in plan.consumed and key not in plan.values:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from migrate.rules.base import NOTE, Plan, Rule
+from migrate.rules.base import MANUAL, NOTE, Plan, Rule
 
 _LOADER_KEYS = ('samples_per_gpu', 'imgs_per_gpu', 'workers_per_gpu', 'persistent_workers',
                 'shuffle', 'drop_last', 'pin_memory')
@@ -32,10 +32,11 @@ class DataToDataloaders(Rule):
         for split in ('train', 'val', 'test'):
             if split not in data:
                 continue
-            if split == 'val' and not has_eval:
-                self.report(plan, NOTE, 'data.val', 'no evaluation key: no val_dataloader '
-                            '(MMEngine needs val_dataloader, val_cfg and val_evaluator together)')
-                continue
+            if split == 'val' and not has_eval and 'runner_type' in plan.facts:
+                self.report(plan, MANUAL, 'data.val',
+                            'no evaluation key: MMDet/MMSeg 2.x tools still validated with '
+                            'defaults; MMEngine needs val_cfg and val_evaluator beside '
+                            'val_dataloader (or set val_dataloader = None)')
             overrides = data.get(f'{split}_dataloader') or {}
             loader = self._loader(data, overrides, split, iter_runner)
             dataset = data[split]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from migrate.rules.base import APPROXIMATION, DROPPED, MANUAL, NOTE, Plan, Rule
-from migrate.tables import DATASET_TO_METRIC, EVAL_HOOK_ARGS, SAVE_BEST_ARGS
+from migrate.tables import (DATASET_TO_METRIC, EVAL_HOOK_ARGS, MMCV_ONLY_EVAL_KWARGS,
+                            SAVE_BEST_ARGS)
 
 
 class EvaluationToValCfg(Rule):
@@ -89,8 +90,9 @@ class EvaluationToValCfg(Rule):
         if cfg.get('save_best') is None:
             return
         hook = ('default_hooks', 'checkpoint')
-        if plan.legacy.get('checkpoint_config', {}) is None:
-            # No checkpoint hook in MMCV, but EvalHook still kept the best one.
+        if plan.legacy.get('checkpoint_config') is None:
+            # No checkpoint hook in MMCV, but EvalHook still kept the best one. MMEngine
+            # replaces a default hook wholesale, so the entry must be complete.
             plan.set(hook, dict(type='CheckpointHook', interval=-1, save_last=False))
         for key in SAVE_BEST_ARGS:
             if cfg.get(key) is not None:
@@ -109,6 +111,10 @@ class EvaluationToValCfg(Rule):
 
     def _evaluator(self, plan: Plan, cfg: Dict[str, Any]) -> None:
         kwargs = {k: v for k, v in cfg.items() if k not in EVAL_HOOK_ARGS}
+        for key in MMCV_ONLY_EVAL_KWARGS:
+            if kwargs.pop(key, None) is not None:
+                self.report(plan, NOTE, f'evaluation.{key}', 'dropped: MMEngine metrics always '
+                            'evaluate per batch')
         dataset = _val_dataset(plan.legacy.get('data'))
         metric_type = DATASET_TO_METRIC.get(dataset.get('type')) if dataset else None
         evaluator: Dict[str, Any] = {}
@@ -117,6 +123,7 @@ class EvaluationToValCfg(Rule):
         if metric_type == 'CocoMetric' or metric_type == 'LVISMetric':
             if 'ann_file' in dataset:
                 evaluator['ann_file'] = dataset['ann_file']
+                plan.origins[('val_evaluator', 'ann_file')] = ('data', 'val', 'ann_file')
             evaluator.update(kwargs)
         elif metric_type == 'IoUMetric':
             metric = kwargs.pop('metric', 'mIoU')

@@ -20,18 +20,21 @@ class OptimizerConfigToOptimWrapper(Rule):
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('optimizer_config')
-        plan.consume('optimizer_config')
-        if not isinstance(cfg, dict):
-            if cfg is not None:
-                self.report(plan, MANUAL, 'optimizer_config',
-                            f'{cfg!r} is not a dict: convert the optimizer hook by hand')
+        if cfg is not None and not isinstance(cfg, dict):
+            # Left in place (not consumed): nothing is lost, the report says what to do.
+            self.report(plan, MANUAL, 'optimizer_config',
+                        f'{cfg!r} is not a dict: convert the optimizer hook by hand')
             return
-        htype = cfg.pop('type', 'OptimizerHook')
+        htype = (cfg or {}).get('type', 'OptimizerHook')
         if htype not in OPTIMIZER_HOOKS:
             self.report(plan, MANUAL, 'optimizer_config.type',
-                        f'custom optimizer hook {htype!r}: port it to an OptimWrapper subclass '
-                        '(backward/step now run inside model.train_step)')
+                        f'custom optimizer hook {htype!r} is left as it is: port it to an '
+                        'OptimWrapper subclass (backward/step now run inside model.train_step)')
             return
+        plan.consume('optimizer_config')
+        if cfg is None:
+            return
+        cfg.pop('type', None)
         wrapper = ('optim_wrapper',)
         if plan.lookup(wrapper + ('type',)) is None:
             plan.set(wrapper + ('type',), 'OptimWrapper')

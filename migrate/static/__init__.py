@@ -4,8 +4,8 @@
 wrote them) and the merged legacy view MMCV's ``Config.fromfile`` would build.
 """
 from .errors import StaticConfigError
-from .tree import ConfigFile, ConfigLoader, ConfigTree, load_config_tree
+from .tree import ConfigFile, ConfigLoader, ConfigTree, evaluate_text, load_config_tree
 from .values import Opaque
 
-__all__ = ['load_config_tree', 'ConfigTree', 'ConfigFile', 'ConfigLoader', 'Opaque',
+__all__ = ['load_config_tree', 'evaluate_text', 'ConfigTree', 'ConfigFile', 'ConfigLoader', 'Opaque',
            'StaticConfigError']

@@ -18,7 +18,8 @@ from .evaluator import Evaluator
 from .executor import StatementRunner
 from .known import KnownFunction, Unknown
 from .merge import combine_bases, merge_tree, substitute_base_vars
-from .source import ParsedSource, SourceCache, Stamp, file_stamp
+from .source import (ParsedSource, SourceCache, Stamp, detect_newline, file_stamp,
+                     parse_config_text)
 from .values import FunctionValue, ModuleValue, Opaque, fresh_copy
 
 BASE_KEY = '_base_'
@@ -320,6 +321,19 @@ def _literal(node: cst.CSTNode) -> Any:
         except (ValueError, SyntaxError):
             return None
     return None
+
+
+def evaluate_text(text: str, path: str = '<text>') -> Dict[str, Any]:
+    """The keys a config without bases defines, from its text: ``evaluate_text('a = 1 + 2')``
+    -> ``{'a': 3}``. ``{{_base_.x}}`` is Opaque here and ``_base_.x`` an error."""
+    module = parse_config_text(path, text)
+    source = ParsedSource(path, text, detect_newline(text), module)
+    load = _FileLoad(ConfigLoader(), source, (path,))
+    tree = load.run((0, 0))
+    if tree.file.base_paths:
+        raise StaticConfigError('evaluate_text reads files without _base_', file=path,
+                                key=BASE_KEY, fix='use load_config_tree on the file')
+    return tree.file.own
 
 
 _default_loader = ConfigLoader()
