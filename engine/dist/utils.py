@@ -63,6 +63,14 @@ def init_dist(launcher: str, backend: Optional[str] = None, timeout: Optional[in
     torch_dist.init_process_group(backend=backend, **extra, **kwargs)
 
 
+def destroy_dist() -> None:
+    """Leave the process group cleanly (a barrier first, so no rank tears down a connection
+    another rank still uses); a no-op without one."""
+    if is_distributed():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
+
+
 def barrier() -> None:
     if is_distributed():
         torch_dist.barrier()
