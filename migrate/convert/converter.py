@@ -27,7 +27,7 @@ from migrate.convert.render import Renderer
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
-from migrate.tables import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS
+from migrate.tables import NEW_RUNTIME_KEYS
 
 
 @dataclass
@@ -156,8 +156,7 @@ class Converter:
         result.findings = [f for f in plan.findings
                            if f.key.split('.')[0].split('[')[0] in consumed_here
                            or (f.path and f.path[0] in emitted)]
-        result.untouched = [k for k in own if k not in LEGACY_RUNTIME_KEYS
-                            and k not in NEW_RUNTIME_KEYS]
+        result.untouched = [k for k in own if k not in consumed_here and k not in emitted]
         result.written = list(emitted)
         result.removed = consumed_here
         if not emitted and not consumed_here:
