@@ -3,11 +3,24 @@
 Importing this package registers every scheduler in ``engine.registry.PARAM_SCHEDULERS``.
 The schedule formulas live in :mod:`engine.optim.scheduler.closed_form` (no torch), shared with
 the compat runtime and the converter.
+
+Besides MMEngine's schedulers there are engine-only ones for the MMCV 1.x policies MMEngine
+cannot express exactly (``migrate convert --target engine`` writes them): ``WarmupLR`` /
+``WarmupMomentum`` (constant/linear/exp warmup; the momentum one divides), ``InvLR``,
+``ClippedStepLR`` / ``ClippedStepMomentum`` (step with a floor), ``CyclicLR`` /
+``CyclicMomentum``, ``OneCycleMomentum``, and ``Relative*`` versions of the annealing policies
+that keep a warmup laid over them exactly (see :mod:`.factor`).
+:func:`scheduler_trajectory` replays a ``param_scheduler`` list on a dummy optimizer.
 """
 from engine.optim.scheduler.annealing import (CosineAnnealingParamScheduler,
                                               CosineRestartParamScheduler, LinearParamScheduler,
                                               PolyParamScheduler)
 from engine.optim.scheduler.builder import build_param_schedulers, build_scheduler_from_cfg
+from engine.optim.scheduler.clipped_step import (ClippedStepLR, ClippedStepMomentum,
+                                                 ClippedStepParamScheduler)
+from engine.optim.scheduler.cyclic import CyclicLR, CyclicMomentum, CyclicParamScheduler
+from engine.optim.scheduler.factor import FactorParamScheduler
+from engine.optim.scheduler.inv import InvLR, InvParamScheduler
 from engine.optim.scheduler.lr_scheduler import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
                                                  ExponentialLR, LinearLR, LRSchedulerMixin,
                                                  MultiStepLR, OneCycleLR, PolyLR,
@@ -23,8 +36,22 @@ from engine.optim.scheduler.multiplicative import (ConstantParamScheduler,
                                                    ExponentialParamScheduler,
                                                    MultiStepParamScheduler, StepParamScheduler)
 from engine.optim.scheduler.one_cycle import OneCycleParamScheduler
+from engine.optim.scheduler.one_cycle_factor import OneCycleMomentum, RelativeOneCycleLR
 from engine.optim.scheduler.param_scheduler import INF, ParamScheduler
 from engine.optim.scheduler.plateau import ReduceOnPlateauParamScheduler
+from engine.optim.scheduler.relative import (RelativeCosineAnnealingLR,
+                                             RelativeCosineAnnealingMomentum,
+                                             RelativeCosineAnnealingParamScheduler,
+                                             RelativeCosineRestartLR,
+                                             RelativeCosineRestartParamScheduler,
+                                             RelativeFlatCosineAnnealingLR,
+                                             RelativeFlatCosineAnnealingParamScheduler,
+                                             RelativeLinearAnnealingLR,
+                                             RelativeLinearAnnealingMomentum,
+                                             RelativeLinearAnnealingParamScheduler,
+                                             RelativePolyLR, RelativePolyParamScheduler)
+from engine.optim.scheduler.trajectory import scheduler_trajectory
+from engine.optim.scheduler.warmup import WarmupLR, WarmupMomentum, WarmupParamScheduler
 
 __all__ = [
     'INF', 'ParamScheduler', 'LRSchedulerMixin', 'MomentumSchedulerMixin',
@@ -38,4 +65,15 @@ __all__ = [
     'ConstantMomentum', 'StepMomentum', 'MultiStepMomentum', 'ExponentialMomentum',
     'LinearMomentum', 'CosineAnnealingMomentum', 'PolyMomentum', 'CosineRestartMomentum',
     'ReduceOnPlateauMomentum',
+    # engine-only (MMCV 1.x policies that MMEngine cannot express exactly)
+    'FactorParamScheduler', 'WarmupParamScheduler', 'WarmupLR', 'WarmupMomentum',
+    'InvParamScheduler', 'InvLR', 'ClippedStepParamScheduler', 'ClippedStepLR',
+    'ClippedStepMomentum', 'CyclicParamScheduler', 'CyclicLR', 'CyclicMomentum',
+    'OneCycleMomentum', 'RelativeOneCycleLR', 'RelativeCosineAnnealingParamScheduler',
+    'RelativeCosineAnnealingLR', 'RelativeCosineAnnealingMomentum',
+    'RelativeLinearAnnealingParamScheduler', 'RelativeLinearAnnealingLR',
+    'RelativeLinearAnnealingMomentum', 'RelativeFlatCosineAnnealingParamScheduler',
+    'RelativeFlatCosineAnnealingLR', 'RelativePolyParamScheduler', 'RelativePolyLR',
+    'RelativeCosineRestartParamScheduler', 'RelativeCosineRestartLR',
+    'scheduler_trajectory',
 ]

@@ -10,25 +10,36 @@ Each family module holds two kinds of function:
   one. Several schedulers on one parameter compose through this form, so its floating-point
   operation order follows MMEngine 0.10.7 exactly (goldens are compared at 1e-12).
 """
+from engine.optim.scheduler.closed_form.annealing import annealing_cos, annealing_linear
+from engine.optim.scheduler.closed_form.clipped_step import clipped_step_value, step_exponent
 from engine.optim.scheduler.closed_form.constant import constant_chain, constant_value
 from engine.optim.scheduler.closed_form.cosine import (cosine_annealing_chain,
                                                        cosine_annealing_value, cosine_ratio,
                                                        resolve_eta_min)
 from engine.optim.scheduler.closed_form.cosine_restart import (cosine_restart_chain,
+                                                               cosine_restart_peak_value,
                                                                cosine_restart_value,
                                                                cumulative_periods,
                                                                period_index)
+from engine.optim.scheduler.closed_form.cyclic import (cyclic_phases, cyclic_value,
+                                                       normalize_target_ratio)
 from engine.optim.scheduler.closed_form.exponential import exponential_chain, exponential_value
+from engine.optim.scheduler.closed_form.flat_cosine import flat_cosine_value
+from engine.optim.scheduler.closed_form.inv import inv_value
 from engine.optim.scheduler.closed_form.linear import linear_chain, linear_value
 from engine.optim.scheduler.closed_form.multistep import multistep_chain, multistep_value
-from engine.optim.scheduler.closed_form.one_cycle import (anneal, one_cycle_phases,
-                                                          one_cycle_value)
+from engine.optim.scheduler.closed_form.one_cycle import (anneal, one_cycle_momentum_phases,
+                                                          one_cycle_phases, one_cycle_value)
 from engine.optim.scheduler.closed_form.plateau import plateau_is_better, plateau_reduce
 from engine.optim.scheduler.closed_form.poly import poly_chain, poly_value
 from engine.optim.scheduler.closed_form.step import step_chain, step_value
+from engine.optim.scheduler.closed_form.warmup import WARMUP_KINDS, warmup_factor, warmup_value
 
 __all__ = [
-    'anneal', 'constant_chain', 'constant_value', 'cosine_annealing_chain',
+    'WARMUP_KINDS', 'anneal', 'annealing_cos', 'annealing_linear', 'clipped_step_value',
+    'cosine_restart_peak_value', 'cyclic_phases', 'cyclic_value', 'flat_cosine_value',
+    'inv_value', 'normalize_target_ratio', 'one_cycle_momentum_phases', 'step_exponent',
+    'warmup_factor', 'warmup_value', 'constant_chain', 'constant_value', 'cosine_annealing_chain',
     'cosine_annealing_value', 'cosine_ratio', 'cosine_restart_chain', 'cosine_restart_value',
     'cumulative_periods', 'exponential_chain', 'exponential_value', 'linear_chain',
     'linear_value', 'multistep_chain', 'multistep_value', 'one_cycle_phases', 'one_cycle_value',

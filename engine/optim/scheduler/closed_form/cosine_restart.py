@@ -1,10 +1,13 @@
 """Cosine annealing with restarts: period ``i`` starts at ``base * restart_weights[i]`` and
-anneals to ``eta_min``; past the last period the value is held (MMCV raised instead)."""
+anneals to ``eta_min``; past the last period the value is held (MMCV raised instead).
+:func:`cosine_restart_peak_value` is MMCV's variant, whose restart peak is
+``eta_min + w * (base - eta_min)``."""
 from __future__ import annotations
 
 import math
 from typing import List, Optional, Sequence
 
+from engine.optim.scheduler.closed_form.annealing import annealing_cos
 from engine.optim.scheduler.closed_form.cosine import cosine_ratio
 
 
@@ -66,3 +69,21 @@ def cosine_restart_chain(current: float, base: float, eta_min: float, t: int,
     if step == 0:
         return base * restart_weights[idx]
     return cosine_ratio(step, periods[idx]) * (current - eta_min) + eta_min
+
+
+def cosine_restart_peak_value(base: float, target: float, t: int, periods: Sequence[int],
+                              restart_weights: Sequence[float]) -> Optional[float]:
+    """MMCV's ``CosineRestart`` value: period ``i`` starts at ``target + w_i * (base - target)``
+    (MMEngine's restart starts at ``w_i * base``; the two agree when ``target == 0`` or
+    ``w_i == 1``). None past the last period, where MMCV raises.
+
+    >>> round(cosine_restart_peak_value(0.1, 0.001, 5, [5, 10], [1, 0.7]), 12)   # 0.0703
+    0.0703
+    """
+    cumulative = cumulative_periods(periods)
+    idx = period_index(t, cumulative)
+    if idx is None:
+        return None
+    start = 0 if idx == 0 else cumulative[idx - 1]
+    alpha = min((t - start) / periods[idx], 1)
+    return annealing_cos(base, target, alpha, restart_weights[idx])

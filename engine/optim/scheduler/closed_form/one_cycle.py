@@ -37,6 +37,22 @@ def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> L
             (total_steps - 1, 'max', 'min')]
 
 
+def one_cycle_momentum_phases(total_steps: int, pct_start: float,
+                              three_phase: bool) -> List[Phase]:
+    """MMCV's ``OneCycleMomentumUpdaterHook`` phases, cycled inversely to the lr:
+    ``max -> base -> max`` (three phases: ``max -> base -> max``, then held at ``max``).
+
+    >>> one_cycle_momentum_phases(10, 0.3, False)
+    [(2.0, 'max', 'base'), (9, 'base', 'max')]
+    """
+    if three_phase:
+        return [(float(pct_start * total_steps) - 1, 'max', 'base'),
+                (float(2 * pct_start * total_steps) - 2, 'base', 'max'),
+                (total_steps - 1, 'max', 'max')]
+    return [(float(pct_start * total_steps) - 1, 'max', 'base'),
+            (total_steps - 1, 'base', 'max')]
+
+
 def one_cycle_value(t: int, phases: List[Phase], anchors: dict, strategy: str = 'cos') -> float:
     """Value at step ``t``; ``anchors`` maps 'initial'/'max'/'min' to values.
 

@@ -1,0 +1,161 @@
+"""Replay a ``param_scheduler`` config on a dummy optimizer: the lr and momentum that every
+training iteration would run with, without a model, data or torch.
+
+The schedulers are built as the Runner builds them (``end`` defaults to the loop length,
+``convert_to_iter_based`` uses the dataloader length) and stepped as ``ParamSchedulerHook``
+steps them: by-iteration ones after every iteration, by-epoch ones after every epoch. The
+value recorded for iteration ``i`` is the one in the param groups while ``i`` runs::
+
+    >>> out = scheduler_trajectory([dict(type='MultiStepLR', milestones=[1], gamma=0.5)],
+    ...                            train_cfg=dict(by_epoch=True, max_epochs=2), epoch_len=2,
+    ...                            optimizer=dict(type='SGD', lr=0.1, momentum=0.9))
+    >>> out['epoch'], out['lr']
+    ([0, 0, 1, 1], [[0.1], [0.1], [0.05], [0.05]])
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Tuple
+
+from engine.errors import ConfigError
+from engine.optim.scheduler.builder import build_param_schedulers
+
+#: Optimizers whose momentum is ``betas[0]`` (MMEngine's momentum mixin and MMCV's momentum
+#: hook both look for ``momentum`` first, then ``betas``).
+BETAS_OPTIMIZERS = frozenset({'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'SparseAdam',
+                              'Lamb', 'Lion', 'Adafactor'})
+MOMENTUM_OPTIMIZERS = frozenset({'SGD', 'RMSprop', 'LARS'})
+
+
+def momentum_key(optimizer: Mapping) -> Optional[str]:
+    """``'momentum'``, ``'betas'`` or None: where ``optimizer`` (a config dict) keeps its
+    momentum.
+
+    >>> momentum_key(dict(type='AdamW', lr=1e-3)), momentum_key(dict(type='SGD', lr=0.1))
+    ('betas', 'momentum')
+    """
+    kind = str(optimizer.get('type', ''))
+    if 'momentum' in optimizer or kind in MOMENTUM_OPTIMIZERS:
+        return 'momentum'
+    if 'betas' in optimizer or kind in BETAS_OPTIMIZERS:
+        return 'betas'
+    return None
+
+
+class DummyOptimizer:
+    """``param_groups`` (plain dicts) and ``defaults``: all a scheduler touches."""
+
+    def __init__(self, optimizer: Mapping, num_groups: int = 1):
+        spec = {k: v for k, v in optimizer.items() if k not in ('type', 'groups')}
+        self.momentum_key = momentum_key(optimizer)
+        if self.momentum_key == 'momentum':
+            spec.setdefault('momentum', 0.)
+        elif self.momentum_key == 'betas':
+            spec['betas'] = tuple(spec.get('betas', (0.9, 0.999)))
+        self.defaults = dict(spec)
+        overrides = optimizer.get('groups') or [{}] * num_groups
+        self.param_groups = []
+        for override in overrides:
+            group = dict(params=[], **copy.deepcopy(spec))
+            group.update(override)
+            if 'betas' in group:
+                group['betas'] = tuple(group['betas'])
+            self.param_groups.append(group)
+
+    def momenta(self) -> Optional[List[float]]:
+        if self.momentum_key is None:
+            return None
+        if self.momentum_key == 'betas':
+            return [float(g['betas'][0]) for g in self.param_groups]
+        return [float(g['momentum']) for g in self.param_groups]
+
+
+class _Runner:
+    """What ``ParamSchedulerHook`` reads from a runner."""
+
+    def __init__(self, param_schedulers: list):
+        self.param_schedulers = param_schedulers
+
+
+def loop_of(train_cfg: Mapping) -> Tuple[bool, Optional[int], Optional[int]]:
+    """``(by_epoch, max_epochs, max_iters)`` from a ``train_cfg`` (``type`` or ``by_epoch``
+    form, as the Runner reads it)."""
+    kind = train_cfg.get('type')
+    if kind is None:
+        by_epoch = bool(train_cfg.get('by_epoch', True))
+    elif kind in ('EpochBasedTrainLoop', 'IterBasedTrainLoop'):
+        by_epoch = kind == 'EpochBasedTrainLoop'
+    else:
+        raise ConfigError(f'train_cfg.type {kind!r} is not a loop this replay knows',
+                          key='train_cfg.type',
+                          fix='use EpochBasedTrainLoop or IterBasedTrainLoop')
+    key = 'max_epochs' if by_epoch else 'max_iters'
+    length = train_cfg.get(key)
+    if not isinstance(length, int) or isinstance(length, bool) or length <= 0:
+        raise ConfigError(f'train_cfg.{key} must be a positive int, got {length!r}',
+                          key=f'train_cfg.{key}')
+    return (True, length, None) if by_epoch else (False, None, length)
+
+
+def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len: int,
+                         optimizer: Mapping, num_groups: int = 1) -> Dict[str, Any]:
+    """Per-iteration lr (and momentum) of ``param_scheduler`` over the run in ``train_cfg``.
+
+    Args:
+        param_scheduler: a scheduler dict, a list of them, or None / [] (nothing scheduled).
+        train_cfg: ``dict(type='EpochBasedTrainLoop', max_epochs=E)``,
+            ``dict(type='IterBasedTrainLoop', max_iters=M)`` or the ``by_epoch`` form.
+        epoch_len: iterations per epoch (the dataloader length); in an iteration loop it
+            only numbers the data passes in ``epoch``.
+        optimizer: the optimizer config (``type``, ``lr``, ``momentum`` or ``betas``...); an
+            optional ``groups`` list of per-group overrides replaces ``num_groups``.
+        num_groups: identical param groups to schedule.
+
+    Returns:
+        ``{'epoch': [...], 'iter': [...], 'lr': [[per group] per iteration],
+        'momentum': [[...]] or None}`` (None for optimizers without momentum/betas).
+    """
+    from engine.hooks.param_scheduler_hook import ParamSchedulerHook
+
+    if not isinstance(epoch_len, int) or isinstance(epoch_len, bool) or epoch_len <= 0:
+        raise ConfigError(f'epoch_len must be a positive int, got {epoch_len!r}',
+                          key='epoch_len', fix='pass the train dataloader length')
+    by_epoch, max_epochs, max_iters = loop_of(train_cfg)
+    dummy = DummyOptimizer(optimizer, num_groups)
+    if param_scheduler is None or param_scheduler == []:
+        schedulers: list = []
+    else:
+        if isinstance(param_scheduler, Mapping) and 'type' not in param_scheduler:
+            raise ConfigError('a param_scheduler keyed by optimizer name cannot be replayed on '
+                              'one optimizer', key='param_scheduler',
+                              fix='replay the list of one optimizer')
+        # The Runner's defaults: an iteration loop counts one epoch, an epoch loop
+        # max_epochs * epoch_len iterations (filled in by the builder).
+        schedulers = build_param_schedulers(
+            copy.deepcopy(param_scheduler), dummy, epoch_length=epoch_len,
+            max_epochs=max_epochs if by_epoch else 1, max_iters=max_iters)
+    runner = _Runner(schedulers)
+    hook = ParamSchedulerHook()
+    out: Dict[str, Any] = {'epoch': [], 'iter': [], 'lr': [],
+                           'momentum': [] if dummy.momentum_key else None}
+
+    def run_iteration(epoch: int, index: int, batch_idx: int) -> None:
+        out['epoch'].append(epoch)
+        out['iter'].append(index)
+        out['lr'].append([float(g['lr']) for g in dummy.param_groups])
+        if out['momentum'] is not None:
+            out['momentum'].append(dummy.momenta())
+        hook.after_train_iter(runner, batch_idx=batch_idx)
+
+    if by_epoch:
+        for epoch in range(max_epochs):
+            for i in range(epoch_len):
+                run_iteration(epoch, epoch * epoch_len + i, i)
+            hook.after_train_epoch(runner)
+    else:
+        for i in range(max_iters):
+            # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes,
+            # like MMCV's IterBasedRunner, so the two sides line up in `migrate verify`.
+            run_iteration(i // epoch_len, i, i)
+    return out
