@@ -120,7 +120,8 @@ def _policy_spec(cfg: Dict[str, Any], kind: str, table: Dict[str, PolicySpec],
     close = difflib.get_close_matches(policy, list(table), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ''
     raise fail(kind, 'policy', f"unknown {kind} policy {policy!r}: MMCV 1.7.2 has no "
-               f"'{missing_class}' (KeyError)", f'{hint}valid policies: {names}', source)
+               f"'{missing_class}' (KeyError unless a downstream codebase registers it; "
+               'such policies are not modelled here)', f'{hint}valid policies: {names}', source)
 
 
 def _fold(name: str) -> str:
