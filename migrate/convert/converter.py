@@ -81,6 +81,8 @@ class Converter:
         #: sibling base writing the same key (MMEngine forbids duplicate keys among bases).
         self.deferred: Set[Tuple[str, str]] = set()
         self._depth = 0
+        from migrate.static import ConfigLoader
+        self.loader = ConfigLoader()   # parses each file once per run
 
     # -- public -----------------------------------------------------------------------------
     def convert(self, path: str) -> FileResult:
@@ -122,7 +124,7 @@ class Converter:
     def _convert(self, path: str, result: FileResult) -> None:
         from migrate.static import load_config_tree
 
-        tree = load_config_tree(path)
+        tree = load_config_tree(path, self.loader)
         source = tree.file
         result.text_in = source.text
         inherited = self._inherited(tree, path)

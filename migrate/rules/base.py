@@ -105,8 +105,9 @@ class Rule:
     """Base class: one conversion rule with a stable id.
 
     Subclasses set ``id`` (``MIGnnn``, never reused), ``name`` (a slug), ``summary`` (one
-    line), ``legacy_keys`` (what they read and remove), ``new_keys`` (what they write) and
-    ``example`` (a before/after pair for docs/rules.md), and implement :meth:`apply`.
+    line), ``legacy_keys`` (what they read and remove) and ``new_keys`` (what they write), and
+    implement :meth:`apply`. Each rule's golden pairs live in ``fixtures/rule_cases/<id>/``;
+    docs/rules.md is generated from them (scripts/write_rules_doc.py).
     """
 
     id: str = ''
@@ -114,7 +115,6 @@ class Rule:
     summary: str = ''
     legacy_keys: Tuple[str, ...] = ()
     new_keys: Tuple[str, ...] = ()
-    example: Tuple[str, str] = ('', '')
 
     def applies(self, plan: Plan) -> bool:
         return any(plan.has(k) for k in self.legacy_keys)

@@ -12,9 +12,6 @@ class CheckpointConfigToHook(Rule):
                'MMEngine raises on it; sync_buffer becomes a SyncBuffersHook)')
     legacy_keys = ('checkpoint_config',)
     new_keys = ('default_hooks', 'custom_hooks')
-    example = ("checkpoint_config = dict(interval=1, max_keep_ckpts=3)\n",
-               "default_hooks = dict(\n"
-               "    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3))\n")
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('checkpoint_config')

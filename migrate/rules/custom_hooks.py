@@ -13,9 +13,6 @@ class CustomHooks(Rule):
                'renamed, hooks with no equivalent are reported')
     legacy_keys = ('custom_hooks',)
     new_keys = ('custom_hooks',)
-    example = ("custom_hooks = [dict(type='EMAHook', momentum=0.0001, priority=49)]\n",
-               "custom_hooks = [\n    dict(type='EMAHook', ema_type='ExponentialMovingAverage',"
-               "\n         momentum=0.0001, priority=49)\n]\n")
 
     def applies(self, plan: Plan) -> bool:
         hooks = plan.legacy.get('custom_hooks')

@@ -17,10 +17,6 @@ class DataToDataloaders(Rule):
                'batch_size, num_workers and a DefaultSampler (shuffle on train only)')
     legacy_keys = ('data',)
     new_keys = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-    example = ("data = dict(samples_per_gpu=2, workers_per_gpu=2, train=dict(type='CocoDataset'))\n",
-               "train_dataloader = dict(\n    batch_size=2,\n    num_workers=2,\n"
-               "    sampler=dict(type='DefaultSampler', shuffle=True),\n"
-               "    dataset=dict(type='CocoDataset'))\n")
 
     def apply(self, plan: Plan) -> None:
         data = plan.get('data')

@@ -10,7 +10,6 @@ class DroppedKeys(Rule):
     summary = 'gpu_ids and device are dropped: the launcher decides the devices'
     legacy_keys = ('gpu_ids', 'device')
     new_keys = ()
-    example = ("gpu_ids = range(0, 1)\n", '')
 
     def apply(self, plan: Plan) -> None:
         for key in self.legacy_keys:

@@ -12,10 +12,6 @@ class EnvCfg(Rule):
                'env_cfg.mp_cfg; cudnn_benchmark -> env_cfg.cudnn_benchmark')
     legacy_keys = ('dist_params', 'mp_start_method', 'opencv_num_threads', 'cudnn_benchmark')
     new_keys = ('env_cfg',)
-    example = ("dist_params = dict(backend='nccl')\nmp_start_method = 'fork'\n"
-               "opencv_num_threads = 0\n",
-               "env_cfg = dict(\n    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),"
-               "\n    dist_cfg=dict(backend='nccl'))\n")
 
     def apply(self, plan: Plan) -> None:
         for key in ('cudnn_benchmark',):

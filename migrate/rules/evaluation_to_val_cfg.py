@@ -19,10 +19,6 @@ class EvaluationToValCfg(Rule):
     legacy_keys = ('evaluation',)
     new_keys = ('train_cfg', 'val_cfg', 'test_cfg', 'val_evaluator', 'test_evaluator',
                 'default_hooks')
-    example = ("evaluation = dict(interval=1, metric='bbox', save_best='auto')\n",
-               "train_cfg = dict(val_interval=1)\nval_cfg = dict(type='ValLoop')\n"
-               "val_evaluator = dict(type='CocoMetric', metric='bbox', ann_file=...)\n"
-               "default_hooks = dict(checkpoint=dict(save_best='auto'))\n")
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('evaluation')

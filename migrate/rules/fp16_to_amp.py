@@ -12,8 +12,6 @@ class Fp16ToAmpOptimWrapper(Rule):
                'same loss_scale written explicitly (the default changed from 512. to dynamic)')
     legacy_keys = ('fp16',)
     new_keys = ('optim_wrapper',)
-    example = ("fp16 = dict(loss_scale=512.)\n",
-               "optim_wrapper = dict(type='AmpOptimWrapper', optimizer=..., loss_scale=512.0)\n")
 
     def apply(self, plan: Plan) -> None:
         fp16 = plan.get('fp16')

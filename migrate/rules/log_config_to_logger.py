@@ -16,12 +16,6 @@ class LogConfigToLogger(Rule):
                'log_processor.window_size; logger hooks become visualizer back ends')
     legacy_keys = ('log_config',)
     new_keys = ('default_hooks', 'log_processor', 'visualizer')
-    example = ("log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook'),\n"
-               "                                     dict(type='TensorboardLoggerHook')])\n",
-               "default_hooks = dict(logger=dict(type='LoggerHook', interval=50))\n"
-               "log_processor = dict(type='LogProcessor', window_size=50, by_epoch=True)\n"
-               "visualizer = dict(type='Visualizer', vis_backends=[\n"
-               "    dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')])\n")
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('log_config')

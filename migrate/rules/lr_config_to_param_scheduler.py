@@ -13,13 +13,6 @@ class LrConfigToParamScheduler(Rule):
                '(warmup end = warmup_iters + 1, poly/linear end = max + 1, ...)')
     legacy_keys = ('lr_config',)
     new_keys = ('param_scheduler',)
-    example = ("lr_config = dict(policy='step', warmup='linear', warmup_iters=500,\n"
-               "                 warmup_ratio=0.001, step=[8, 11])\n"
-               "runner = dict(type='EpochBasedRunner', max_epochs=12)\n",
-               "param_scheduler = [\n"
-               "    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=501),\n"
-               "    dict(type='MultiStepLR', milestones=[8, 11], gamma=0.1, by_epoch=True,\n"
-               "         begin=0, end=12),\n]\n")
 
     def applies(self, plan: Plan) -> bool:
         return plan.has('lr_config')

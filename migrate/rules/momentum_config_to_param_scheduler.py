@@ -12,10 +12,6 @@ class MomentumConfigToParamScheduler(Rule):
                'explicitly; warmups and OneCycle momentum have no MMEngine form)')
     legacy_keys = ('momentum_config',)
     new_keys = ('param_scheduler',)
-    example = ("momentum_config = dict(policy='step', step=[4, 8])\n",
-               "param_scheduler = [\n"
-               "    dict(type='MultiStepMomentum', milestones=[4, 8], gamma=0.5, by_epoch=True,\n"
-               "         begin=0, end=12),\n]\n")
 
     def apply(self, plan: Plan) -> None:
         from compat.schedules import parse_momentum_config

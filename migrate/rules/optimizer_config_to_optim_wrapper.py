@@ -14,9 +14,6 @@ class OptimizerConfigToOptimWrapper(Rule):
                'update_interval -> accumulative_counts; Fp16OptimizerHook -> AmpOptimWrapper')
     legacy_keys = ('optimizer_config',)
     new_keys = ('optim_wrapper',)
-    example = ("optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))\n",
-               "optim_wrapper = dict(\n    type='OptimWrapper',\n    optimizer=...,\n"
-               "    clip_grad=dict(max_norm=35, norm_type=2))\n")
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('optimizer_config')

@@ -18,9 +18,6 @@ class OptimizerToOptimWrapper(Rule):
                'optimizer=...); paramwise_cfg and constructor move to the wrapper')
     legacy_keys = ('optimizer',)
     new_keys = ('optim_wrapper',)
-    example = ("optimizer = dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=0.0001)\n",
-               "optim_wrapper = dict(\n    type='OptimWrapper',\n"
-               "    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=0.0001))\n")
 
     def apply(self, plan: Plan) -> None:
         optimizer = plan.get('optimizer')

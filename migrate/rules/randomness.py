@@ -11,8 +11,6 @@ class Randomness(Rule):
     summary = 'seed/deterministic/diff_seed become randomness=dict(seed, deterministic, diff_rank_seed)'
     legacy_keys = ('seed', 'deterministic', 'diff_seed')
     new_keys = ('randomness',)
-    example = ("seed = 0\ndeterministic = False\n",
-               "randomness = dict(seed=0, deterministic=False)\n")
 
     def apply(self, plan: Plan) -> None:
         for old, new in (('seed', 'seed'), ('deterministic', 'deterministic'),

@@ -10,8 +10,6 @@ class Resume(Rule):
     summary = 'resume_from=p becomes load_from=p, resume=True; auto_resume becomes resume'
     legacy_keys = ('resume_from', 'auto_resume')
     new_keys = ('load_from', 'resume')
-    example = ("resume_from = 'work_dirs/x/epoch_6.pth'\n",
-               "load_from = 'work_dirs/x/epoch_6.pth'\nresume = True\n")
 
     def apply(self, plan: Plan) -> None:
         resume_from = plan.get('resume_from')

@@ -13,8 +13,6 @@ class RunnerToTrainCfg(Rule):
                'train_cfg=dict(type=<Epoch|Iter>BasedTrainLoop, max_epochs|max_iters)')
     legacy_keys = ('runner', 'total_epochs')
     new_keys = ('train_cfg',)
-    example = ("runner = dict(type='EpochBasedRunner', max_epochs=12)\n",
-               "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12)\n")
 
     def apply(self, plan: Plan) -> None:
         runner = plan.get('runner')

@@ -11,7 +11,6 @@ class Workflow(Rule):
     summary = "workflow=[('train', 1)] is dropped; ('val', n) phases are reported (no equivalent)"
     legacy_keys = ('workflow',)
     new_keys = ()
-    example = ("workflow = [('train', 1)]\n", '')
 
     def apply(self, plan: Plan) -> None:
         flow = plan.get('workflow')

@@ -137,11 +137,11 @@ def compare_schedules(path: str, *, target: str = 'mmengine', epoch_len: Optiona
     """Run both sides for ``path`` and compare them at :data:`TOLERANCE`."""
     from migrate.static import load_config_tree
 
-    tree = load_config_tree(path)
+    converter = Converter(target=target, epoch_len=epoch_len)
+    tree = load_config_tree(path, converter.loader)
     assumed = epoch_len is None
     length = epoch_len or DEFAULT_EPOCH_LEN
     legacy = legacy_side(tree.merged, epoch_len=length, source=path)
-    converter = Converter(target=target, epoch_len=epoch_len)
     if keep_dir:
         os.makedirs(keep_dir, exist_ok=True)
         converted, _ = converted_side(path, converter, epoch_len=length, workdir=keep_dir)
