@@ -22,8 +22,9 @@ def render() -> str:
            '`--select`/`--ignore` take ids or names.', '',
            '| id | name | reads | writes | what it does |', '|---|---|---|---|---|']
     for rule in RULES:
+        summary = rule.summary.replace('|', '\\|')   # a bare | would split the table cell
         out.append(f'| {rule.id} | `{rule.name}` | {", ".join(f"`{k}`" for k in rule.legacy_keys)}'
-                   f' | {", ".join(f"`{k}`" for k in rule.new_keys) or "-"} | {rule.summary.replace("|", "\\|")} |')
+                   f' | {", ".join(f"`{k}`" for k in rule.new_keys) or "-"} | {summary} |')
     for rule in RULES:
         out += ['', f'## {rule.id} `{rule.name}`', '', rule.summary + '.', '']
         folder = os.path.join(CASES, rule.id)
