@@ -45,22 +45,34 @@ def master_only(func):
 
 def init_dist(launcher: str, backend: Optional[str] = None, timeout: Optional[int] = None,
               **kwargs: Any) -> None:
-    """Initialise the default process group for ``launcher='pytorch'`` (torchrun env vars).
+    """Initialise the default process group for ``launcher='pytorch'`` (torchrun's RANK,
+    WORLD_SIZE, LOCAL_RANK, MASTER_ADDR/PORT environment).
 
-    ``backend`` defaults to nccl when CUDA is available, else gloo.
+    ``backend`` defaults to nccl when CUDA is available, else gloo; nccl without CUDA falls back
+    to gloo (same code path on CPU). With CUDA each process drives ``cuda:LOCAL_RANK``.
+    ``timeout`` is in seconds; other keyword arguments go to ``init_process_group``.
+
+    Raises:
+        EngineError: an unknown launcher, or ``pytorch`` outside torchrun.
     """
+    from engine.errors import ConfigError
     if launcher != 'pytorch':
-        raise ValueError(f"launcher {launcher!r} is not supported; use 'none' or 'pytorch'")
+        raise ConfigError(f'launcher {launcher!r} is not supported', key='launcher',
+                          fix="use 'none' (one process) or 'pytorch' (under torchrun)")
+    missing = [v for v in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+               if v not in os.environ]
+    if missing:
+        raise ConfigError(f"launcher='pytorch' needs the {', '.join(missing)} environment "
+                          'variables that torchrun sets', key='launcher',
+                          fix='start the job with `torchrun --nproc_per_node N ...` (or '
+                              '`python -m torch.distributed.run`), or use --launcher none')
     if backend is None or (backend == 'nccl' and not torch.cuda.is_available()):
         backend = 'nccl' if torch.cuda.is_available() else 'gloo'
-    if 'RANK' not in os.environ or 'WORLD_SIZE' not in os.environ:
-        raise RuntimeError("launcher='pytorch' needs RANK/WORLD_SIZE; start the job with torchrun")
-    if backend == 'nccl':
+    if torch.cuda.is_available():
         torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
-    extra = {}
     if timeout is not None:
-        extra['timeout'] = timedelta(seconds=timeout)
-    torch_dist.init_process_group(backend=backend, **extra, **kwargs)
+        kwargs['timeout'] = timedelta(seconds=timeout)
+    torch_dist.init_process_group(backend=backend, **kwargs)
 
 
 def destroy_dist() -> None:

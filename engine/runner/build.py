@@ -19,7 +19,7 @@ from engine.dist.utils import broadcast_object, get_world_size, is_distributed
 from engine.errors import ConfigError, EngineError
 from engine.logging.logger import get_logger
 from engine.registry import LOG_PROCESSORS, LOOPS, MODEL_WRAPPERS, MODELS, VISUALIZERS
-from engine.runner.environment import set_random_seed, setup_env
+from engine.runner.environment import set_random_seed, setup_env, start_distributed
 from engine.runner.runner import Runner
 from migrate.tables import ENGINE_REFUSED_KEYS
 
@@ -124,7 +124,8 @@ def build_runner(cfg) -> Runner:
                           fix='pass --work-dir or set work_dir in the config')
     launcher = cfg.get('launcher', 'none')
     with _config_key('env_cfg', filename):
-        setup_env(cfg.get('env_cfg') or {}, launcher)
+        setup_env(cfg.get('env_cfg') or {})
+    start_distributed(launcher, cfg.get('env_cfg'), filename)  # errors name their own key
     randomness = dict(cfg.get('randomness') or {})
     with _config_key('randomness', filename):
         unknown = set(randomness) - {'seed', 'deterministic', 'diff_rank_seed'}

@@ -1,7 +1,6 @@
 """Process set-up before anything is built: seeds, determinism, cuDNN, multiprocessing, dist."""
 from __future__ import annotations
 
-import os
 import platform
 import random
 from typing import Optional
@@ -10,6 +9,7 @@ import numpy as np
 import torch
 
 from engine.dist.utils import get_rank, init_dist, is_distributed, sync_random_seed
+from engine.errors import ConfigError, EngineError
 
 
 def set_random_seed(seed: Optional[int] = None, deterministic: bool = False,
@@ -34,8 +34,9 @@ def set_random_seed(seed: Optional[int] = None, deterministic: bool = False,
     return seed
 
 
-def setup_env(env_cfg: dict, launcher: str) -> None:
-    """Apply ``env_cfg`` (cudnn_benchmark, mp_cfg, dist_cfg) and start the process group."""
+def setup_env(env_cfg: dict, launcher: str = 'none') -> None:
+    """Apply ``env_cfg`` (cudnn_benchmark, mp_cfg) and, unless ``launcher='none'``, start the
+    process group with ``env_cfg.dist_cfg`` (see :func:`start_distributed`)."""
     env_cfg = dict(env_cfg or {})
     unknown = set(env_cfg) - {'cudnn_benchmark', 'mp_cfg', 'dist_cfg', 'resource_limit'}
     if unknown:
@@ -61,9 +62,27 @@ def setup_env(env_cfg: dict, launcher: str) -> None:
             cv2.setNumThreads(int(threads))
         except ImportError:
             pass
-    if launcher != 'none' and not is_distributed():
-        dist_cfg = dict(env_cfg.get('dist_cfg') or {})
+    if launcher != 'none':
+        start_distributed(launcher, env_cfg)
+
+
+def start_distributed(launcher: str, env_cfg: Optional[dict] = None,
+                      filename: Optional[str] = None) -> None:
+    """Start the default process group for ``launcher`` (``'none'``: nothing to do) with
+    ``env_cfg['dist_cfg']``, e.g. ``dict(backend='gloo', timeout=1800)``.
+
+    Raises:
+        ConfigError: naming ``launcher`` or ``env_cfg.dist_cfg`` and the fix.
+    """
+    if launcher == 'none' or is_distributed():
+        return
+    dist_cfg = dict((env_cfg or {}).get('dist_cfg') or {})
+    try:
         init_dist(launcher, **dist_cfg)
-    if is_distributed():  # one thread per process unless the user said otherwise
-        os.environ.setdefault('OMP_NUM_THREADS', '1')
-        os.environ.setdefault('MKL_NUM_THREADS', '1')
+    except EngineError as e:
+        raise e.with_context(file=filename) from e
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise ConfigError(f'cannot start the process group: {type(e).__name__}: {e}',
+                          file=filename, key='env_cfg.dist_cfg',
+                          fix="check env_cfg.dist_cfg, e.g. dict(backend='gloo') on CPU or "
+                              "dict(backend='nccl') on GPUs") from e
