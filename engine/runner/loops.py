@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
+from engine.dist.utils import all_reduce, is_distributed
 from engine.registry import LOOPS
 from engine.runner.data_position import (InfiniteDataloaderIterator, PassIterator,
                                          skip_batches)
@@ -310,11 +311,19 @@ def _split_losses(outputs, losses: Dict[str, HistoryBuffer]):
 
 
 def _average_losses(losses: Dict[str, HistoryBuffer], stage: str) -> Dict[str, float]:
-    result, total = {}, 0.0
-    for name, buf in losses.items():
-        result[name] = buf.mean()
+    """Mean of each loss over the epoch, over all ranks (MMEngine keeps rank 0's own mean; the
+    global one keeps ``save_best='val_loss'`` the same decision on every rank), plus their sum."""
+    means = {name: buf.mean() for name, buf in losses.items()}
+    if is_distributed():
+        names = sorted(losses)  # the same order on every rank
+        sums = torch.tensor([[float((v * c).sum()), float(c.sum())]
+                             for v, c in (losses[n].data for n in names)], dtype=torch.float64)
+        all_reduce(sums)
+        means.update({n: float(sums[i, 0] / sums[i, 1]) for i, n in enumerate(names)})
+    result, total = dict(means), 0.0
+    for name, mean in means.items():
         if 'loss' in name:
-            total += result[name]
+            total += mean
     result[f'{stage}_loss'] = total
     return result
 
