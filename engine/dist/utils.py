@@ -88,32 +88,42 @@ def barrier() -> None:
         torch_dist.barrier()
 
 
+def _collective(fn, tensor: torch.Tensor, *args) -> None:
+    """Run ``fn(tensor, *args)`` in place; NCCL only reduces CUDA tensors, so a CPU tensor goes
+    through a CUDA copy there (gloo takes it as is)."""
+    if torch_dist.get_backend() == 'nccl' and not tensor.is_cuda:
+        on_device = tensor.to(torch.device('cuda', torch.cuda.current_device()))
+        fn(on_device, *args)
+        tensor.copy_(on_device)
+    else:
+        fn(tensor, *args)
+
+
 def all_reduce(tensor: torch.Tensor, op: str = 'sum') -> torch.Tensor:
     """In-place all-reduce; ``op='mean'`` divides by the world size."""
+    if op not in ('sum', 'mean'):
+        raise ValueError(f"op must be 'sum' or 'mean', got {op!r}")
     if not is_distributed():
         return tensor
-    torch_dist.all_reduce(tensor, op=torch_dist.ReduceOp.SUM)
+    _collective(torch_dist.all_reduce, tensor, torch_dist.ReduceOp.SUM)
     if op == 'mean':
         tensor.div_(get_world_size())
-    elif op != 'sum':
-        raise ValueError(f"op must be 'sum' or 'mean', got {op!r}")
     return tensor
 
 
 def all_reduce_params(params: Iterable[torch.Tensor], op: str = 'mean') -> None:
-    """All-reduce a collection of tensors (e.g. BN buffers) in place."""
+    """All-reduce a collection of tensors (e.g. BN buffers) in place; integer tensors
+    (``num_batches_tracked``) are summed, as in MMEngine."""
     if not is_distributed():
         return
     for p in params:
-        if p.is_floating_point():
-            all_reduce(p.data, op=op)
-        else:
-            torch_dist.all_reduce(p.data, op=torch_dist.ReduceOp.SUM)
+        all_reduce(p.data, op=op if p.is_floating_point() else 'sum')
 
 
 def broadcast(tensor: torch.Tensor, src: int = 0) -> torch.Tensor:
+    """In-place broadcast from rank ``src``."""
     if is_distributed():
-        torch_dist.broadcast(tensor, src)
+        _collective(torch_dist.broadcast, tensor, src)
     return tensor
 
 
