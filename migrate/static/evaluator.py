@@ -20,6 +20,8 @@ from .known import BUILTINS, MAX_ITEMS, KnownFunction, Unknown, bound_method, mo
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque, contains_unknown
 
 BASE_VAR_RE = re.compile(r'\{\{\s*_base_\.([\w\.]+)\s*\}\}')
+TEMPLATE_RE = re.compile(
+    r'\{\{\s*(fileDirname|fileBasenameNoExtension|fileBasename|fileExtname)\s*\}\}')
 MAX_LOOP_ITEMS = 100_000
 # Errors a real operation raises on values it cannot combine: the expression is then unknown.
 EVAL_ERRORS = (Unknown, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
@@ -93,16 +95,18 @@ class Evaluator:
         namespace: the file's top-level names, updated by the statement runner.
         base_value: ``base_value(('model', 'backbone'), node)`` -> the value of that key in the
             merged bases (for ``_base_.model.backbone``).
-        templates: MMCV's predefined variables, e.g. ``{'fileBasenameNoExtension': 'x'}``.
+        templates: returns MMCV's predefined variables, e.g.
+            ``{'fileBasenameNoExtension': 'x'}`` (asked for only when a string needs them).
     """
 
     def __init__(self, module: cst.Module, namespace: Dict[str, Any],
-                 base_value: Callable[[tuple, cst.CSTNode], Any], templates: Dict[str, str]):
+                 base_value: Callable[[tuple, cst.CSTNode], Any],
+                 templates: Callable[[], Dict[str, str]]):
         self.module = module
         self.namespace = namespace
         self.base_value = base_value
-        self.templates = [(re.compile(r'\{\{\s*' + k + r'\s*\}\}'), v.replace('\\', '/'))
-                          for k, v in templates.items()]
+        self._templates = templates  # called on the first string that holds '{{'
+        self._template_values: Optional[Dict[str, str]] = None
         self.scopes: List[Dict[str, Any]] = []
         self._positions = None
 
@@ -186,9 +190,11 @@ class Evaluator:
         if BASE_VAR_RE.search(raw):
             # MMCV turns it into a random placeholder string (or a syntax error) here.
             raise Unknown('{{_base_}} inside a string')
-        for pattern, value in self.templates:
-            raw = pattern.sub(value, raw)
-        return raw
+        if self._template_values is None:
+            self._template_values = self._templates()
+        values = self._template_values
+        # a function replacement: the value is inserted as is (no backslash escapes)
+        return TEMPLATE_RE.sub(lambda m: values[m.group(1)].replace('\\', '/'), raw)
 
     def _simple_string(self, node: cst.SimpleString) -> Any:
         raw = self._template_text(node.value)

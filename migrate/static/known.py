@@ -62,10 +62,10 @@ ALL = frozenset(range(64)) | {'**'}
 
 
 def _materialise(kind: type) -> Callable:
-    def build(*args):
+    def build(*args, **kwargs):
         if args and isinstance(args[0], range) and len(args[0]) > MAX_ITEMS:
             raise Unknown(kind.__name__)
-        return kind(*args)
+        return kind(*args, **kwargs)
     return build
 
 

@@ -1,5 +1,9 @@
 """MMCV 1.x inheritance: combine sibling bases, substitute ``{{_base_.x}}``, merge a child in.
 
+The results share unchanged parts with their inputs (nothing here changes a dict it was given),
+so a thousand leaves over the same bases cost no copies of the bases; callers that hand a
+result out copy it.
+
 Mirrors ``mmcv.Config._file2dict``/``_merge_a_into_b`` (allow_list_keys=False): a child dict
 merges into the base dict key by key, ``_delete_=True`` replaces instead (and is dropped), any
 other value replaces. ``_delete_`` is dropped only where the base has the key, as in MMCV.
@@ -31,7 +35,7 @@ def combine_bases(base_dicts: Sequence[dict], base_paths: Sequence[str], file: s
                 key='_base_', fix='keep the key in one base, or chain the bases instead')
         for k in base:
             owner[k] = path
-        combined.update(fresh_copy(base))
+        combined.update(base)
     return combined
 
 
@@ -71,7 +75,7 @@ def _lookup(base: dict, ref: BaseVarRef, file: str) -> Any:
 
 
 def merge_into_base(child: dict, base: dict, file: str, _prefix: str = '') -> dict:
-    """Merge ``child`` into a copy of ``base`` the MMCV 1.x way; neither is changed.
+    """Merge ``child`` into ``base`` the MMCV 1.x way; neither is changed (parts are shared).
 
     ``merge_into_base({'o': {'lr': 2}}, {'o': {'lr': 1, 'm': 0.9}}, f)`` ->
     ``{'o': {'lr': 2, 'm': 0.9}}``; with ``{'o': {'_delete_': True, 'lr': 2}}`` -> ``{'o': {'lr': 2}}``.
@@ -79,7 +83,7 @@ def merge_into_base(child: dict, base: dict, file: str, _prefix: str = '') -> di
     merged = dict(base)
     for key, value in child.items():
         if type(value) is not dict:
-            merged[key] = fresh_copy(value)
+            merged[key] = value
             continue
         if key in merged:
             value = dict(value)
@@ -96,13 +100,13 @@ def merge_into_base(child: dict, base: dict, file: str, _prefix: str = '') -> di
                         fix=f'add _delete_=True to {key} to replace the base value')
                 merged[key] = merge_into_base(value, merged[key], file, f'{_prefix}{key}.')
                 continue
-        merged[key] = fresh_copy(value)
+        merged[key] = value
     return merged
 
 
 def merge_tree(own: dict, base_dicts: List[dict], base_paths: List[str], file: str):
     """(base_merged, merged) of a file from its own keys and its bases' merged dicts."""
     if not base_dicts:
-        return {}, fresh_copy(own)
+        return {}, own
     base = combine_bases(base_dicts, base_paths, file)
-    return base, merge_into_base(own, fresh_copy(base), file)
+    return base, merge_into_base(own, base, file)

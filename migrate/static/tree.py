@@ -20,7 +20,7 @@ from .known import KnownFunction, Unknown
 from .merge import combine_bases, merge_tree, substitute_base_vars
 from .source import (ParsedSource, SourceCache, Stamp, detect_newline, file_stamp,
                      parse_config_text)
-from .values import FunctionValue, ModuleValue, Opaque, fresh_copy
+from .values import FunctionValue, ModuleValue, Opaque, detached_copy, fresh_copy
 
 BASE_KEY = '_base_'
 DEPRECATION_KEY = '_deprecation_'
@@ -49,10 +49,17 @@ class ConfigFile:
         self.newline = source.newline
         self.module = source.module
         self.base_paths = base_paths
-        self.own = own
+        self._own = own  # shared with the merged views of the trees; never handed out
+        self._own_copy: Optional[dict] = None
         self.statements = statements
         self.mutations = mutations
         self._positions = None
+
+    @property
+    def own(self) -> Dict[str, Any]:
+        if self._own_copy is None:
+            self._own_copy = detached_copy(self._own)
+        return self._own_copy
 
     def expr(self, path: Sequence) -> Optional[cst.BaseExpression]:
         """The node written for ``path`` in this file's last assignment of ``path[0]``.
@@ -87,17 +94,32 @@ class ConfigTree:
     """A config file with its bases, merged the MMCV 1.x way.
 
     ``merged`` is what ``mmcv.Config.fromfile(path)`` holds; ``base_merged`` what the file
-    inherits ({} without bases); ``bases`` the trees of its direct bases. Trees are cached and
-    shared: treat the dicts as read-only (copy before changing them).
+    inherits ({} without bases); ``bases`` the trees of its direct bases. Both dicts are copies
+    made on first access, shared by later accesses (trees are cached): copy one before changing
+    it if the tree may be loaded again.
     """
 
     def __init__(self, file: ConfigFile, bases: List['ConfigTree'], base_merged: dict,
                  merged: dict, stamps: Dict[str, Stamp]):
         self.file = file
         self.bases = bases
-        self.base_merged = base_merged
-        self.merged = merged
+        # structure shared with the bases' trees and the file's own keys: never handed out
+        self._base_merged = base_merged
+        self._merged = merged
+        self._copies: Dict[str, dict] = {}
         self.stamps = stamps
+
+    @property
+    def merged(self) -> Dict[str, Any]:
+        if 'merged' not in self._copies:
+            self._copies['merged'] = detached_copy(self._merged)
+        return self._copies['merged']
+
+    @property
+    def base_merged(self) -> Dict[str, Any]:
+        if 'base' not in self._copies:
+            self._copies['base'] = detached_copy(self._base_merged)
+        return self._copies['base']
 
     def files(self) -> List[ConfigFile]:
         """This file then every file of its bases, depth first, each once."""
@@ -155,7 +177,7 @@ class _FileLoad:
         self.stack = stack
         self.namespace: Dict[str, Any] = {}
         self.ev = Evaluator(source.module, self.namespace, self._base_value,
-                            _templates(source.path))
+                            lambda: _templates(source.path))
         self._bases: Optional[Tuple[list, list, dict]] = None
 
     def run(self, stamp: Stamp) -> ConfigTree:
@@ -172,7 +194,8 @@ class _FileLoad:
         else:
             paths, trees = [], []
             own = substitute_base_vars(own, None, self.source.path)
-        base_merged, merged = merge_tree(own, [t.merged for t in trees], paths, self.source.path)
+        base_merged, merged = merge_tree(own, [t._merged for t in trees], paths,
+                                         self.source.path)
         stamps = {self.source.path: stamp}
         for t in trees:
             stamps.update(t.stamps)
@@ -184,30 +207,33 @@ class _FileLoad:
         if self._bases is None:
             paths = self._resolve(spec, stmt)
             trees = [self.loader._load(p, self.stack) for p in paths]
-            base = combine_bases([t.merged for t in trees], paths, self.source.path)
+            base = combine_bases([t._merged for t in trees], paths, self.source.path)
             self._bases = (paths, trees, base)
         return self._bases
 
     def _resolve(self, spec: Any, stmt: Optional[cst.CSTNode]) -> List[str]:
         file = self.source.path
-        line = self.ev.line_of(stmt) if stmt is not None else None
+
+        def line():  # only errors need it (positions cost a walk of the whole file)
+            return self.ev.line_of(stmt) if stmt is not None else None
+
         items = spec if isinstance(spec, list) else [spec]
         if not all(isinstance(p, str) for p in items):
             raise StaticConfigError(
                 '_base_ cannot be read statically (it must be a path or a list of paths)',
-                file=file, line=line, key=BASE_KEY,
+                file=file, line=line(), key=BASE_KEY,
                 fix="write _base_ as a string or a list of strings, e.g. ['../_base_/x.py']")
         paths = []
         for item in items:
             full = osp.abspath(osp.expanduser(osp.join(osp.dirname(file), item)))
             if full in self.stack:
                 raise StaticConfigError(f'base {item!r} includes this file again (a cycle)',
-                                        file=file, line=line, key=BASE_KEY,
+                                        file=file, line=line(), key=BASE_KEY,
                                         fix='remove the cycle from the _base_ chain')
             if not osp.isfile(full):
                 raise StaticConfigError(
                     f'base config {item!r} does not exist (looked for {full})', file=file,
-                    line=line, key=BASE_KEY,
+                    line=line(), key=BASE_KEY,
                     fix='correct the path in _base_ (it is relative to the file)')
             paths.append(full)
         return paths
@@ -244,7 +270,7 @@ def _first_base_assignment(module: cst.Module):
         for small in stmt.body:
             if (isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
                     and small.targets[0].target.value == BASE_KEY):
-                ev = Evaluator(module, {}, _no_bases, {})
+                ev = Evaluator(module, {}, _no_bases, dict)
                 value = ev.value_or_opaque(small.value)
                 return (None if isinstance(value, Opaque) else value), stmt
     return None, None
@@ -333,7 +359,7 @@ def evaluate_text(text: str, path: str = '<text>') -> Dict[str, Any]:
     if tree.file.base_paths:
         raise StaticConfigError('evaluate_text reads files without _base_', file=path,
                                 key=BASE_KEY, fix='use load_config_tree on the file')
-    return tree.file.own
+    return tree.file._own
 
 
 _default_loader = ConfigLoader()

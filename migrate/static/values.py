@@ -6,6 +6,7 @@ function or reads the environment still loads: the known parts stay usable.
 """
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 
@@ -102,6 +103,14 @@ def contains_unknown(value: Any) -> bool:
     if isinstance(value, dict):
         return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
     return True
+
+
+def detached_copy(value: Any) -> Any:
+    """A deep copy sharing nothing with ``value`` (pickle: several times faster than a walk)."""
+    try:
+        return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return fresh_copy(value)
 
 
 def fresh_copy(value: Any) -> Any:
