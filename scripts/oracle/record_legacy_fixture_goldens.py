@@ -21,32 +21,22 @@ MMCV rejects is recorded as ``{"error": "..."}`` and reported.
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
-import json
 import os
 import sys
 import time
 import warnings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import mmcv  # noqa: E402
 import torch  # noqa: E402
 
 import mmcv_schedule_sim  # noqa: E402
+from fixture_golden_io import (FIXTURES, GOLDENS, load_manifest, remove_stale,  # noqa: E402
+                               select, write_golden)
 
-FIXTURES = os.path.join(REPO, 'fixtures', 'legacy')
-OUT_DIR = os.path.join(REPO, 'fixtures', 'goldens', 'legacy_fixtures')
-GZIP_ABOVE = 200 * 1024
+OUT_DIR = os.path.join(GOLDENS, 'legacy_fixtures')
 SCHEDULE_KEYS = ('optimizer', 'lr_config', 'momentum_config', 'runner', 'total_epochs')
-
-
-def golden_name(leaf: str) -> str:
-    """``mmdet/yolo/x.py`` -> ``mmdet__yolo__x.json``."""
-    return leaf[:-len('.py')].replace('/', '__') + '.json'
 
 
 def jsonable(obj):
@@ -89,26 +79,6 @@ def record_leaf(leaf: str, entry: dict) -> dict:
     return golden
 
 
-def write_golden(golden: dict, out_dir: str) -> str:
-    """Write ``golden`` (gzipped when large); remove the other-format twin. Returns the path."""
-    text = json.dumps(golden, separators=(',', ':')) + '\n'
-    base = os.path.join(out_dir, golden_name(golden['leaf']))
-    data = text.encode()
-    if len(data) > GZIP_ABOVE:
-        path, stale = base + '.gz', base
-        buf = io.BytesIO()
-        with gzip.GzipFile(filename='', mode='wb', fileobj=buf, mtime=0) as gz:
-            gz.write(data)
-        data = buf.getvalue()
-    else:
-        path, stale = base, base + '.gz'
-    with open(path, 'wb') as f:
-        f.write(data)
-    if os.path.exists(stale):
-        os.remove(stale)
-    return path
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--only', nargs='*', default=None,
@@ -116,10 +86,8 @@ def main(argv=None) -> int:
     parser.add_argument('-o', '--out-dir', default=OUT_DIR)
     args = parser.parse_args(argv)
     warnings.simplefilter('ignore')
-    with open(os.path.join(FIXTURES, 'manifest.json')) as f:
-        manifest = json.load(f)
-    leaves = [leaf for leaf in manifest
-              if args.only is None or any(s in leaf for s in args.only)]
+    manifest = load_manifest()
+    leaves = select(manifest, args.only)
     os.makedirs(args.out_dir, exist_ok=True)
     errors, total_bytes, start = [], 0, time.time()
     for n, leaf in enumerate(leaves, 1):
@@ -135,11 +103,8 @@ def main(argv=None) -> int:
                   f'lr {golden["lr"][0][0]:.6g} -> {golden["lr"][-1][0]:.6g} '
                   f'-> {os.path.basename(path)}')
     if args.only is None:   # a full run also removes goldens of leaves no longer listed
-        names = {golden_name(leaf) for leaf in manifest}
-        for name in sorted(os.listdir(args.out_dir)):
-            if name.removesuffix('.gz') not in names:
-                os.remove(os.path.join(args.out_dir, name))
-                print(f'removed stale {name}')
+        for name in remove_stale(args.out_dir, manifest):
+            print(f'removed stale {name}')
     print(f'recorded {len(leaves) - len(errors)} of {len(leaves)} leaves '
           f'({total_bytes / 1e6:.2f} MB) in {time.time() - start:.1f} s; '
           f'{len(errors)} rejected by MMCV{": " + ", ".join(errors) if errors else ""}')
