@@ -13,10 +13,12 @@ than 200 KB are gzipped (``.json.gz``, mtime 0, so re-recording gives the same b
 Each golden: ``leaf``, ``codebase``, ``epoch_len``, ``runner`` (type, max_epochs, max_iters as the
 runner ran: for an EpochBasedRunner ``max_iters = max_epochs * epoch_len``), ``num_iters``,
 ``optimizer_type``, ``base_lrs``, ``base_momentums``, ``legacy_keys`` (``optimizer``,
-``lr_config``, ``momentum_config``, ``runner``, ``total_epochs`` as MMCV merged them), and one entry per training iteration in ``epoch``, ``iter``, ``lr`` and
-``momentum`` (``lr[i][g]``: the value param group ``g`` trains with at iteration ``i``;
-``momentum`` is ``momentum`` or ``betas[0]``, None when the optimizer has neither). A leaf that
-MMCV rejects is recorded as ``{"error": "..."}`` and reported.
+``lr_config``, ``momentum_config``, ``runner``, ``total_epochs`` as MMCV merged them), and one
+entry per training iteration in ``epoch``, ``iter``, ``lr`` and ``momentum`` (``lr[i][g]``: the
+value param group ``g`` trains with at iteration ``i``; ``momentum`` is ``momentum`` or
+``betas[0]``, None when the optimizer has neither). ``epoch`` is ``runner.epoch`` at that
+iteration: for an IterBasedRunner the passes over the data loader, which MMCV updates one
+iteration late. A leaf that MMCV rejects is recorded as ``{"error": "..."}`` and reported.
 """
 from __future__ import annotations
 
