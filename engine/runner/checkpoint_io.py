@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import tempfile
+import secrets
 from collections import OrderedDict
 from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -49,10 +49,11 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
     ``path``: readers see the old file or the complete new one, never a torn one."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.',
-                               suffix=PARTIAL_SUFFIX, dir=directory)
+    # not tempfile.mkstemp: its files are private (0600); a checkpoint gets the umask's mode
+    tmp = os.path.join(directory, f'.{os.path.basename(path)}.{secrets.token_hex(4)}'
+                                  f'{PARTIAL_SUFFIX}')
     try:
-        with os.fdopen(fd, 'wb') as f:
+        with open(tmp, 'xb') as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
