@@ -21,8 +21,8 @@ from engine.optim.scheduler.closed_form.cosine_restart import (cosine_restart_ch
                                                                cosine_restart_value,
                                                                cumulative_periods,
                                                                period_index)
-from engine.optim.scheduler.closed_form.cyclic import (cyclic_phases, cyclic_value,
-                                                       normalize_target_ratio)
+from engine.optim.scheduler.closed_form.cyclic import (cyclic_phase, cyclic_phases,
+                                                       cyclic_value, normalize_target_ratio)
 from engine.optim.scheduler.closed_form.exponential import exponential_chain, exponential_value
 from engine.optim.scheduler.closed_form.flat_cosine import flat_cosine_value
 from engine.optim.scheduler.closed_form.inv import inv_value
@@ -37,7 +37,7 @@ from engine.optim.scheduler.closed_form.warmup import WARMUP_KINDS, warmup_facto
 
 __all__ = [
     'WARMUP_KINDS', 'anneal', 'annealing_cos', 'annealing_linear', 'clipped_step_value',
-    'cosine_restart_peak_value', 'cyclic_phases', 'cyclic_value', 'flat_cosine_value',
+    'cosine_restart_peak_value', 'cyclic_phase', 'cyclic_phases', 'cyclic_value', 'flat_cosine_value',
     'inv_value', 'normalize_target_ratio', 'one_cycle_momentum_phases', 'step_exponent',
     'warmup_factor', 'warmup_value', 'constant_chain', 'constant_value', 'cosine_annealing_chain',
     'cosine_annealing_value', 'cosine_ratio', 'cosine_restart_chain', 'cosine_restart_value',

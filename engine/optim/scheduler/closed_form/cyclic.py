@@ -5,7 +5,8 @@ The run of ``total_steps`` iterations is cut into ``cyclic_times`` cycles of
 Each cycle goes from ``1`` to ``target_ratio[0]`` during its first
 ``up = int(step_ratio_up * period)`` steps, then to ``target_ratio[1]`` (ratios of the base
 value), along a cosine or a straight line. With ``gamma < 1`` the peak of cycle ``c`` shrinks
-towards the base: ``1 - s + target_ratio[0] * s`` with ``s = gamma ** c``.
+towards the base: ``1 - s + target_ratio[0] * s`` with ``s = gamma ** c`` (with
+``step_ratio_up = 0`` MMCV scales the falling phase's end instead, see :func:`cyclic_phase`).
 """
 from __future__ import annotations
 
@@ -54,8 +55,24 @@ def cyclic_value(base: float, t: int, period: int, up: int,
     anneal = annealing_cos if anneal_strategy == 'cos' else annealing_linear
     cur = t % period
     scale = gamma ** (t // period)
-    if cur < up:
-        end_ratio = 1 - scale + target_ratio[0] * scale
-        return anneal(base * 1, base * end_ratio, cur / up)
-    start_ratio = 1 - scale + target_ratio[0] * scale
-    return anneal(base * start_ratio, base * target_ratio[1], (cur - up) / (period - up))
+    start, end, start_ratio, end_ratio = cyclic_phase(cur, period, up, target_ratio, scale)
+    return anneal(base * start_ratio, base * end_ratio, (cur - start) / (end - start))
+
+
+def cyclic_phase(cur: int, period: int, up: int, target_ratio: Sequence[float],
+                 scale: float) -> Tuple[int, int, float, float]:
+    """``(start, end, start_ratio, end_ratio)`` of the phase holding cycle step ``cur``.
+
+    MMCV scales the *end* of the phase that starts at step 0 and the *start* of the other
+    one; with ``up == 0`` the phase at 0 is the falling one, so its end is scaled.
+
+    >>> cyclic_phase(5, 10, 0, (10, 1e-4), 0.5)
+    (0, 10, 10, 0.50005)
+    """
+    phases = [(0, up, 1, target_ratio[0]), (up, period, target_ratio[0], target_ratio[1])]
+    for start, end, start_ratio, end_ratio in phases:
+        if start <= cur < end:
+            if start == 0:
+                return start, end, start_ratio, 1 - scale + end_ratio * scale
+            return start, end, 1 - scale + start_ratio * scale, end_ratio
+    raise ValueError(f'cycle step {cur} is outside the cycle of {period} steps')

@@ -1,0 +1,85 @@
+"""Measure a conversion: MMCV's per-iteration values (compat's closed forms) against the
+converted schedulers replayed on the engine (``scheduler_trajectory``)."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from engine.optim.scheduler.trajectory import momentum_key, scheduler_trajectory
+from migrate.schedule_map.context import Context
+
+
+def rel_dev(a: float, b: float) -> float:
+    """``|a - b| / max(|a|, |b|)`` (0 when both are 0), as ``migrate verify`` counts it.
+
+    >>> rel_dev(1.0, 1.01) < 0.01, rel_dev(0.0, 0.0)
+    (True, 0.0)
+    """
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+def max_rel_dev(expected: Optional[Sequence[Sequence[float]]],
+                actual: Optional[Sequence[Sequence[float]]]) -> float:
+    """Worst deviation over every iteration and param group (0 if either side is absent)."""
+    if not expected or not actual:
+        return 0.0
+    worst = 0.0
+    for row_e, row_a in zip(expected, actual):
+        for e, a in zip(row_e, row_a):
+            worst = max(worst, rel_dev(e, a))
+    return worst
+
+
+def optimizer_config(ctx: Context) -> dict:
+    """The dummy optimizer both sides start from."""
+    out = dict(type=ctx.optimizer_type, lr=ctx.base_lr)
+    key = momentum_key(out)
+    if key == 'momentum':
+        out['momentum'] = ctx.base_momentum or 0.
+    elif key == 'betas':
+        out['betas'] = (0.9 if ctx.base_momentum is None else ctx.base_momentum, 0.999)
+    return out
+
+
+def train_cfg_of(ctx: Context) -> dict:
+    if ctx.iter_based:
+        return dict(type='IterBasedTrainLoop', max_iters=ctx.max_iters)
+    return dict(type='EpochBasedTrainLoop', max_epochs=ctx.max_epochs)
+
+
+def group_count(*policies) -> int:
+    """Param groups to measure with: per-group lists (OneCycle ``max_lr``,
+    ``base_momentum``, ``max_momentum``) need that many, otherwise one."""
+    count = 1
+    for policy in policies:
+        for value in (getattr(policy, 'params', None) or {}).values():
+            if isinstance(value, list) and value and \
+                    all(isinstance(v, (int, float)) for v in value):
+                count = max(count, len(value)) if policy.policy == 'OneCycle' else count
+    return count
+
+
+def measure(lr_policy, mom_policy, schedulers: List[dict], ctx: Context,
+            epoch_len: int) -> Tuple[float, float]:
+    """``(lr deviation, momentum deviation)`` over the whole run with ``epoch_len``."""
+    from compat.schedules import legacy_trajectory
+
+    optimizer = optimizer_config(ctx)
+    groups = group_count(lr_policy, mom_policy)
+    key = momentum_key(optimizer)
+    base_m = None
+    if key == 'momentum':
+        base_m = [optimizer['momentum']] * groups
+    elif key == 'betas':
+        base_m = [optimizer['betas'][0]] * groups
+    legacy = legacy_trajectory(
+        lr_policy, mom_policy, runner_type=ctx.runner_type,
+        max_epochs=None if ctx.iter_based else ctx.max_epochs,
+        max_iters=ctx.max_iters if ctx.iter_based else None, epoch_len=epoch_len,
+        base_lrs=[ctx.base_lr] * groups, base_momentums=base_m,
+        optimizer_type=ctx.optimizer_type)
+    converted = scheduler_trajectory(schedulers, train_cfg=train_cfg_of(ctx),
+                                     epoch_len=epoch_len, optimizer=optimizer,
+                                     num_groups=groups)
+    return (max_rel_dev(legacy.lr, converted['lr']),
+            max_rel_dev(legacy.momentum, converted['momentum']))
