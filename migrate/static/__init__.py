@@ -7,5 +7,5 @@ from .errors import StaticConfigError
 from .tree import ConfigFile, ConfigLoader, ConfigTree, evaluate_text, load_config_tree
 from .values import Opaque
 
-__all__ = ['load_config_tree', 'evaluate_text', 'ConfigTree', 'ConfigFile', 'ConfigLoader', 'Opaque',
-           'StaticConfigError']
+__all__ = ['load_config_tree', 'evaluate_text', 'ConfigTree', 'ConfigFile', 'ConfigLoader',
+           'Opaque', 'StaticConfigError']

@@ -10,14 +10,14 @@ container element or a statement turn that into an :class:`~.values.Opaque`.
 from __future__ import annotations
 
 import ast
-import operator
 import re
 from typing import Any, Callable, Dict, List, Optional
 
 import libcst as cst
 
-from .known import BUILTINS, MAX_ITEMS, KnownFunction, Unknown, bound_method, module_attribute
-from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque, contains_unknown
+from .known import BUILTINS, KnownFunction, Unknown, bound_method, module_attribute
+from .operators import BINARY, COMPARE, UNARY, require_data, require_known
+from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
 BASE_VAR_RE = re.compile(r'\{\{\s*_base_\.([\w\.]+)\s*\}\}')
 TEMPLATE_RE = re.compile(
@@ -26,65 +26,7 @@ MAX_LOOP_ITEMS = 100_000
 # Errors a real operation raises on values it cannot combine: the expression is then unknown.
 EVAL_ERRORS = (Unknown, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
                RecursionError, UnicodeError)
-NOT_DATA = (Opaque, BaseVarRef, ModuleValue, FunctionValue, KnownFunction)
 CONSTANTS = {'True': True, 'False': False, 'None': None, 'Ellipsis': Ellipsis}
-
-
-def _guarded_mul(a, b):
-    for seq, n in ((a, b), (b, a)):
-        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(n, int):
-            if len(seq) * n > MAX_ITEMS:
-                raise Unknown('*')
-    return a * b
-
-
-def _guarded_pow(a, b):
-    if isinstance(a, int) and isinstance(b, int) and abs(b) > 4096 and abs(a) > 1:
-        raise Unknown('**')
-    return a ** b
-
-
-def _guarded_lshift(a, b):
-    if isinstance(b, int) and b > 4096:
-        raise Unknown('<<')
-    return a << b
-
-
-def _format_percent(a, b):
-    if isinstance(a, (str, bytes)) and contains_unknown(b):
-        raise Unknown('%')
-    return a % b
-
-
-BINARY = {
-    cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: _guarded_mul,
-    cst.Divide: operator.truediv, cst.FloorDivide: operator.floordiv,
-    cst.Modulo: _format_percent, cst.Power: _guarded_pow, cst.LeftShift: _guarded_lshift,
-    cst.RightShift: operator.rshift, cst.BitOr: operator.or_, cst.BitAnd: operator.and_,
-    cst.BitXor: operator.xor, cst.MatrixMultiply: operator.matmul,
-}
-COMPARE = {
-    cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
-    cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
-    cst.GreaterThanEqual: operator.ge, cst.In: lambda a, b: a in b,
-    cst.NotIn: lambda a, b: a not in b, cst.Is: operator.is_, cst.IsNot: operator.is_not,
-}
-UNARY = {cst.Minus: operator.neg, cst.Plus: operator.pos, cst.BitInvert: operator.invert,
-         cst.Not: operator.not_}
-
-
-def require_data(value: Any) -> Any:
-    """``value`` itself must be data (its elements may still be Opaque)."""
-    if isinstance(value, NOT_DATA):
-        raise Unknown(repr(value))
-    return value
-
-
-def require_known(value: Any) -> Any:
-    """``value`` must be plain data all the way down."""
-    if contains_unknown(value):
-        raise Unknown(repr(value))
-    return value
 
 
 class Evaluator:
@@ -296,7 +238,8 @@ class Evaluator:
         return True
 
     def _if_exp(self, node: cst.IfExp) -> Any:
-        return self.eval(node.body) if require_data(self.eval(node.test)) else self.eval(node.orelse)
+        taken = require_data(self.eval(node.test))
+        return self.eval(node.body) if taken else self.eval(node.orelse)
 
     def _named_expr(self, node: cst.NamedExpr) -> Any:
         value = self.eval(node.value)

@@ -12,7 +12,8 @@ from typing import Any, Dict, List
 
 import libcst as cst
 
-from .evaluator import EVAL_ERRORS, Evaluator, bind_target, require_data, require_known
+from .evaluator import EVAL_ERRORS, Evaluator, bind_target
+from .operators import require_data, require_known
 from .known import MODULE_ATTRS, Unknown
 from .values import FunctionValue, ModuleValue, Opaque
 

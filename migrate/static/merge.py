@@ -78,7 +78,8 @@ def merge_into_base(child: dict, base: dict, file: str, _prefix: str = '') -> di
     """Merge ``child`` into ``base`` the MMCV 1.x way; neither is changed (parts are shared).
 
     ``merge_into_base({'o': {'lr': 2}}, {'o': {'lr': 1, 'm': 0.9}}, f)`` ->
-    ``{'o': {'lr': 2, 'm': 0.9}}``; with ``{'o': {'_delete_': True, 'lr': 2}}`` -> ``{'o': {'lr': 2}}``.
+    ``{'o': {'lr': 2, 'm': 0.9}}``; with ``{'o': {'_delete_': True, 'lr': 2}}`` ->
+    ``{'o': {'lr': 2}}``.
     """
     merged = dict(base)
     for key, value in child.items():
@@ -93,6 +94,9 @@ def merge_into_base(child: dict, base: dict, file: str, _prefix: str = '') -> di
                     'the value of _delete_ cannot be computed statically', file=file,
                     key=_prefix + key, fix='write _delete_=True or leave it out')
             if not delete:
+                if isinstance(merged[key], Opaque):  # the base value is unknown: so is the merge
+                    merged[key] = Opaque(_prefix + key)
+                    continue
                 if type(merged[key]) is not dict:
                     raise StaticConfigError(
                         f'{key} is a dict here but a {type(merged[key]).__name__} in its base, '

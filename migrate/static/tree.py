@@ -7,9 +7,8 @@ share bases parses every base once.
 from __future__ import annotations
 
 import ast
-import os
 import os.path as osp
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -24,6 +23,7 @@ from .values import FunctionValue, ModuleValue, Opaque, detached_copy, fresh_cop
 
 BASE_KEY = '_base_'
 DEPRECATION_KEY = '_deprecation_'
+RESERVED_KEYS = ('filename', 'text', 'pretty_text')
 
 
 class ConfigFile:
@@ -136,10 +136,16 @@ class ConfigTree:
 
 
 class ConfigLoader:
-    """Loads config trees with caches shared between calls (one per converter run)."""
+    """Loads config trees with caches shared between calls (one per converter run).
 
-    def __init__(self):
+    With ``check_changes=True`` (the default) a cached tree is reused only while none of its
+    files changed (mtime and size); a one-shot run over a directory can pass False to skip
+    those checks.
+    """
+
+    def __init__(self, check_changes: bool = True):
         self.sources = SourceCache()
+        self.check_changes = check_changes
         self._trees: Dict[str, ConfigTree] = {}
 
     def load(self, path: str) -> ConfigTree:
@@ -150,6 +156,8 @@ class ConfigLoader:
         self._trees.clear()
 
     def _fresh(self, tree: ConfigTree) -> bool:
+        if not self.check_changes:
+            return True
         try:
             return all(file_stamp(p) == s for p, s in tree.stamps.items())
         except OSError:
@@ -194,6 +202,11 @@ class _FileLoad:
         else:
             paths, trees = [], []
             own = substitute_base_vars(own, None, self.source.path)
+        reserved = [k for k in RESERVED_KEYS if k in own]
+        if reserved:
+            raise StaticConfigError(
+                f'{reserved[0]!r} is reserved by MMCV\'s Config and cannot be a config key',
+                file=self.source.path, key=reserved[0], fix='rename the key')
         base_merged, merged = merge_tree(own, [t._merged for t in trees], paths,
                                          self.source.path)
         stamps = {self.source.path: stamp}
@@ -230,7 +243,8 @@ class _FileLoad:
                 raise StaticConfigError(f'base {item!r} includes this file again (a cycle)',
                                         file=file, line=line(), key=BASE_KEY,
                                         fix='remove the cycle from the _base_ chain')
-            if not osp.isfile(full):
+            known = not self.loader.check_changes and full in self.loader._trees
+            if not known and not osp.isfile(full):
                 raise StaticConfigError(
                     f'base config {item!r} does not exist (looked for {full})', file=file,
                     line=line(), key=BASE_KEY,
@@ -284,8 +298,13 @@ def _is_key(name: str, value: Any) -> bool:
 
 
 def _key_value(name: str, value: Any) -> Any:
-    # a builtin bound to a name (`f = len`) is a key in MMCV, with a value we do not model
-    return Opaque(value.name) if isinstance(value, KnownFunction) else value
+    # a builtin bound to a name (`f = len`) is a key in MMCV, with a value we do not model;
+    # so is a half-consumed iterator (`g = (i for i in r)`)
+    if isinstance(value, KnownFunction):
+        return Opaque(value.name)
+    if isinstance(value, Iterator):
+        return Opaque(name)
+    return value
 
 
 def _no_bases(path, node):

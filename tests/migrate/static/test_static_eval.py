@@ -65,8 +65,10 @@ KNOWN = [
     ('x: int = 4', 4),
     ('x = y = [1]\ny.append(2)', [1, 2]),
     ('x = [1]\nx += [2]\nx *= 2', [1, 2, 1, 2]),
-    ('x = dict(a=dict(b=1))\nx["a"]["b"] += 5\nx["c"] = [0]\nx["c"][0] = 9', {'a': {'b': 6}, 'c': [9]}),
-    ('x = dict(a=1, b=2)\nx.pop("a")\nx.update(c=3)\nx.setdefault("d", 4)', {'b': 2, 'c': 3, 'd': 4}),
+    ('x = dict(a=dict(b=1))\nx["a"]["b"] += 5\nx["c"] = [0]\nx["c"][0] = 9',
+     {'a': {'b': 6}, 'c': [9]}),
+    ('x = dict(a=1, b=2)\nx.pop("a")\nx.update(c=3)\nx.setdefault("d", 4)',
+     {'b': 2, 'c': 3, 'd': 4}),
     ('x = [3, 1]\nx.sort()\nx.insert(0, 0)\nx.extend((5,))\nx.remove(1)', [0, 3, 5]),
     ('x = dict(a=1, b=2)\ndel x["a"]', {'b': 2}),
     ('n = 8\nif n > 4:\n    x = "big"\nelif n:\n    x = "small"\nelse:\n    x = "zero"', 'big'),
@@ -164,3 +166,23 @@ def test_predefined_templates_only_inside_strings(tmp_path):
     assert own['a'] == 'my_cfg/.py'
     assert own['b'] == '{my_cfg.py}'
     assert own['c'] == Opaque('{{fileDirname}}')
+
+
+def test_any_python_reads_without_exceptions():
+    own = evaluate_text(
+        'import os, sys as system\nfrom . import rel\nfrom os import *\nx = [1, 2, 3]\n'
+        'x[0:2] = [9]\nkept = list(x)\nx.attr = 1\ndel nothing\n@deco\ndef f(a, *b, **c):\n'
+        '    global g\n    g = 1\nasync def h():\n    pass\nclass C(Base, metaclass=M):\n'
+        '    z = 1\nmatch kept:\n    case [1, *_]:\n        m = 1\n'
+        'with open("f") as fh, ctx() as (p, q):\n    w = 1\ntry:\n    t = 1\n'
+        'except (A, B) as err:\n    t = 2\nfor a, *b in [(1, 2, 3)]:\n    pass\n'
+        'while True:\n    break\nwalrus = [v for u in range(3) if (v := u * 2)]\n'
+        'nested = [[j for j in range(i)] for i in range(3)]\nneg = -"a"\n')
+    assert own['kept'] == [9, 3] and own['x'] == Opaque('x')
+    assert (own['a'], own['b']) == (1, [2, 3])
+    assert own['walrus'] == [2, 4] and own['v'] == 4
+    assert own['nested'] == [[], [0], [0, 1]]
+    assert own['neg'] == Opaque('-"a"')
+    for name in ('C', 'm', 'fh', 'p', 'q', 'w', 't', 'err'):
+        assert isinstance(own[name], Opaque), name
+    assert not {'os', 'system', 'rel', 'f', 'h', 'g'} & set(own)

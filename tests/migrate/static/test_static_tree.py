@@ -186,7 +186,8 @@ def test_crlf_file_is_read_and_its_newline_recorded(tmp_path):
     tree = load(leaf)
     assert tree.merged == dict(lr_config=dict(policy='step', step=[1]))
     assert tree.file.newline == '\r\n' and tree.bases[0].file.newline == '\r\n'
-    assert tree.file.module.code == tree.file.text == "_base_ = 'base.py'\r\nlr_config = dict(step=[1])\r\n"
+    text = "_base_ = 'base.py'\r\nlr_config = dict(step=[1])\r\n"
+    assert tree.file.module.code == tree.file.text == text
     assert load(write(tmp_path, 'lf.py', 'a = 1\n')).file.newline == '\n'
 
 
@@ -267,3 +268,36 @@ def test_default_loader_accepts_relative_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     tree = load_config_tree('cfg.py')
     assert tree.file.path == str(tmp_path / 'cfg.py') and tree.merged == {'a': 1}
+
+
+def test_unknown_base_value_makes_the_merge_opaque(tmp_path):
+    write(tmp_path, 'base.py', "model = build()\nother = dict(a=1)\n")
+    leaf = write(tmp_path, 'leaf.py', "_base_ = 'base.py'\nmodel = dict(depth=101)\n"
+                 "other = dict(b=dict(c=1))\n")
+    assert load(leaf).merged == dict(model=Opaque('model'), other=dict(a=1, b=dict(c=1)))
+
+
+def test_reserved_key_is_an_error(tmp_path):
+    leaf = write(tmp_path, 'leaf.py', "filename = 'x'\n")
+    with pytest.raises(StaticConfigError, match='reserved') as info:
+        load(leaf)
+    assert info.value.key == 'filename'
+
+
+def test_values_handed_out_are_copies(tmp_path):
+    write(tmp_path, 'base.py', SCHEDULE)
+    leaf = write(tmp_path, 'leaf.py', "_base_ = 'base.py'\nrunner = dict(max_epochs=24)\n")
+    loader = ConfigLoader()
+    tree = loader.load(leaf)
+    tree.merged['lr_config']['step'].append(99)
+    tree.file.own['runner']['max_epochs'] = 1
+    tree.base_merged['optimizer']['lr'] = 5
+    other = write(tmp_path, 'other.py', "_base_ = 'base.py'\n")
+    assert loader.load(other).merged['lr_config']['step'] == [8, 11]
+    assert loader.load(other).merged['optimizer']['lr'] == 0.02
+    assert tree.bases[0].merged['lr_config']['step'] == [8, 11]
+
+
+def test_iterators_and_builtins_bound_to_names_are_opaque(tmp_path):
+    leaf = write(tmp_path, 'leaf.py', "g = (i for i in range(3))\nf = len\nn = f([1])\n")
+    assert load(leaf).merged == dict(g=Opaque('g'), f=Opaque('len'), n=1)

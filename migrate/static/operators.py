@@ -1,0 +1,73 @@
+"""Operators of the static evaluator: Python's own, with size guards, keyed by libcst node.
+
+A guard raises :class:`~.known.Unknown` where Python would build a huge value
+(``'x' * 10 ** 9``, ``10 ** 10 ** 6``), so a config cannot stall the reader.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import libcst as cst
+
+from .known import MAX_ITEMS, KnownFunction, Unknown
+from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque, contains_unknown
+
+NOT_DATA = (Opaque, BaseVarRef, ModuleValue, FunctionValue, KnownFunction)
+
+
+def _guarded_mul(a, b):
+    for seq, n in ((a, b), (b, a)):
+        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(n, int):
+            if len(seq) * n > MAX_ITEMS:
+                raise Unknown('*')
+    return a * b
+
+
+def _guarded_pow(a, b):
+    if isinstance(a, int) and isinstance(b, int) and abs(b) > 4096 and abs(a) > 1:
+        raise Unknown('**')
+    return a ** b
+
+
+def _guarded_lshift(a, b):
+    if isinstance(b, int) and b > 4096:
+        raise Unknown('<<')
+    return a << b
+
+
+def _format_percent(a, b):
+    if isinstance(a, (str, bytes)) and contains_unknown(b):
+        raise Unknown('%')
+    return a % b
+
+
+BINARY = {
+    cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: _guarded_mul,
+    cst.Divide: operator.truediv, cst.FloorDivide: operator.floordiv,
+    cst.Modulo: _format_percent, cst.Power: _guarded_pow, cst.LeftShift: _guarded_lshift,
+    cst.RightShift: operator.rshift, cst.BitOr: operator.or_, cst.BitAnd: operator.and_,
+    cst.BitXor: operator.xor, cst.MatrixMultiply: operator.matmul,
+}
+COMPARE = {
+    cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge, cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b, cst.Is: operator.is_, cst.IsNot: operator.is_not,
+}
+UNARY = {cst.Minus: operator.neg, cst.Plus: operator.pos, cst.BitInvert: operator.invert,
+         cst.Not: operator.not_}
+
+
+def require_data(value: Any) -> Any:
+    """``value`` itself must be data (its elements may still be Opaque)."""
+    if isinstance(value, NOT_DATA):
+        raise Unknown(repr(value))
+    return value
+
+
+def require_known(value: Any) -> Any:
+    """``value`` must be plain data all the way down."""
+    if contains_unknown(value):
+        raise Unknown(repr(value))
+    return value
