@@ -60,12 +60,14 @@ class RuntimeInfoHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
         hub = runner.message_hub
-        if outputs is not None:
-            for key, value in outputs.items():
-                hub.update_scalar(f'train/{key}', value)
+        # MMEngine's optim wrapper records grad_norm while stepping, i.e. before the losses:
+        # the same order keeps the log line and scalars.json key order identical
         grad_norm = getattr(runner.optim_wrapper, 'last_grad_norm', None)
         if grad_norm is not None:
             hub.update_scalar('train/grad_norm', grad_norm)
+        if outputs is not None:
+            for key, value in outputs.items():
+                hub.update_scalar(f'train/{key}', value)
 
     def before_val(self, runner) -> None:
         self._last_loop_stage = runner.message_hub.get_info('loop_stage')

@@ -3,8 +3,9 @@
 1. ``LogProcessor`` snapshots: a fake runner whose message hub holds a fixed scalar history is
    formatted by MMEngine's LogProcessor (train/val/test iteration lines, val/test epoch lines)
    under several processor settings; the tags and log strings are stored with their inputs.
-2. A real toy training run (``toy_sgd_warmup_multistep.py``, 2 epochs): every
-   ``vis_data/scalars.json`` record and every log line, with the wall-clock fields removed.
+2. Real toy training runs (epoch-based SGD + test, iteration-based with accumulation, AdamW
+   with grad clipping and a custom_cfg): every ``vis_data/scalars.json`` record, the test
+   metrics JSON and every progress line, with the wall-clock fields removed.
 
 Run with the oracle interpreter (never imports our package):
 
@@ -191,45 +192,65 @@ class _Lines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def record_run():
+RUN_CASES = {
+    # name: (config, overrides, also run test())
+    'epoch_sgd_multistep': ('toy_sgd_warmup_multistep.py', {
+        'train_cfg.max_epochs': 2,
+        'default_hooks.logger': dict(type='LoggerHook', interval=3)}, True),
+    'iter_accumulate': ('toy_iter_accumulate.py', {
+        'default_hooks.logger': dict(type='LoggerHook', interval=5)}, False),
+    'adamw_clip_custom_cfg': ('toy_adamw_paramwise_cosine.py', {
+        'train_cfg.max_epochs': 2,
+        'default_hooks.logger': dict(type='LoggerHook', interval=4, ignore_last=False),
+        'log_processor': dict(type='LogProcessor', window_size=3, custom_cfg=[
+            dict(data_src='loss', method_name='mean', window_size='global',
+                 log_name='loss_global'),
+            dict(data_src='grad_norm', method_name='max', window_size='epoch')])}, False),
+}
+
+
+def record_run(cfg_file, overrides, with_test):
     with tempfile.TemporaryDirectory() as tmp:
-        cfg = Config.fromfile(os.path.join(ROOT, 'fixtures/configs/engine',
-                                           'toy_sgd_warmup_multistep.py'))
+        cfg = Config.fromfile(os.path.join(ROOT, 'fixtures/configs/engine', cfg_file))
         cfg.work_dir = tmp
-        cfg.train_cfg.max_epochs = 2
+        cfg.merge_from_dict(overrides)
         cfg.default_hooks.checkpoint = None
-        cfg.default_hooks.logger = dict(type='LoggerHook', interval=3)
         runner = Runner.from_cfg(cfg)
         handler = _Lines()
         runner.logger.addHandler(handler)
         runner.train()
-        runner.test()
+        if with_test:
+            runner.test()
         vis = os.path.join(runner.log_dir, 'vis_data')
         with open(os.path.join(vis, 'scalars.json')) as f:
             records = [json.loads(line) for line in f]
-        with open(os.path.join(runner.log_dir, f'{runner.timestamp}.json')) as f:
-            test_record = json.load(f)
+        test_record = None
+        if with_test:
+            with open(os.path.join(runner.log_dir, f'{runner.timestamp}.json')) as f:
+                test_record = json.load(f)
         MMLogger._instance_dict.clear()
-    for record in records + [test_record]:
+    for record in records + ([test_record] if test_record else []):
         for key in TIMED_KEYS:
             if key in record:
                 record[key] = '<t>'
     lines = [_strip_timed(line) for line in handler.lines
              if re.match(r'(Epoch|Iter)\((train|val|test)\)', line)]
-    return dict(config='toy_sgd_warmup_multistep.py', max_epochs=2, logger_interval=3,
-                scalars=records, test_json=test_record, lines=lines)
+    return dict(config=cfg_file, overrides=overrides, with_test=with_test, scalars=records,
+                test_json=test_record, lines=lines)
 
 
 def main():
     import mmengine
     import torch
     out = dict(recorded_with=f'mmengine {mmengine.__version__}, torch {torch.__version__}',
-               scenarios=record_scenarios(), run=record_run())
+               scenarios=record_scenarios(),
+               runs={name: record_run(*case) for name, case in RUN_CASES.items()})
     path = os.path.join(ROOT, 'fixtures/goldens/log_processor.json')
     with open(path, 'w') as f:
         json.dump(out, f, indent=1)
-    print(f"{len(out['scenarios'])} scenarios, {len(out['run']['scalars'])} scalar records, "
-          f"{len(out['run']['lines'])} log lines -> {path}")
+    for name, run in out['runs'].items():
+        print(f"{name}: {len(run['scalars'])} scalar records, {len(run['lines'])} log lines")
+    print(f"{len(out['scenarios'])} LogProcessor scenarios -> {path}")
 
 
 if __name__ == '__main__':
