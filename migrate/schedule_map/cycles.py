@@ -119,7 +119,7 @@ def map_one_cycle(policy, ctx: Context, rule: str, warm: bool) -> Part:
                           'param_scheduler, which this mapping does not write',
                           key='lr_config.max_lr', file=policy.source,
                           fix='write param_scheduler = dict(<optimizer>=[...]) by hand')
-    eta_max = list(max_lr) if isinstance(max_lr, (list, tuple)) else max_lr
+    eta_max = _with_base_group(max_lr)
     steps = p['total_steps']
     if steps is None and ctx.total_iters is None:
         frame, steps, end = ctx.epoch_frame(), ctx.max_epochs, ctx.max_epochs
@@ -132,11 +132,11 @@ def map_one_cycle(policy, ctx: Context, rule: str, warm: bool) -> Part:
     if warm and ctx.engine:
         return Part([entry('RelativeOneCycleLR', args, frame, end=end)])
     part = Part([entry('OneCycleLR', args, frame, end=end)])
-    if isinstance(eta_max, list):
+    if isinstance(eta_max, list) and len(eta_max) > 1:
         part.notes.append(Note(rule, 'one-cycle-per-group',
-                               'eta_max has one value per param group: with several groups '
-                               "MMEngine's OptimWrapper adds a base-settings group that needs "
-                               'its own value', 0))
+                               'eta_max lists one value per param group plus a last one for '
+                               "the base-settings group MMEngine's OptimWrapper adds with "
+                               'several groups (it only feeds the logged base_lr)', 0))
     if warm:
         part.drop_warmup = True
         part.pending.append(Pending(
@@ -144,6 +144,15 @@ def map_one_cycle(policy, ctx: Context, rule: str, warm: bool) -> Part:
             'step, so a warmup chained to it has no effect (use --target engine for '
             'RelativeOneCycleLR)', 0, not ctx.iter_based and ctx.epoch_len is None))
     return part
+
+
+def _with_base_group(value: Any) -> Any:
+    """A per-group list gets one more value (the first) for the OptimWrapper's base-settings
+    group, which MMEngine adds to ``param_groups`` when there are several groups."""
+    if isinstance(value, (list, tuple)):
+        value = list(value)
+        return value + value[:1] if len(value) > 1 else value
+    return value
 
 
 def _first(value: Any) -> Optional[float]:
@@ -169,7 +178,8 @@ def map_one_cycle_momentum(policy, ctx: Context, rule: str, warm: bool) -> Part:
         frame = ITER if total is not None else ctx.epoch_frame()
         length = total if total is not None else ctx.max_epochs
         return Part([entry('OneCycleMomentum', dict(
-            base_momentum=low, max_momentum=high, pct_start=pct, anneal_strategy=curve,
+            base_momentum=_with_base_group(low), max_momentum=_with_base_group(high),
+            pct_start=pct, anneal_strategy=curve,
             three_phase=three, total_steps=length), frame, end=length)])
     lo, hi, base = _first(low), _first(high), ctx.base(rule)
     if lo is None or hi is None or not base:

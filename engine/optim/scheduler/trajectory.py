@@ -44,7 +44,9 @@ def momentum_key(optimizer: Mapping) -> Optional[str]:
 
 
 class DummyOptimizer:
-    """``param_groups`` (plain dicts) and ``defaults``: all a scheduler touches."""
+    """``param_groups`` (plain dicts) and ``defaults``: all a scheduler touches. Like the
+    OptimWrapper the Runner builds, several groups get a last pseudo group holding the
+    optimizer defaults (schedulers drive it too; :attr:`groups` are the real ones)."""
 
     def __init__(self, optimizer: Mapping, num_groups: int = 1):
         spec = {k: v for k, v in optimizer.items() if k not in ('type', 'groups')}
@@ -55,20 +57,26 @@ class DummyOptimizer:
             spec['betas'] = tuple(spec.get('betas', (0.9, 0.999)))
         self.defaults = dict(spec)
         overrides = optimizer.get('groups') or [{}] * num_groups
-        self.param_groups = []
+        self.groups = []
         for override in overrides:
             group = dict(params=[], **copy.deepcopy(spec))
             group.update(override)
             if 'betas' in group:
                 group['betas'] = tuple(group['betas'])
-            self.param_groups.append(group)
+            self.groups.append(group)
+        self.param_groups = list(self.groups)
+        if len(self.groups) > 1:
+            self.param_groups.append(dict(params=[], **copy.deepcopy(self.defaults)))
+
+    def lrs(self) -> List[float]:
+        return [float(g['lr']) for g in self.groups]
 
     def momenta(self) -> Optional[List[float]]:
         if self.momentum_key is None:
             return None
         if self.momentum_key == 'betas':
-            return [float(g['betas'][0]) for g in self.param_groups]
-        return [float(g['momentum']) for g in self.param_groups]
+            return [float(g['betas'][0]) for g in self.groups]
+        return [float(g['momentum']) for g in self.groups]
 
 
 class _Runner:
@@ -143,7 +151,7 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
     def run_iteration(epoch: int, index: int, batch_idx: int) -> None:
         out['epoch'].append(epoch)
         out['iter'].append(index)
-        out['lr'].append([float(g['lr']) for g in dummy.param_groups])
+        out['lr'].append(dummy.lrs())
         if out['momentum'] is not None:
             out['momentum'].append(dummy.momenta())
         hook.after_train_iter(runner, batch_idx=batch_idx)
