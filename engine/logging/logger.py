@@ -28,11 +28,14 @@ def get_logger(name: str = 'engine', log_file: Optional[str] = None,
             handler.close()
     rank = get_rank()
     logger.setLevel(level if rank == 0 else logging.ERROR)
-    logger.propagate = False
-    console = logging.StreamHandler(sys.stdout)
-    console.setFormatter(logging.Formatter(_FORMAT, '%Y/%m/%d %H:%M:%S'))
-    console._engine_owned = True
-    logger.addHandler(console)
+    # records still reach the root logger (pytest's caplog, an application's own handlers);
+    # the console line is ours unless the application already prints the root logger
+    logger.propagate = True
+    if not _root_prints_to_console():
+        console = logging.StreamHandler(sys.stdout)
+        console.setFormatter(logging.Formatter(_FORMAT, '%Y/%m/%d %H:%M:%S'))
+        console._engine_owned = True
+        logger.addHandler(console)
     if log_file and rank == 0:
         os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
         fh = logging.FileHandler(log_file, mode='a', encoding='utf-8')
@@ -40,3 +43,9 @@ def get_logger(name: str = 'engine', log_file: Optional[str] = None,
         fh._engine_owned = True
         logger.addHandler(fh)
     return logger
+
+
+def _root_prints_to_console() -> bool:
+    return any(isinstance(h, logging.StreamHandler) and getattr(h, 'stream', None) in
+               (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
+               for h in logging.getLogger().handlers)
