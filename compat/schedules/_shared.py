@@ -39,17 +39,28 @@ def _load_closed_form() -> None:
 
 _load_closed_form()
 
-# MMCV's annealing_cos with weight=1 is `end + 0.5*1.0*(start-end)*(cos(pi*f)+1)`; `anneal` computes
-# `end + (start-end)/2.0*(cos(pi*f)+1)`: halving is exact either way, so the bits agree.
-# annealing_linear `start + (end-start)*f` is `anneal(..., 'linear')` up to a commuted addition.
+# Every formula below is written in MMCV 1.7.2's floating-point operation order (the MMCV-form
+# ones were added to closed_form for the engine-only schedulers of `--target engine`), so the
+# compat policies built on them reproduce MMCV's values bit for bit.
+from engine.optim.scheduler.closed_form.annealing import (annealing_cos,  # noqa: E402
+                                                          annealing_linear)
+from engine.optim.scheduler.closed_form.clipped_step import (clipped_step_value,  # noqa: E402
+                                                             step_exponent)
 from engine.optim.scheduler.closed_form.cosine import resolve_eta_min  # noqa: E402
+from engine.optim.scheduler.closed_form.cosine_restart import (  # noqa: E402
+    cosine_restart_peak_value, cumulative_periods, period_index)
+from engine.optim.scheduler.closed_form.cyclic import cyclic_phases, cyclic_value  # noqa: E402
 from engine.optim.scheduler.closed_form.exponential import exponential_value  # noqa: E402
-from engine.optim.scheduler.closed_form.one_cycle import (anneal, one_cycle_phases,  # noqa: E402
-                                                          one_cycle_value)
+from engine.optim.scheduler.closed_form.flat_cosine import flat_cosine_value  # noqa: E402
+from engine.optim.scheduler.closed_form.inv import inv_value  # noqa: E402
+from engine.optim.scheduler.closed_form.one_cycle import (  # noqa: E402
+    one_cycle_momentum_phases, one_cycle_phases, one_cycle_value)
 from engine.optim.scheduler.closed_form.poly import poly_value  # noqa: E402
+from engine.optim.scheduler.closed_form.warmup import (WARMUP_KINDS, warmup_factor,  # noqa: E402
+                                                       warmup_value)
 
-# exponential_value: `base * gamma ** t`, MMCV's exp policy and its step policy once the
-# exponent is known. poly_value: `(base - min) * (1 - t / T) ** power + min`, MMCV's poly term
-# for term (t <= T always). resolve_eta_min: `eta_min` or `base * eta_min_ratio`, MMCV's target.
-__all__ = ['anneal', 'exponential_value', 'one_cycle_phases', 'one_cycle_value', 'poly_value',
-           'resolve_eta_min']
+__all__ = ['WARMUP_KINDS', 'annealing_cos', 'annealing_linear', 'clipped_step_value',
+           'cosine_restart_peak_value', 'cumulative_periods', 'cyclic_phases', 'cyclic_value',
+           'exponential_value', 'flat_cosine_value', 'inv_value', 'one_cycle_momentum_phases',
+           'one_cycle_phases', 'one_cycle_value', 'period_index', 'poly_value',
+           'resolve_eta_min', 'step_exponent', 'warmup_factor', 'warmup_value']

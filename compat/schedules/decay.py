@@ -1,7 +1,11 @@
-"""MMCV 1.x lr policies that decay from the base value: ``fixed``, ``exp``, ``poly``, ``inv``."""
+"""MMCV 1.x lr policies that decay from the base value: ``fixed``, ``exp``, ``poly``, ``inv``.
+
+The formulas are the engine's closed forms, which MMCV evaluates in the same order.
+"""
 from __future__ import annotations
 
-from compat.schedules._shared import exponential_value, poly_value as _poly_value
+from compat.schedules._shared import exponential_value, inv_value as _inv_value
+from compat.schedules._shared import poly_value as _poly_value
 
 
 def fixed_value(base: float) -> float:
@@ -33,9 +37,9 @@ def poly_value(base: float, power: float, min_lr: float, progress: int,
 
 
 def inv_value(base: float, gamma: float, power: float, progress: int) -> float:
-    """``inv``: ``base * (1 + gamma * progress) ** -power`` (no engine equivalent).
+    """``inv``: ``base * (1 + gamma * progress) ** -power``.
 
     >>> inv_value(0.1, 0.5, 1.0, 2)          # 0.1 / 2
     0.05
     """
-    return base * (1 + gamma * progress) ** (-power)
+    return _inv_value(base, gamma, power, progress)

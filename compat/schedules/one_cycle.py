@@ -5,13 +5,14 @@ lr: the optimizer's lr is ignored; ``initial = max_lr / div_factor`` ramps to
 anneals to ``initial / final_div_factor`` (``three_phase`` first comes back down to
 ``initial``).
 
-momentum: mirrors the lr: ``max_momentum`` falls to ``base_momentum`` while the lr rises and
-climbs back (three-phase: then stays at ``max_momentum``), over ``max_iters`` (MMCV's momentum
-hook has no ``total_steps``).
+momentum: runs opposite to the lr: ``max_momentum`` falls to ``base_momentum`` while the lr
+rises and climbs back (three-phase: then stays at ``max_momentum``), over ``max_iters`` (MMCV's
+momentum hook has no ``total_steps``). Phase tables and interpolation are the engine's.
 """
 from __future__ import annotations
 
-from compat.schedules._shared import one_cycle_phases, one_cycle_value
+from compat.schedules._shared import (one_cycle_momentum_phases, one_cycle_phases,
+                                      one_cycle_value)
 
 
 def one_cycle_lr_value(max_lr: float, cur_iter: int, total_steps: int, pct_start: float = 0.3,
@@ -45,8 +46,6 @@ def one_cycle_momentum_value(base_momentum: float, max_momentum: float, cur_iter
     >>> one_cycle_momentum_value(0.85, 0.95, 9, 10)
     0.95
     """
-    # The momentum phases end where the lr phases end and run opposite to them: where the lr
-    # goes initial -> max -> (initial ->) min, momentum goes max -> base -> (max ->) max.
-    anchors = {'initial': max_momentum, 'max': base_momentum, 'min': max_momentum}
-    phases = one_cycle_phases(max_iters, pct_start, three_phase)
+    phases = one_cycle_momentum_phases(max_iters, pct_start, three_phase)
+    anchors = {'max': max_momentum, 'base': base_momentum}
     return one_cycle_value(cur_iter, phases, anchors, strategy)

@@ -99,14 +99,13 @@ def _cosine_restart(schedule: LegacySchedule, target, progress) -> RegularFn:
 
 def _cyclic(schedule: LegacySchedule, max_iters: int) -> RegularFn:
     p = schedule.params
-    per_cycle, phases = cyclic_phases(max_iters, p['cyclic_times'], p['step_ratio_up'],
-                                      p['target_ratio'])
-    if per_cycle == 0:
+    period, up = cyclic_phases(max_iters, p['cyclic_times'], p['step_ratio_up'])
+    if period == 0:
         raise fail(schedule.kind, 'cyclic_times', f'cyclic_times={p["cyclic_times"]} leaves no '
                    f'iteration per cycle with max_iters={max_iters} (MMCV divides by zero)',
                    f'use cyclic_times <= {max_iters}', schedule.source)
-    return lambda g, base, epoch, it: cyclic_value(base, it, per_cycle, phases, p['gamma'],
-                                                   p['anneal_strategy'])
+    return lambda g, base, epoch, it: cyclic_value(base, it, period, up, p['target_ratio'],
+                                                   p['gamma'], p['anneal_strategy'])
 
 
 def _one_cycle_lr(schedule: LegacySchedule, max_iters: int, num_groups: int,

@@ -8,49 +8,33 @@ iteration 0 towards 1 at ``warmup_iters``:
 * ``'constant'``: ``ratio``
 * ``'linear'``:   ``1 - k`` with ``k = (1 - cur_iter / warmup_iters) * (1 - ratio)``
 * ``'exp'``:      ``ratio ** (1 - cur_iter / warmup_iters)``
+
+The formulas are the engine's (``closed_form.warmup``), which keep MMCV's operation order.
 """
 from __future__ import annotations
 
-WARMUP_KINDS = ('constant', 'linear', 'exp')
+from compat.schedules._shared import WARMUP_KINDS, warmup_factor, warmup_value
 
-
-def warmup_factor(kind: str, ratio: float, cur_iter: int, warmup_iters: int) -> float:
-    """The warmup multiplier at global iteration ``cur_iter`` (used while below ``warmup_iters``).
-
-    >>> warmup_factor('constant', 0.1, 3, 10)
-    0.1
-    >>> warmup_factor('linear', 0.1, 5, 10)     # k = 0.5 * 0.9 = 0.45
-    0.55
-    >>> warmup_factor('exp', 0.01, 5, 10)       # 0.01 ** 0.5
-    0.1
-    """
-    if kind == 'constant':
-        return ratio
-    if kind == 'linear':
-        k = (1 - cur_iter / warmup_iters) * (1 - ratio)
-        return 1 - k
-    if kind == 'exp':
-        return ratio ** (1 - cur_iter / warmup_iters)
-    raise ValueError(f'unknown warmup kind {kind!r}; expected one of {WARMUP_KINDS}')
+__all__ = ['WARMUP_KINDS', 'in_warmup', 'warmup_factor', 'warmup_lr', 'warmup_momentum']
 
 
 def warmup_lr(regular: float, kind: str, ratio: float, cur_iter: int, warmup_iters: int) -> float:
-    """The lr MMCV sets during warmup: ``regular * warmup_factor(...)``.
+    """The lr MMCV sets at ``cur_iter``: ``regular * factor`` during the warmup.
 
     >>> warmup_lr(0.02, 'linear', 0.1, 5, 10)   # 0.02 * 0.55
     0.011000000000000001
     """
-    return regular * warmup_factor(kind, ratio, cur_iter, warmup_iters)
+    return warmup_value(regular, kind, ratio, cur_iter, warmup_iters)
 
 
 def warmup_momentum(regular: float, kind: str, ratio: float, cur_iter: int,
                     warmup_iters: int) -> float:
-    """The momentum MMCV sets during warmup: ``regular / warmup_factor(...)``.
+    """The momentum MMCV sets at ``cur_iter``: ``regular / factor`` during the warmup.
 
     >>> warmup_momentum(0.9, 'constant', 0.9, 0, 10)   # 0.9 / 0.9
     1.0
     """
-    return regular / warmup_factor(kind, ratio, cur_iter, warmup_iters)
+    return warmup_value(regular, kind, ratio, cur_iter, warmup_iters, divide=True)
 
 
 def in_warmup(kind, cur_iter: int, warmup_iters: int) -> bool:

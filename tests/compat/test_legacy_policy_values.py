@@ -10,10 +10,9 @@ import sys
 import pytest
 
 from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_config
-from compat.schedules.annealing import (cosine_annealing_value, flat_cosine_annealing_value,
-                                        flat_cosine_start, linear_annealing_value,
-                                        weighted_annealing_cos)
-from compat.schedules.cosine_restart import cosine_restart_value, restart_ends
+from compat.schedules.annealing import (annealing_target, cosine_annealing_value,
+                                        flat_cosine_annealing_value, linear_annealing_value)
+from compat.schedules.cosine_restart import cosine_restart_value
 from compat.schedules.cyclic import cyclic_phases, cyclic_value
 from compat.schedules.decay import exp_value, fixed_value, inv_value, poly_value
 from compat.schedules.one_cycle import one_cycle_lr_value, one_cycle_momentum_value
@@ -101,20 +100,21 @@ def test_annealing_family():
         0.01 + 0.09 * (1 + math.sqrt(0.5)) / 2)
     assert linear_annealing_value(0.1, 0.0, 3, 4) == approx(0.025)
     assert linear_annealing_value(0.1, 0.02, 1, 4) == approx(0.08)
-    assert weighted_annealing_cos(0.1, 0.02, 0.0, weight=0.5) == approx(0.06)
+    assert annealing_target(0.2, None, 0.05) == approx(0.01)
+    assert annealing_target(0.2, 0.001, None) == 0.001
 
 
 def test_flat_cosine_start_rounds_half_to_even():
-    assert flat_cosine_start(12, 0.75) == 9
-    assert flat_cosine_start(10, 0.25) == 2     # round(2.5)
-    assert flat_cosine_start(14, 0.25) == 4     # round(3.5)
-    assert flat_cosine_annealing_value(0.1, 0.0, 8, 12, 0.75) == 0.1
-    assert flat_cosine_annealing_value(0.1, 0.0, 9, 12, 0.75) == approx(0.1)
-    assert flat_cosine_annealing_value(0.1, 0.0, 10, 12, 0.75) == approx(0.075)
+    flat = lambda t, total, pct: flat_cosine_annealing_value(0.1, 0.0, t, total, pct)  # noqa: E731
+    assert flat(8, 12, 0.75) == 0.1 and flat(9, 12, 0.75) == approx(0.1)   # start 9
+    assert flat(10, 12, 0.75) == approx(0.075)
+    assert flat(1, 10, 0.25) == 0.1 and flat(2, 10, 0.25) == approx(0.1)   # round(2.5) = 2
+    assert flat(3, 10, 0.25) < 0.1
+    assert flat(3, 14, 0.25) == 0.1 and flat(4, 14, 0.25) == approx(0.1)   # round(3.5) = 4
+    assert flat(5, 14, 0.25) < 0.1
 
 
 def test_cosine_restart_peaks_at_weighted_distance_above_target():
-    assert restart_ends([4, 6]) == [4, 10]
     values = [cosine_restart_value(0.1, 0.02, t, [4, 6], [1, 0.5]) for t in (0, 2, 4, 7)]
     assert values == [approx(0.1), approx(0.06), approx(0.06), approx(0.04)]
     with pytest.raises(ValueError):
@@ -122,24 +122,25 @@ def test_cosine_restart_peaks_at_weighted_distance_above_target():
 
 
 def test_cyclic_phases_and_values():
-    per_cycle, phases = cyclic_phases(10, 1, 0.4, (10, 1e-4))
-    assert (per_cycle, phases) == (10, [(0, 4, 1, 10), (4, 10, 10, 1e-4)])
-    at = lambda i, **kw: cyclic_value(0.1, i, per_cycle, phases, **kw)  # noqa: E731
+    period, up = cyclic_phases(10, 1, 0.4)
+    assert (period, up) == (10, 4)
+    ratio = (10, 1e-4)
+    at = lambda i, **kw: cyclic_value(0.1, i, period, up, ratio, **kw)  # noqa: E731
     assert at(0) == approx(0.1)
     assert at(2) == approx(0.55)
     assert at(4) == approx(1.0)
     assert at(7) == approx(0.500005)
     assert at(1, strategy='linear') == approx(0.325)
-    per_cycle, phases = cyclic_phases(20, 2, 0.5, (3, 1))
-    assert cyclic_value(0.1, 15, per_cycle, phases, gamma=0.5) == approx(0.2)
-    assert cyclic_value(0.1, 12, per_cycle, phases, gamma=0.5, strategy='linear') == approx(
+    period, up = cyclic_phases(20, 2, 0.5)
+    assert cyclic_value(0.1, 15, period, up, (3, 1), gamma=0.5) == approx(0.2)
+    assert cyclic_value(0.1, 12, period, up, (3, 1), gamma=0.5, strategy='linear') == approx(
         0.14)   # cycle 1 rises from ratio 1 to 2; position 2 of 5
     # an empty rising phase: the falling phase starts at 0, MMCV scales its *end* ratio only
-    per_cycle, phases = cyclic_phases(20, 2, 0.0, (4.0, 0.5))
-    assert phases[0] == (0, 0, 1, 4.0)
-    assert cyclic_value(0.1, 10, per_cycle, phases, gamma=0.5) == approx(0.4)
-    assert cyclic_value(0.1, 15, per_cycle, phases, gamma=0.5, strategy='linear') == approx(
-        0.1 * (4.0 + (0.75 - 4.0) * 0.5))
+    period, up = cyclic_phases(20, 2, 0.0)
+    assert (period, up) == (10, 0)
+    assert cyclic_value(0.1, 10, period, up, (4.0, 0.5), gamma=0.5) == approx(0.4)
+    assert cyclic_value(0.1, 15, period, up, (4.0, 0.5), gamma=0.5,
+                        strategy='linear') == approx(0.1 * (4.0 + (0.75 - 4.0) * 0.5))
 
 
 def test_one_cycle_lr():
