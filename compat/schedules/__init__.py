@@ -25,6 +25,8 @@ FlatCosineAnnealing, LinearAnnealing), :mod:`.cosine_restart`, :mod:`.cyclic`,
 :mod:`.one_cycle`, :mod:`.warmup` (constant/linear/exp; momentum warmup divides);
 :mod:`.regular` picks the policy's function and :mod:`.trajectory` applies MMCV's runner
 timeline (by-epoch vs by-iteration, warmup overlay, EpochBasedRunner vs IterBasedRunner).
+The formulas themselves are the engine's (:mod:`engine.optim.scheduler.closed_form`, written
+in MMCV's floating-point operation order), loaded without importing torch (see ``_shared``).
 """
 from compat.schedules.parse import parse_lr_config, parse_momentum_config
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule
