@@ -23,7 +23,7 @@ import libcst as cst
 from engine.errors import ConfigError, EngineError
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
-from migrate.convert.render import Renderer
+from migrate.convert.render import Renderer, literal
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
@@ -211,14 +211,20 @@ class Converter:
                 spots.append(index_of_key[key])
             at = max(spots) if spots else None
             comments, above = _comments_for(plan.findings, key, value)
-            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound), comments=comments)
+            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove),
+                                comments=comments)
             code = renderer.statement(key, value)
             if above:
                 code = '\n'.join(f'# {c}' for c in above) + '\n' + code
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own}
-        return rewrite_module(module, remove, inserts)
+        inline = {}
+        for key in remove:
+            value = source.own.get(key)
+            if not _is_opaque(value):
+                inline[key] = literal(value)
+        return rewrite_module(module, remove, inserts, inline)
 
 
 class _Collision(Exception):
@@ -266,7 +272,18 @@ def _exists(value: Any, path: tuple) -> bool:
     return True
 
 
-def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, int]):
+def _is_opaque(value: Any) -> bool:
+    if type(value).__name__ == 'Opaque':
+        return True
+    if isinstance(value, dict):
+        return any(_is_opaque(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_is_opaque(v) for v in value)
+    return False
+
+
+def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, int],
+                 removed: Set[str]):
     """Reuse the file's own expression text for values that came through unchanged, when every
     name it uses is bound before the place the new statement goes."""
     limit = at if at is not None else len(source.module.body)
@@ -278,7 +295,8 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
         node = source.expr(origin)
         if node is None or _own_value(source.own, origin, _MISSING) != value:
             return None
-        if any(bound.get(name, -1) >= limit for name in names_used(node)):
+        used = names_used(node)
+        if any(bound.get(name, -1) >= limit for name in used) or used & removed:
             return None
         return source.module.code_for_node(node)
 

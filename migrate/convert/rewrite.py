@@ -64,14 +64,42 @@ def removable(stmt: cst.CSTNode, keys: Set[str]) -> bool:
         and len(stmt.body) == 1 and all(n in keys for n in names)
 
 
+class _Inline(cst.CSTTransformer):
+    """Replace references to removed keys by their values (``max_epochs=total_epochs`` after
+    ``total_epochs`` is converted away becomes ``max_epochs=24``)."""
+
+    def __init__(self, values: Dict[str, str]):
+        self.values = values
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        code = self.values.get(original.value)
+        return cst.parse_expression(code) if code is not None else updated
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        return True
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        # A keyword's name is not a reference: keep it as written.
+        return updated.with_changes(keyword=original.keyword)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        return True
+
+    def leave_Attribute(self, original: cst.Attribute,
+                        updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+
 def rewrite_module(module: cst.Module, remove: Set[str],
-                   inserts: Sequence[Tuple[Optional[int], str]]) -> cst.Module:
+                   inserts: Sequence[Tuple[Optional[int], str]],
+                   inline: Optional[Dict[str, str]] = None) -> cst.Module:
     """Return ``module`` without the statements assigning ``remove`` and with ``inserts``
     (statement index -> source of new statements; ``None`` appends at the end).
 
     An insert at index ``i`` goes where statement ``i`` was (it must be a removed one) and
     inherits its leading comments.
     """
+    inliner = _Inline(inline) if inline else None
     by_index: Dict[Optional[int], List[str]] = {}
     for index, code in inserts:
         by_index.setdefault(index, []).append(code)
@@ -92,6 +120,8 @@ def rewrite_module(module: cst.Module, remove: Set[str],
             continue
         if new_stmts:
             body.extend(new_stmts)
+        if inliner is not None and names_used(stmt) & set(inliner.values):
+            stmt = stmt.visit(inliner)
         if pending_lines:
             stmt = stmt.with_changes(leading_lines=list(pending_lines) + list(stmt.leading_lines))
             pending_lines = []

@@ -2,6 +2,7 @@
 approximations as findings on the right ``param_scheduler`` entries."""
 from __future__ import annotations
 
+import copy
 from typing import Any, Optional
 
 from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
@@ -28,6 +29,9 @@ def optimizer_facts(legacy: dict) -> Optional[dict]:
                 base_momentum=momentum if isinstance(momentum, (int, float)) else None)
 
 
+_MAPPINGS: dict = {}
+
+
 def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: Any) -> None:
     """Append the mapped schedulers for ``key`` to ``param_scheduler`` and report."""
     from migrate.schedule_map import map_schedules
@@ -42,9 +46,19 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
         rule.report(plan, MANUAL, key, 'several optimizers: write a dict-form param_scheduler '
                     '(one list per optimizer) by hand')
         return
-    mapping = map_schedules(lr_policy, mom_policy, runner_type=facts['runner_type'],
-                            max_epochs=facts.get('max_epochs'), max_iters=facts.get('max_iters'),
-                            target=plan.target, epoch_len=plan.epoch_len, **opt)
+    args = dict(runner_type=facts['runner_type'], max_epochs=facts.get('max_epochs'),
+                max_iters=facts.get('max_iters'), target=plan.target, epoch_len=plan.epoch_len,
+                **opt)
+    # A tree repeats the same schedule in many files (a base and every leaf that inherits it
+    # unchanged); the mapping, and its measured deviation, depends only on these inputs.
+    memo_key = (key, repr(plan.legacy.get(key)), repr(sorted(args.items())))
+    mapping = _MAPPINGS.get(memo_key)
+    if mapping is None:
+        mapping = map_schedules(lr_policy, mom_policy, **args)
+        if len(_MAPPINGS) > 4096:
+            _MAPPINGS.clear()
+        _MAPPINGS[memo_key] = mapping
+    mapping = copy.deepcopy(mapping)
     # A half-migrated file may carry its own param_scheduler: the legacy keys win, as they
     # are what MMCV ran; only what the schedule rules wrote before is kept.
     current = plan.values.get('param_scheduler') if facts.get('schedulers_written') else None

@@ -35,7 +35,7 @@ class Finding:
 
     def comment(self) -> str:
         text = f'migrate[{self.rule}]: {self.message}'
-        if self.deviation is not None:
+        if self.deviation is not None and 'deviation' not in self.message:
             text += f' (max rel. deviation {self.deviation:.3g})'
         return text
 
