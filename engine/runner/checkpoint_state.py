@@ -137,9 +137,8 @@ def apply_resume(runner, ckpt: dict, filename: str, resume_optimizer: bool = Tru
     check_resumable(ckpt, filename)
     meta = ckpt['meta']
     if is_mmengine_checkpoint(ckpt):
-        runner.logger.warning('%s was written by MMEngine %s: resuming weights, optimizer, '
-                              'schedulers and position; it holds no RNG state, so the run is '
-                              'not bit-identical to one that was never interrupted',
+        runner.logger.warning('%s was written by MMEngine %s: resuming its weights, '
+                              'optimizer, schedulers, message hub and epoch/iter',
                               filename, meta.get('mmengine_version'))
     if meta.get('seed') is not None and runner.seed is not None and meta['seed'] != runner.seed:
         runner.logger.warning('the checkpoint was trained with seed %s, this run has seed %s',
