@@ -135,7 +135,8 @@ def map_cosine_restart(policy, ctx: Context, rule: str, warm: bool) -> Part:
     zero = _ends_at_zero(args)
     absolute = 'eta_min' in args and not zero
     reweight = not zero and any(w != 1 for w in weights)
-    if ctx.engine and ((absolute and reweight) or (warm and not zero)):
+    # MMEngine restarts write an absolute value: a warmup running across one is lost.
+    if ctx.engine and ((absolute and reweight) or warm):
         return Part([entry('RelativeCosineRestartLR',
                            dict(periods=periods, restart_weights=weights, **args), frame,
                            end=frame.length)], warmup_after=True)

@@ -175,7 +175,7 @@ def _approximations(rule: str, part: Part, deviation: float, ctx: Context, offse
     out = []
     for p in kept:
         suffix = f'; max {kind_of(rule)} deviation {fmt(deviation)} measured'
-        if p.needs_epoch_len and unknown_len:
+        if unknown_len:
             suffix += f' with an assumed epoch length of {measured_len} iterations'
         index = first if p.entry is None else p.entry + offset
         out.append(Approximation(rule=rule, kind=p.kind, message=p.message + suffix,

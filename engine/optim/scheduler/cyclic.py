@@ -8,7 +8,7 @@ chain one cosine cycle exactly::
 
     dict(type='CyclicLR', target_ratio=(10, 1e-4), cyclic_times=2, step_ratio_up=0.4,
          total_steps=100, by_epoch=False)
-    # lr 0.1: up to 1.0 at step 20, down to 1e-5 by step 49, back to 0.1 at step 50, ...
+    # lr 0.1: up to 1.0 at step 20, down towards 1e-5 (0.0027 at step 49), 0.1 again at 50
 
 The momentum variant defaults to MMCV's ``target_ratio=(0.85 / 0.95, 1)`` (down, then back).
 """

@@ -18,8 +18,8 @@ epoch unit under ``convert_to_iter_based``. ``eta_min`` / ``eta_min_ratio`` are 
 ====================================  ======================================================
 
 Example: ``RelativeCosineAnnealingLR(eta_min=0.001, T_max=10)`` on lr 0.1 gives 0.1, 0.0976,
-0.0906, ... 0.0034 at step 9; behind ``LinearLR(start_factor=0.1, end=3, by_epoch=False)`` the
-first two steps are 0.01 and 0.0536 (= 0.55 * 0.0976), as in MMCV.
+0.0905, ... 0.0034 at step 9; behind ``LinearLR(start_factor=0.1, end=3, by_epoch=False)`` the
+first two steps are 0.01 and 0.0537 (= 0.55 * 0.0976), as in MMCV.
 """
 from __future__ import annotations
 
