@@ -102,24 +102,32 @@ def run_convert(src: str, options: ConvertOptions,
     run = ConvertRun(root=os.path.abspath(src))
     start = time.perf_counter()
     show = options.progress and len(files) > 20
-    while True:
-        # A collision between sibling bases (found while converting some child) changes what
-        # those bases write, so convert again until no new deferral turns up.
-        known = set(converter.deferred)
-        for n, path in enumerate(files, 1):
-            converter.convert(path)
-            if show and (n % 100 == 0 or n == len(files)):
-                echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
-        if converter.deferred == known:
-            break
-        if show:
-            echo(f'{len(converter.deferred)} key(s) moved out of sibling bases; converting again')
-    run.results = [converter.results[path] for path in files]
+    def tick(n: int) -> None:
+        if show and (n % 100 == 0 or n == len(files)):
+            echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
+
+    run.results = convert_all(converter, files, tick)
     run.seconds = time.perf_counter() - start
     _write_outputs(src, run, options, echo)
     if options.report:
         atomic_write_text(options.report, json.dumps(run.report(options), indent=2) + '\n')
     return run
+
+
+def convert_all(converter: Converter, files: Sequence[str],
+                tick: Callable[[int], None] = lambda n: None) -> List[FileResult]:
+    """Convert ``files`` with one converter; the results once no base changes any more.
+
+    A collision between sibling bases (found while converting some child) changes what those
+    bases write, so the files are converted again until no new deferral turns up.
+    """
+    while True:
+        known = set(converter.deferred)
+        for n, path in enumerate(files, 1):
+            converter.convert(path)
+            tick(n)
+        if converter.deferred == known:
+            return [converter.results[os.path.abspath(path)] for path in files]
 
 
 def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,

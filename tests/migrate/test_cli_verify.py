@@ -1,0 +1,93 @@
+"""`migrate verify --schedule-only`: both sides, the table, JSON, plot and exit status; and
+agreement with the recorded goldens on both sides (MMCV for the legacy side, MMEngine for the
+converted side)."""
+import gzip
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.cli import main
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CASES = os.path.join(REPO, 'fixtures', 'rule_cases')
+LEGACY = os.path.join(REPO, 'fixtures', 'legacy')
+EXACT_CFG = os.path.join(CASES, 'MIG100', 'step_linear_warmup', 'input.py')
+APPROX_CFG = os.path.join(CASES, 'MIG100', 'warmup_by_epoch_approximated', 'input.py')
+
+
+def run(*args):
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(main, [str(a) for a in args])
+
+
+def test_exact_conversion_exits_0_with_a_table(tmp_path):
+    res = run('verify', EXACT_CFG, '--schedule-only', '--epoch-len', 60,
+              '--json', tmp_path / 'v.json')
+    assert res.exit_code == 0, res.output
+    assert 'SAME: 720 iterations' in res.stdout
+    assert 'legacy lr' in res.stdout and 'converted lr' in res.stdout
+    data = json.loads((tmp_path / 'v.json').read_text())
+    assert len(data['legacy']['lr']) == len(data['converted']['lr']) == 720
+    assert data['equal'] and data['first_divergence'] is None
+    assert data['legacy']['lr'][0] == pytest.approx(0.02 * 0.001)
+
+
+def test_approximation_diverges_exit_1_and_engine_target_is_exact(tmp_path):
+    # Without --epoch-len the converter cannot know the warmup length in iterations.
+    res = run('verify', APPROX_CFG, '--schedule-only',
+              '--plot', tmp_path / 'p.png', '--json', tmp_path / 'v.json')
+    assert res.exit_code == 1
+    assert 'DIFFERENT: first divergence at iteration' in res.stdout
+    assert '<- differs' in res.stdout
+    assert (tmp_path / 'p.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    data = json.loads((tmp_path / 'v.json').read_text())
+    assert not data['equal'] and data['max_rel_deviation'] > 1e-12
+    for extra in (['--epoch-len', 20], ['--target', 'engine']):
+        res = run('verify', APPROX_CFG, '--schedule-only', *extra)
+        assert res.exit_code == 0, res.output
+
+
+def test_epoch_len_assumption_is_stated():
+    res = run('verify', EXACT_CFG, '--schedule-only')
+    assert 'epoch length assumed 100' in res.stdout
+
+
+def test_needs_schedule_only_and_a_runner(tmp_path):
+    res = run('verify', EXACT_CFG)
+    assert res.exit_code == 2 and '--schedule-only' in res.stderr
+    cfg = tmp_path / 'no_runner.py'
+    cfg.write_text("optimizer = dict(type='SGD', lr=0.1)\nlr_config = dict(policy='fixed')\n")
+    res = run('verify', cfg, '--schedule-only')
+    assert res.exit_code == 2 and 'runner' in res.stderr
+
+
+def _golden(kind, leaf):
+    base = os.path.join(REPO, 'fixtures', 'goldens', kind, leaf.replace('/', '__')[:-3] + '.json')
+    if os.path.exists(base + '.gz'):
+        with gzip.open(base + '.gz', 'rt') as f:
+            return json.load(f)
+    with open(base) as f:
+        return json.load(f)
+
+
+@pytest.mark.parametrize('leaf', ['mmdet/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.py',
+                                  'mmseg/pspnet/pspnet_r50-d8_512x1024_40k_cityscapes.py',
+                                  'misc/mmdet3d/pointpillars_hv_secfpn_6x8_160e_kitti-3d-car.py'])
+def test_verify_agrees_with_goldens_on_both_sides(leaf, tmp_path):
+    with open(os.path.join(LEGACY, 'manifest.json')) as f:
+        epoch_len = json.load(f)[leaf]['epoch_len']
+    res = run('verify', os.path.join(LEGACY, leaf), '--schedule-only', '--epoch-len', epoch_len,
+              '--json', tmp_path / 'v.json')
+    data = json.loads((tmp_path / 'v.json').read_text())
+    mmcv, mmengine = _golden('legacy_fixtures', leaf), _golden('converted_fixtures', leaf)
+    for ours, real in ((data['legacy'], mmcv), (data['converted'], mmengine)):
+        assert ours['lr'] == pytest.approx([row[0] for row in real['lr']], rel=1e-12, abs=0)
+        if real['momentum'] and ours['momentum']:
+            assert ours['momentum'] == pytest.approx([row[0] for row in real['momentum']],
+                                                     rel=1e-12, abs=0)
+    assert res.exit_code == (0 if data['equal'] else 1)
