@@ -69,7 +69,7 @@ def map_cyclic(policy, ctx: Context, rule: str, warm: bool) -> Part:
     curve, gamma = p['anneal_strategy'], p['gamma']
     total = ctx.total_iters
     simple = times == 1 and curve == 'cos'
-    if ctx.engine and (warm or total is None or not simple):
+    if ctx.engine:   # closed form: bit-exact however long the run
         frame = ITER if total is not None else ctx.epoch_frame()
         length = total if total is not None else ctx.max_epochs
         args = dict(target_ratio=list(ratios), cyclic_times=times, step_ratio_up=ratio_up,

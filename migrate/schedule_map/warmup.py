@@ -33,9 +33,33 @@ def map_lr_warmup(policy, ctx: Context) -> Part:
     return _epoch_warmup_unknown_length(kind, ratio, iters, ctx)
 
 
+def mmcv_start_factor(ratio: float) -> float:
+    """The factor MMCV's linear warmup really starts at: ``1 - (1 - ratio)`` in floats,
+    which differs from ``ratio`` by cancellation for tiny ratios (1e-6 -> 1.0000000000287557e-06,
+    2.9e-11 relative), so the exact form writes it.
+
+    >>> mmcv_start_factor(0.25), mmcv_start_factor(1e-6)
+    (0.25, 1.0000000000287557e-06)
+    """
+    return 1 - (1 - ratio)   # MMCV: k = (1 - 0 / W) * (1 - ratio); factor = 1 - k
+
+
+def _linear_start(ratio: float, part: Part) -> float:
+    start = mmcv_start_factor(ratio)
+    if abs(start - ratio) <= 1e-13 * ratio:
+        return ratio
+    part.notes.append(Note(LR_RULE, 'warmup-start-factor',
+                           f'start_factor {start!r} is what MMCV computes for warmup_ratio='
+                           f'{ratio!r} (1 - (1 - ratio) in floating point)', len(part.entries)))
+    return start
+
+
 def _iteration_warmup(kind: str, ratio: float, iters: int, ctx: Context) -> Part:
     if kind == 'linear':
-        return Part([entry('LinearLR', dict(start_factor=ratio), ITER, end=iters + 1)])
+        part = Part()
+        part.add(entry('LinearLR', dict(start_factor=_linear_start(ratio, part)), ITER,
+                       end=iters + 1))
+        return part
     if kind == 'constant':
         return Part([entry('ConstantLR', dict(factor=ratio), ITER, end=iters + 1)])
     if ctx.engine:
@@ -67,7 +91,9 @@ def _epoch_warmup_unknown_length(kind: str, ratio: float, epochs: int, ctx: Cont
         return part
     fix = 'pass --epoch-len N (iterations per epoch) for the exact form'
     if kind == 'linear':
-        part = Part([entry('LinearLR', dict(start_factor=ratio), CONVERTED, end=epochs)])
+        part = Part()
+        part.add(entry('LinearLR', dict(start_factor=_linear_start(ratio, part)), CONVERTED,
+                       end=epochs))
         part.pending.append(Pending(
             'warmup-by-epoch-needs-epoch-len',
             f'linear warmup of {epochs} epoch(s): MMCV reaches the full lr at iteration '

@@ -273,3 +273,22 @@ def test_mmengine_argument_rules(bad, key):
     with pytest.raises(ConfigError) as info:
         check_mmengine_list([bad])
     assert info.value.key == key
+
+
+def test_long_run_rounding_is_reported_as_float_rounding_and_engine_is_bit_exact():
+    """MMCV's own ``1 - t / T`` cancels near the end of a long run: MMEngine's chained PolyLR
+    lands a few 1e-12 away; the engine's RelativePolyLR evaluates MMCV's formula."""
+    cfg = dict(policy='poly', power=1.0, min_lr=0.0, by_epoch=False)
+    m = lr_map(cfg, IBR, 40000)
+    (a,) = m.approximations
+    assert a.kind == 'float-rounding' and 1e-12 < a.deviation < 1e-9
+    e = lr_map(cfg, IBR, 40000, target='engine')
+    assert e.schedulers == [dict(type='RelativePolyLR', power=1.0, T_max=40000, eta_min=0.0,
+                                 begin=0, end=40000, by_epoch=False)]
+    assert e.exact
+
+
+def test_tiny_linear_warmup_ratio_writes_mmcv_start_factor():
+    m = lr_map(dict(policy='fixed', warmup='linear', warmup_iters=100, warmup_ratio=1e-6))
+    assert m.schedulers[0]['start_factor'] == 1 - (1 - 1e-6) != 1e-6
+    assert m.exact and m.notes[0].kind == 'warmup-start-factor'
