@@ -19,10 +19,14 @@ Module map: :mod:`.warmup`, :mod:`.step` (step, exp, inv), :mod:`.annealing` (po
 flat cosine, restart, linear annealing), :mod:`.cycles` (cyclic, OneCycle), :mod:`.measure`,
 :mod:`.validate` (MMEngine's argument rules), :mod:`.mapper`.
 """
-from migrate.schedule_map.mapper import map_schedules
-from migrate.schedule_map.measure import max_rel_dev, rel_dev
-from migrate.schedule_map.types import (ASSUMED_EPOCH_LEN, LR_RULE, MOMENTUM_RULE, TOLERANCE,
-                                        Approximation, Note, ScheduleMapping)
+from migrate.schedule_map._light import scheduler_package
+
+scheduler_package()   # engine.optim.scheduler without engine.optim (torch) for what follows
+
+from migrate.schedule_map.mapper import map_schedules  # noqa: E402
+from migrate.schedule_map.measure import max_rel_dev, rel_dev  # noqa: E402
+from migrate.schedule_map.types import (  # noqa: E402
+    ASSUMED_EPOCH_LEN, LR_RULE, MOMENTUM_RULE, TOLERANCE, Approximation, Note, ScheduleMapping)
 
 __all__ = ['map_schedules', 'ScheduleMapping', 'Approximation', 'Note', 'rel_dev',
            'max_rel_dev', 'LR_RULE', 'MOMENTUM_RULE', 'TOLERANCE', 'ASSUMED_EPOCH_LEN']

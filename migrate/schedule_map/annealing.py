@@ -11,10 +11,10 @@ by-iteration poly / linear annealing in an epoch run of unknown length starts at
 
 With a warmup laid over a curve that does not end at 0, MMEngine's chain (which moves the
 warmed value towards ``eta_min``) is not MMCV's product ``warmup * regular``: the MMEngine
-target reports the measured deviation. The engine target always writes the ``Relative*``
-schedulers: they evaluate MMCV's formula in MMCV's operation order, so they stay bit-exact
-where a chained form drifts by float rounding (a few 1e-12 after 1e5 iterations, mostly where
-MMCV's own ``1 - t / T`` cancels near the end of a run).
+target reports the measured deviation. The engine target writes the ``Relative*``
+schedulers there, and for every by-iteration policy: they evaluate MMCV's formula in MMCV's
+operation order, so they stay bit-exact where a chain drifts by float rounding (a few 1e-12
+after 1e5 iterations, mostly where MMCV's own ``1 - t / T`` cancels near the end of a run).
 """
 from __future__ import annotations
 
@@ -49,6 +49,15 @@ def _warmup_risk(part: Part, ctx: Context, warm: bool, zero: bool, index: int = 
             not ctx.iter_based and ctx.epoch_len is None))
 
 
+def _engine_closed_form(policy, ctx: Context, needed: bool) -> bool:
+    """Does the engine target write the ``Relative*`` form? Where MMEngine's is not exact
+    (``needed``), and for every by-iteration policy: a chain over 1e5 iterations drifts a
+    few 1e-12 from MMCV's closed form (mostly MMCV's own ``1 - t / T`` cancelling near the
+    end), while ``Relative*`` evaluates MMCV's formula in MMCV's order, bit for bit. A by-epoch
+    chain is a few hundred steps: MMEngine's form is kept."""
+    return ctx.engine and (needed or not policy.by_epoch)
+
+
 def _converted_frame(policy, ctx: Context) -> Frame:
     """The frame of a policy whose length unit scales with ``convert_to_iter_based``
     (``T_max``): a by-iteration policy of an epoch run is written in epochs, exact for any
@@ -68,7 +77,7 @@ def _begin_minus_one(part: Part, rule: str, name: str, index: int) -> None:
 def map_poly(policy, ctx: Context, rule: str, warm: bool) -> Part:
     power, eta_min = policy.params['power'], policy.params['min_lr']
     frame = ctx.frame(policy.by_epoch)
-    if ctx.engine:
+    if _engine_closed_form(policy, ctx, warm and bool(eta_min)):
         frame = _converted_frame(policy, ctx)
         return Part([entry('RelativePolyLR', dict(power=power, T_max=frame.length,
                                                   eta_min=eta_min), frame, end=frame.length)])
@@ -85,7 +94,8 @@ def map_poly(policy, ctx: Context, rule: str, warm: bool) -> Part:
 def map_cosine(policy, ctx: Context, rule: str, warm: bool) -> Part:
     args = _min_args(policy, rule)
     frame = _converted_frame(policy, ctx)
-    family = 'RelativeCosineAnnealing' if ctx.engine else 'CosineAnnealing'
+    relative = _engine_closed_form(policy, ctx, warm and not _ends_at_zero(args))
+    family = 'RelativeCosineAnnealing' if relative else 'CosineAnnealing'
     part = Part([entry(scheduler_name(rule, family), dict(T_max=frame.length, **args), frame,
                        end=frame.length)])
     _warmup_risk(part, ctx, warm, _ends_at_zero(args), what='cosine')
@@ -96,7 +106,7 @@ def map_flat_cosine(policy, ctx: Context, rule: str, warm: bool) -> Part:
     args = _min_args(policy, rule)
     percent = policy.params['start_percent']
     frame = ctx.frame(policy.by_epoch)
-    if ctx.engine:
+    if _engine_closed_form(policy, ctx, warm and not _ends_at_zero(args)):
         frame = _converted_frame(policy, ctx)
         return Part([entry('RelativeFlatCosineAnnealingLR',
                            dict(start_percent=percent, T_max=frame.length, **args), frame,
@@ -135,7 +145,8 @@ def map_cosine_restart(policy, ctx: Context, rule: str, warm: bool) -> Part:
     zero = _ends_at_zero(args)
     absolute = 'eta_min' in args and not zero
     reweight = not zero and any(w != 1 for w in weights)
-    if ctx.engine:
+    # MMEngine's restarts write an absolute value: a warmup running across one is lost.
+    if _engine_closed_form(policy, ctx, warm or (absolute and reweight)):
         return Part([entry('RelativeCosineRestartLR',
                            dict(periods=periods, restart_weights=weights, **args), frame,
                            end=frame.length)], warmup_after=True)
@@ -174,7 +185,7 @@ def map_linear_annealing(policy, ctx: Context, rule: str, warm: bool) -> Part:
     frame = ctx.frame(policy.by_epoch)
     base = ctx.base(rule)
     absolute = 'eta_min' in args
-    if ctx.engine:
+    if _engine_closed_form(policy, ctx, absolute):
         frame = _converted_frame(policy, ctx)
         return Part([entry(scheduler_name(rule, 'RelativeLinearAnnealing'),
                            dict(T_max=frame.length, **args), frame, end=frame.length)])

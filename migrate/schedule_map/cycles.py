@@ -15,10 +15,13 @@ from __future__ import annotations
 from typing import Any, List, Optional, Tuple
 
 from engine.errors import ConfigError
-from engine.optim.scheduler.closed_form import cyclic_phase, cyclic_phases
-from migrate.schedule_map.context import (Context, Frame, ceil_div, entry, fmt, is_whole,
-                                          kind_of, scheduler_name)
-from migrate.schedule_map.types import Note, Part, Pending
+from migrate.schedule_map._light import scheduler_package
+
+scheduler_package()
+from engine.optim.scheduler.closed_form import cyclic_phase, cyclic_phases  # noqa: E402
+from migrate.schedule_map.context import (Context, Frame, ceil_div, entry,  # noqa: E402
+                                          fmt, is_whole, scheduler_name)
+from migrate.schedule_map.types import Note, Part, Pending  # noqa: E402
 
 ITER = Frame(False, False, None)
 Piece = Tuple[float, float, float, float, str]   # begin, steps, start ratio, end ratio, curve
@@ -227,5 +230,4 @@ def map_one_cycle_momentum(policy, ctx: Context, rule: str, warm: bool) -> Part:
     return part
 
 
-__all__ = ['map_cyclic', 'map_one_cycle', 'map_one_cycle_momentum', 'segment_entries',
-           'kind_of']
+__all__ = ['map_cyclic', 'map_one_cycle', 'map_one_cycle_momentum', 'segment_entries']

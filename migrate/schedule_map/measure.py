@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from engine.optim.scheduler.trajectory import momentum_key, scheduler_trajectory
+from migrate.schedule_map._light import scheduler_package
 from migrate.schedule_map.context import Context
+
+scheduler_package()
+from engine.optim.scheduler.trajectory import momentum_key, scheduler_trajectory  # noqa: E402
 
 
 def rel_dev(a: float, b: float) -> float:

@@ -10,7 +10,7 @@ exp warmups; a constant one is exact without it (a MultiStepLR at epoch W undoes
 from __future__ import annotations
 
 from migrate.schedule_map.context import Context, Frame, entry, fmt
-from migrate.schedule_map.types import LR_RULE, MOMENTUM_RULE, Note, Part, Pending
+from migrate.schedule_map.types import LR_RULE, Note, Part, Pending
 
 ITER = Frame(False, False, None)
 EPOCH = Frame(True, False, None)
@@ -124,4 +124,4 @@ def map_momentum_warmup(policy, ctx: Context) -> Part:
         '(use --target engine for WarmupMomentum)', None)])
 
 
-__all__ = ['map_lr_warmup', 'map_momentum_warmup', 'MOMENTUM_RULE']
+__all__ = ['map_lr_warmup', 'map_momentum_warmup']

@@ -2,9 +2,11 @@
 training iteration would run with, without a model, data or torch.
 
 The schedulers are built as the Runner builds them (``end`` defaults to the loop length,
-``convert_to_iter_based`` uses the dataloader length) and stepped as ``ParamSchedulerHook``
-steps them: by-iteration ones after every iteration, by-epoch ones after every epoch. The
-value recorded for iteration ``i`` is the one in the param groups while ``i`` runs::
+``convert_to_iter_based`` uses the dataloader length) and stepped in ``ParamSchedulerHook``'s
+order: by-iteration ones after every iteration, by-epoch ones after every epoch, each time in
+list order (the hook itself is not imported: ``engine.hooks`` pulls in torch, and this replay
+serves the torch-free converter). The value recorded for iteration ``i`` is the one in the param
+groups while ``i`` runs::
 
     >>> out = scheduler_trajectory([dict(type='MultiStepLR', milestones=[1], gamma=0.5)],
     ...                            train_cfg=dict(by_epoch=True, max_epochs=2), epoch_len=2,
@@ -79,11 +81,11 @@ class DummyOptimizer:
         return [float(g['momentum']) for g in self.groups]
 
 
-class _Runner:
-    """What ``ParamSchedulerHook`` reads from a runner."""
-
-    def __init__(self, param_schedulers: list):
-        self.param_schedulers = param_schedulers
+def _step(schedulers: list, by_epoch: bool) -> None:
+    """``ParamSchedulerHook.after_train_iter`` (by_epoch False) / ``after_train_epoch``."""
+    for scheduler in schedulers:
+        if scheduler.by_epoch == by_epoch:
+            scheduler.step()
 
 
 def loop_of(train_cfg: Mapping) -> Tuple[bool, Optional[int], Optional[int]]:
@@ -124,8 +126,6 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         ``{'epoch': [...], 'iter': [...], 'lr': [[per group] per iteration],
         'momentum': [[...]] or None}`` (None for optimizers without momentum/betas).
     """
-    from engine.hooks.param_scheduler_hook import ParamSchedulerHook
-
     if not isinstance(epoch_len, int) or isinstance(epoch_len, bool) or epoch_len <= 0:
         raise ConfigError(f'epoch_len must be a positive int, got {epoch_len!r}',
                           key='epoch_len', fix='pass the train dataloader length')
@@ -143,27 +143,25 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         schedulers = build_param_schedulers(
             copy.deepcopy(param_scheduler), dummy, epoch_length=epoch_len,
             max_epochs=max_epochs if by_epoch else 1, max_iters=max_iters)
-    runner = _Runner(schedulers)
-    hook = ParamSchedulerHook()
     out: Dict[str, Any] = {'epoch': [], 'iter': [], 'lr': [],
                            'momentum': [] if dummy.momentum_key else None}
 
-    def run_iteration(epoch: int, index: int, batch_idx: int) -> None:
+    def run_iteration(epoch: int, index: int) -> None:
         out['epoch'].append(epoch)
         out['iter'].append(index)
         out['lr'].append(dummy.lrs())
         if out['momentum'] is not None:
             out['momentum'].append(dummy.momenta())
-        hook.after_train_iter(runner, batch_idx=batch_idx)
+        _step(schedulers, by_epoch=False)
 
     if by_epoch:
         for epoch in range(max_epochs):
             for i in range(epoch_len):
-                run_iteration(epoch, epoch * epoch_len + i, i)
-            hook.after_train_epoch(runner)
+                run_iteration(epoch, epoch * epoch_len + i)
+            _step(schedulers, by_epoch=True)
     else:
         for i in range(max_iters):
             # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes,
             # like MMCV's IterBasedRunner, so the two sides line up in `migrate verify`.
-            run_iteration(i // epoch_len, i, i)
+            run_iteration(i // epoch_len, i)
     return out
