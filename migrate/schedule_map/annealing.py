@@ -37,15 +37,16 @@ def _ends_at_zero(args: Dict[str, Any]) -> bool:
     return not (args.get('eta_min') or args.get('eta_min_ratio'))
 
 
-def _warmup_risk(part: Part, ctx: Context, warm: bool, zero: bool, index: int = 0,
+def _warmup_risk(part: Part, ctx: Context, warm: bool, zero: bool, by_epoch: bool,
                  what: str = 'curve') -> None:
     """Pending 'warmup-on-affine' for the MMEngine target (kept only if measured)."""
     if warm and not zero and not ctx.engine:
+        when = (' (exact while the warmup ends within the first epoch)' if by_epoch else '')
         part.pending.append(Pending(
             'warmup-on-affine',
             f'the warmup is laid over a {what} that does not end at 0: MMEngine chains it '
-            "onto the warmed value, MMCV multiplies the warmup onto the regular value "
-            '(use --target engine for the Relative* form)', index,
+            "onto the warmed value, MMCV multiplies the warmup onto the regular value"
+            f'{when} (use --target engine for the Relative* form)', 0,
             not ctx.iter_based and ctx.epoch_len is None))
 
 
@@ -87,7 +88,7 @@ def map_poly(policy, ctx: Context, rule: str, warm: bool) -> Part:
         _begin_minus_one(part, rule, 'PolyLR', part.add(entry('PolyLR', args, frame, begin=-1)))
     else:
         part.add(entry('PolyLR', args, frame, end=frame.length + 1))
-    _warmup_risk(part, ctx, warm, not eta_min, what='poly curve')
+    _warmup_risk(part, ctx, warm, not eta_min, policy.by_epoch, what='poly curve')
     return part
 
 
@@ -98,7 +99,7 @@ def map_cosine(policy, ctx: Context, rule: str, warm: bool) -> Part:
     family = 'RelativeCosineAnnealing' if relative else 'CosineAnnealing'
     part = Part([entry(scheduler_name(rule, family), dict(T_max=frame.length, **args), frame,
                        end=frame.length)])
-    _warmup_risk(part, ctx, warm, _ends_at_zero(args), what='cosine')
+    _warmup_risk(part, ctx, warm, _ends_at_zero(args), policy.by_epoch, what='cosine')
     return part
 
 
@@ -127,7 +128,7 @@ def map_flat_cosine(policy, ctx: Context, rule: str, warm: bool) -> Part:
             'flat-cosine-start-needs-epoch-len',
             f'MMCV starts the cosine at iteration round({fmt(percent)} * max_iters), here at '
             f'epoch {start}; pass --epoch-len N for the exact start', 0, True))
-    _warmup_risk(part, ctx, warm, _ends_at_zero(args), what='flat cosine')
+    _warmup_risk(part, ctx, warm, _ends_at_zero(args), policy.by_epoch, what='flat cosine')
     return part
 
 
@@ -162,7 +163,7 @@ def map_cosine_restart(policy, ctx: Context, rule: str, warm: bool) -> Part:
                                'min + w * (base - min), MMEngine at w * base)'
                                + (f': exact for param groups starting at {kind_of(rule)}='
                                   f'{fmt(ctx.base(rule))}' if absolute else ''), index))
-    _warmup_risk(part, ctx, warm, zero, what='cosine restart')
+    _warmup_risk(part, ctx, warm, zero, policy.by_epoch, what='cosine restart')
     if warm and zero and not ctx.engine:
         part.pending.append(Pending(
             'warmup-on-restart', 'a restart inside the warmup writes the unwarmed value '
