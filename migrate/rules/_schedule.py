@@ -70,7 +70,8 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
     for approx in mapping.approximations:
         index = approx.scheduler_index
         path = ('param_scheduler', offset + index) if index is not None else ('param_scheduler',)
-        severity = APPROXIMATION if (approx.deviation or 0) > 0 else NOTE
+        # The equivalence contract's bound: below it the forms count as the same schedule.
+        severity = APPROXIMATION if (approx.deviation or 0) > 1e-12 else NOTE
         message = approx.message
         rule.report(plan, severity, key, message, kind=approx.kind, deviation=approx.deviation,
                     path=path)
