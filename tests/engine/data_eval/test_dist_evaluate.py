@@ -12,6 +12,7 @@ SIZE = 5  # odd: round_up pads rank 1 with one repeated sample
 
 
 def _worker(rank, init_file, out_dir):
+    torch.set_num_threads(1)  # forked: keep out of the parent's OpenMP team (not fork-safe)
     dist.init_process_group('gloo', init_method=f'file://{init_file}', rank=rank,
                             world_size=WORLD)
     try:

@@ -5,6 +5,7 @@ import os
 import socket
 
 import pytest
+import torch
 import torch.distributed as dist
 
 pytestmark = pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(),
@@ -14,6 +15,9 @@ SIZE = 7
 
 
 def _worker(rank, port, out_dir):
+    # a forked child must not enter the parent's OpenMP thread team (libgomp is not fork-safe:
+    # the first parallel kernel would wait forever for threads that do not exist here)
+    torch.set_num_threads(1)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=2)
     try:
@@ -67,7 +71,6 @@ def test_sequential_results_come_back_in_dataset_order(results):
 
 
 def test_shuffled_results_come_back_in_sampler_order_without_padding(results):
-    import torch
     g = torch.Generator()
     g.manual_seed(3)
     order = [f'sample{i}' for i in torch.randperm(SIZE, generator=g).tolist()]

@@ -83,6 +83,9 @@ def _unused_case():
 
 
 def _worker(rank, port, out_dir):
+    # a forked child must not enter the parent's OpenMP thread team (libgomp is not fork-safe:
+    # the first parallel kernel would wait forever for threads that do not exist here)
+    torch.set_num_threads(1)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=2)
     try:

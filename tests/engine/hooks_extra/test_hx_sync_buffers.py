@@ -57,6 +57,7 @@ def test_epoch_then_val_syncs_once(reduced, make_runner):
 
 
 def _worker(rank, world, port, out_dir):
+    torch.set_num_threads(1)  # forked: keep out of the parent's OpenMP team (not fork-safe)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.distributed.init_process_group('gloo', rank=rank, world_size=world)
     try:
