@@ -2,7 +2,7 @@
 
 The text is MMEngine 0.10.7's, character for character (fixtures/goldens/log_processor.json):
 
-    Epoch(train) [2][ 7/10]  lr: 2.6000e-02  eta: 1:02:03  time: 0.2200  data_time: 0.0540  loss: 1.6850
+    Epoch(train) [2][ 7/10]  lr: 2.6000e-02  eta: 1:02:03  time: 0.2200  data_time: 0.0540  ...
     Epoch(val) [1][3/5]    eta: 0:00:01  time: 0.1200  data_time: 0.0260
     Epoch(val) [1][5/5]    accuracy/top1: 62.5000  data_time: 0.0260  time: 0.1200
     Epoch(test) [7/7]    accuracy/top1: 75.0000  data_time: 0.0251  time: 0.1171

@@ -1,4 +1,4 @@
-"""What reaches the disk: the test-metrics JSON of LoggerHook, and nothing from ranks other than 0."""
+"""What reaches the disk: LoggerHook's test-metrics JSON, and nothing from ranks other than 0."""
 import json
 import logging
 
