@@ -71,7 +71,10 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
         index = approx.scheduler_index
         path = ('param_scheduler', offset + index) if index is not None else ('param_scheduler',)
         # The equivalence contract's bound: below it the forms count as the same schedule.
-        severity = APPROXIMATION if (approx.deviation or 0) > 1e-12 else NOTE
+        # An approximation measured with an assumed epoch length may be far off for the real
+        # one: it stays an approximation whatever the measurement said.
+        assumed = plan.epoch_len is None and approx.measured_with_epoch_len is not None
+        severity = APPROXIMATION if (approx.deviation or 0) > 1e-12 or assumed else NOTE
         message = approx.message
         rule.report(plan, severity, key, message, kind=approx.kind, deviation=approx.deviation,
                     path=path)

@@ -45,6 +45,11 @@ MOMENTUM_MAPPERS: Dict[str, Mapper] = {
 }
 
 
+#: Measure every mapping, also forms announced exact (the schedule_map tests switch it on
+#: to catch unannounced float drift).
+MEASURE_EXACT_FORMS = False
+
+
 def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Optional[int],
                   max_iters: Optional[int], target: str = 'mmengine',
                   epoch_len: Optional[int] = None, base_lr: float = 0.1,
@@ -82,6 +87,11 @@ def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Option
     if not ctx.engine:
         check_mmengine_list(result.schedulers)
     if lr_policy is None and mom_policy is None:
+        return result
+    if not (lr_part.pending or mom_part.pending) and not MEASURE_EXACT_FORMS:
+        # Forms announced exact are proven by the golden tests (MMCV and MMEngine, fixture
+        # tree and set-ups); replaying a whole run for each of them would dominate a
+        # conversion's time. `migrate verify` replays any single config.
         return result
     deviations, measured_len = _measure(lr_policy, mom_policy, result.schedulers, ctx)
     for rule, part in ((LR_RULE, lr_part), (MOMENTUM_RULE, mom_part)):
