@@ -149,7 +149,9 @@ class OptimWrapper:
         ``max_counts % accumulative_counts`` iterations are not lost."""
         self._inner_count = init_counts
         self._max_counts = max_counts
-        if init_counts % self._accumulative_counts != 0:
+        # a resume restores the window's gradients when the checkpoint holds them
+        if init_counts % self._accumulative_counts != 0 and not any(
+                p.grad is not None for p in model.parameters()):
             logger.warning('resumed at iteration %d, which is not a multiple of '
                            'accumulative_counts=%d: the gradients of the partial window are lost',
                            init_counts, self._accumulative_counts)

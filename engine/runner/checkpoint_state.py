@@ -9,6 +9,7 @@ Layout (top-level keys; ``meta['fields']`` lists the ones present)::
     state_dict        model weights (unwrapped, on CPU); EMAHook swaps in the averaged ones
     message_hub       scalar histories and runtime info (best score, kept checkpoints...)
     optimizer         optimizer wrapper state (an AmpOptimWrapper adds 'loss_scaler')
+    accumulated_grads gradients of an unfinished accumulation window (only then; 1 process)
     param_schedulers  one state per scheduler (a dict of lists for several optimizers)
     train_loop        epoch, iter, pass, batches_in_pass, pass_rng: the position in the data
     rng_state         one entry per rank: python / numpy / torch / cuda generator states
@@ -26,8 +27,9 @@ from typing import Any, Dict, List, Optional, Union
 import torch
 
 import engine
-from engine.dist.utils import all_gather_object, get_rank, get_world_size
+from engine.dist.utils import all_gather_object, get_rank, get_world_size, is_distributed
 from engine.errors import CheckpointError
+from engine.model.wrappers import unwrap_model
 from engine.runner.checkpoint_io import model_state_dict
 from engine.runner.mmengine_checkpoint import is_mmengine_checkpoint
 from engine.runner.rng_state import get_rng_state
@@ -71,7 +73,39 @@ def build_checkpoint(runner, meta: dict, save_optimizer: bool = True,
         ckpt['optimizer'] = runner.optim_wrapper.state_dict()
     if save_param_scheduler and runner.param_schedulers:
         ckpt['param_schedulers'] = scheduler_states(runner.param_schedulers)
+    grads = _window_gradients(runner) if save_optimizer else None
+    if grads:
+        ckpt['accumulated_grads'] = grads
     return ckpt
+
+
+def _mid_accumulation(optim_wrapper) -> bool:
+    wrappers = ([w for _, w in optim_wrapper.items()] if hasattr(optim_wrapper, 'items')
+                else [optim_wrapper])
+    return any(getattr(w, 'inner_count', 0) % getattr(w, 'accumulative_counts', 1)
+               for w in wrappers)
+
+
+def _window_gradients(runner) -> Optional[Dict[str, torch.Tensor]]:
+    """The gradients summed so far in an unfinished accumulation window (checkpoint saved at
+    iteration 10 with ``accumulative_counts=3``): without them a resumed run would step with
+    two thirds of the window. Single-process only: under DDP each rank holds its own."""
+    if runner.optim_wrapper is None or is_distributed() or not _mid_accumulation(
+            runner.optim_wrapper):
+        return None
+    return {name: p.grad.detach().cpu().clone()
+            for name, p in unwrap_model(runner.model).named_parameters() if p.grad is not None}
+
+
+def _restore_window_gradients(runner, grads: Dict[str, torch.Tensor], filename: str) -> None:
+    params = dict(unwrap_model(runner.model).named_parameters())
+    unknown = sorted(set(grads) - set(params))
+    if unknown:
+        raise CheckpointError(f'accumulated gradients for parameters the model does not have: '
+                              f'{unknown[:5]}', file=filename,
+                              fix='resume with the model that wrote the checkpoint')
+    for name, grad in grads.items():
+        params[name].grad = grad.to(device=params[name].device, dtype=params[name].dtype)
 
 
 def finalize_fields(ckpt: Dict[str, Any]) -> None:
@@ -154,6 +188,8 @@ def apply_resume(runner, ckpt: dict, filename: str, resume_optimizer: bool = Tru
                                   'state (saved with save_optimizer=False?)', file=filename,
                                   fix='resume from a periodic checkpoint, or load_from it')
         runner.optim_wrapper.load_state_dict(ckpt['optimizer'])
+        if ckpt.get('accumulated_grads'):
+            _restore_window_gradients(runner, ckpt['accumulated_grads'], filename)
     if resume_param_scheduler and runner.param_schedulers:
         if 'param_schedulers' not in ckpt:
             raise CheckpointError('cannot resume the param schedulers: the checkpoint has no '
