@@ -84,6 +84,8 @@ class CheckpointHook(Hook):
         runner.logger.info(f'Checkpoints will be saved to {self.out_dir}.')
         if runner.rank == 0:
             stale = remove_stale_partials(self.out_dir)
+            if os.path.abspath(self.out_dir) != os.path.abspath(runner.work_dir):
+                stale += remove_stale_partials(runner.work_dir)  # the pointer's
             if stale:
                 runner.logger.warning(f'removed {len(stale)} partial checkpoint file(s) left by '
                                       f'an interrupted save: {stale}')

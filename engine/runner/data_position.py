@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
+from engine.errors import CheckpointError
 from engine.runner.rng_state import get_rng_state, set_rng_state
 
 logger = logging.getLogger('engine')
@@ -113,9 +114,10 @@ class InfiniteDataloaderIterator:
             self._pass = PassIterator(self._dataloader, pass_rng)
         skipped = skip_batches(self._pass, batches)
         if skipped != batches:
-            raise RuntimeError(f'the train dataloader has {skipped} batches in pass '
-                               f'{pass_index}, the checkpoint says {batches} were consumed; '
-                               'resume with the dataset and batch size that wrote it')
+            raise CheckpointError(f'the train dataloader has {skipped} batches in pass '
+                                  f'{pass_index}, the checkpoint says {batches} were consumed',
+                                  key='train_dataloader',
+                                  fix='resume with the dataset and batch size that wrote it')
 
     def replay(self, count: int) -> None:
         """MMEngine's resume: fetch and drop ``count`` batches from the start, passing through
