@@ -16,7 +16,9 @@ Layout (top-level keys; ``meta['fields']`` lists the ones present)::
     ema_state_dict    added by EMAHook
 
 Everything is plain data (containers, numbers, strings, tensors), so ``torch.load`` with
-``weights_only=True`` reads it. MMEngine reads the same file (it ignores the extra keys).
+``weights_only=True`` reads it. MMEngine 0.10.7's ``load_checkpoint`` reads the weights (checked
+by hand; its message hub skips our scalar histories with a warning: they are plain dicts here,
+``HistoryBuffer`` objects there).
 """
 from __future__ import annotations
 
