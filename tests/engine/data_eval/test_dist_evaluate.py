@@ -37,9 +37,9 @@ def _worker(rank, init_file, out_dir):
 
 @pytest.mark.dist
 def test_metrics_identical_on_all_ranks_and_padding_dropped(tmp_path):
-    # fork: children inherit the imported torch instead of paying seconds to import it again
+    # spawn, not fork: a forked child can hang in the parent's OpenMP state (libgomp)
     mp.start_processes(_worker, args=(str(tmp_path / 'init'), str(tmp_path)), nprocs=WORLD,
-                       join=True, start_method='fork')
+                       join=True, start_method='spawn')
     out = [json.loads((tmp_path / f'{r}.json').read_text()) for r in range(WORLD)]
     assert out[0]['seed'] == out[1]['seed']
     assert len(out[0]['indices']) == len(out[1]['indices']) == 3

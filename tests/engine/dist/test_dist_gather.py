@@ -54,7 +54,7 @@ def results(tmp_path_factory):
     import torch.multiprocessing as mp
     out = tmp_path_factory.mktemp('gather')
     mp.start_processes(_worker, args=(_free_port(), str(out)), nprocs=2, join=True,
-                       start_method='fork')
+                       start_method='spawn')
     return [json.loads((out / f'{r}.json').read_text()) for r in range(2)]
 
 

@@ -106,9 +106,9 @@ def _free_port():
 def results(tmp_path_factory):
     import torch.multiprocessing as mp
     out = tmp_path_factory.mktemp('wrap')
-    # fork: the children reuse the imported torch, which keeps this test short
+    # spawn, not fork: a forked child can hang in the parent's OpenMP state (libgomp)
     mp.start_processes(_worker, args=(_free_port(), str(out)), nprocs=2, join=True,
-                       start_method='fork')
+                       start_method='spawn')
     return [json.loads((out / f'{r}.json').read_text()) for r in range(2)]
 
 

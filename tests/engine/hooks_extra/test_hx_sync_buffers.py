@@ -89,9 +89,9 @@ def _free_port():
 @pytest.mark.dist
 def test_two_gloo_ranks_average_buffers(tmp_path):
     import torch.multiprocessing as mp
-    # fork: the children need not import torch again, which keeps this test short
+    # spawn, not fork: a forked child can hang in the parent's OpenMP state (libgomp)
     mp.start_processes(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True,
-                       start_method='fork')
+                       start_method='spawn')
     for rank in range(2):
         state = torch.load(tmp_path / f'rank{rank}.pt')
         assert torch.allclose(state['running_mean'], torch.full((2,), 1.5))
