@@ -1,16 +1,20 @@
-"""Atomic file writes (temporary file in the same folder, fsync, rename), torch-free.
+"""Atomic file writes (hidden temporary file in the same folder, fsync, rename), torch-free.
 
-A process killed mid-write leaves either the old file or the new one, never half a file.
-Used for checkpoints and for converted configs.
+A process killed mid-write leaves either the old file or the complete new one, plus at most a
+hidden ``.<name>.<random>.partial`` that a later run can remove. Used for checkpoints, the
+``last_checkpoint`` pointer, converted configs, reports and plots.
 """
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from typing import IO, Callable
+
+PARTIAL_SUFFIX = '.partial'
 
 
 def fsync_dir(directory: str) -> None:
-    """Make a rename durable; silently skipped where a folder cannot be opened."""
+    """Make a rename durable; skipped where a folder cannot be opened."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -23,21 +27,19 @@ def fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: str, data: bytes, *, suffix: str = '.tmp') -> None:
-    """Write ``data`` to ``path`` atomically (the temporary file is hidden: ``.name.*``)."""
-    directory = os.path.dirname(os.path.abspath(path)) or '.'
+def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write(f)`` on a hidden temporary file beside ``path``, fsync it, rename it to
+    ``path``: readers see the old file or the complete new one, never a torn one."""
+    directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', suffix=suffix,
-                               dir=directory)
+    # not tempfile.mkstemp: its files are private (0600); ours get the umask's mode
+    tmp = os.path.join(directory, f'.{os.path.basename(path)}.{secrets.token_hex(4)}'
+                                  f'{PARTIAL_SUFFIX}')
     try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data)
+        with open(tmp, 'xb') as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -46,6 +48,11 @@ def atomic_write_bytes(path: str, data: bytes, *, suffix: str = '.tmp') -> None:
     fsync_dir(directory)
 
 
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """:func:`atomic_write` of ``data``."""
+    atomic_write(path, lambda f: f.write(data))
+
+
 def atomic_write_text(path: str, text: str, encoding: str = 'utf-8') -> None:
-    """:func:`atomic_write_bytes` for text, written without newline translation."""
+    """:func:`atomic_write` of ``text``, without newline translation (CRLF stays CRLF)."""
     atomic_write_bytes(path, text.encode(encoding))

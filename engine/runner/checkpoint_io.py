@@ -10,63 +10,25 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import secrets
 from collections import OrderedDict
-from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import IO, Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 
 from engine.errors import CheckpointError
+from engine.fileio import (PARTIAL_SUFFIX, atomic_write,  # noqa: F401 (re-exported)
+                           atomic_write_bytes)
 from engine.model.wrappers import unwrap_model
 from engine.runner.mmengine_checkpoint import (mmengine_safe_globals,
                                                normalize_mmengine_checkpoint)
 
-PARTIAL_SUFFIX = '.partial'
 POINTER_NAME = 'last_checkpoint'
 _ZIP_MAGIC = b'PK\x03\x04'
 # torch.save(..., _use_new_zipfile_serialization=False) starts with the pickled magic number
 _LEGACY_MAGIC = b'\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19'
 UNSAFE_FIX = ('if you trust the file, pass --unsafe-load to `migrate train` (or set '
               'load_unsafe = True in the config) to unpickle it without restrictions')
-
-
-def _fsync_dir(directory: str) -> None:
-    try:  # make the rename itself durable; not every filesystem allows opening a folder
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
-    """Call ``write(f)`` on a hidden temporary file beside ``path``, fsync it, rename it to
-    ``path``: readers see the old file or the complete new one, never a torn one."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    # not tempfile.mkstemp: its files are private (0600); a checkpoint gets the umask's mode
-    tmp = os.path.join(directory, f'.{os.path.basename(path)}.{secrets.token_hex(4)}'
-                                  f'{PARTIAL_SUFFIX}')
-    try:
-        with open(tmp, 'xb') as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    _fsync_dir(directory)
-
-
-def atomic_write_bytes(path: str, data: bytes) -> None:
-    atomic_write(path, lambda f: f.write(data))
 
 
 def _write_payload(checkpoint: Dict[str, Any], f: IO[bytes]) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional
 from engine.errors import ConfigError
 from migrate.convert.converter import Converter
 from migrate.rules._schedule import optimizer_facts
+from migrate.schedule_map.measure import rel_dev  # noqa: F401 (used by output too)
 from migrate.tables import RUNNER_TO_LOOP
 
 #: Relative error under which two values count as the same (the equivalence contract).
@@ -65,12 +66,6 @@ class ScheduleComparison:
                 'max_rel_deviation': self.max_deviation,
                 'max_rel_deviation_at': self.max_deviation_at, 'tolerance': TOLERANCE,
                 'notes': self.notes}
-
-
-def rel_dev(a: float, b: float) -> float:
-    """Relative deviation ``|a-b| / max(|a|, |b|)`` (0 when both are 0)."""
-    scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a - b) / scale
 
 
 def legacy_side(legacy: Dict[str, Any], *, epoch_len: int, source: str):
