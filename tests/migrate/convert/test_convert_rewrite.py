@@ -41,8 +41,7 @@ def test_crlf_is_preserved(tmp_path):
     assert result.error is None
     assert '\r\n' in result.text_out
     assert '\n' not in result.text_out.replace('\r\n', '')
-    again = Converter().convert(write(tmp_path, 'crlf2.py', result.text_out, '\n')
-                                if False else write(tmp_path, 'crlf2.py', result.text_out))
+    again = Converter().convert(write(tmp_path, 'crlf2.py', result.text_out))
     assert again.text_out == again.text_in
 
 
