@@ -62,6 +62,7 @@ def train(config: str, work_dir: Optional[str], resume: Optional[str],
             cfg['load_unsafe'] = True
         runner = Runner.from_cfg(cfg)
         runner.train()
+        del runner  # its DDP wrapper must go before the process group it reduces over
         from engine.dist import destroy_dist
         destroy_dist()  # under torchrun: leave together, no rank aborts on a closed peer
     except EngineError as e:

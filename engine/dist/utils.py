@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from datetime import timedelta
 from typing import Any, Iterable, List, Optional, Tuple
@@ -76,9 +77,13 @@ def init_dist(launcher: str, backend: Optional[str] = None, timeout: Optional[in
 
 
 def destroy_dist() -> None:
-    """Leave the process group cleanly (a barrier first, so no rank tears down a connection
-    another rank still uses); a no-op without one."""
+    """Leave the process group cleanly; a no-op without one.
+
+    Unreachable DDP wrappers are collected first: a reducer freed after its process group is gone
+    aborts the process at exit ("terminate called without an active exception"). The barrier
+    keeps a rank from tearing down a connection another rank still uses."""
     if is_distributed():
+        gc.collect()
         torch_dist.barrier()
         torch_dist.destroy_process_group()
 

@@ -1,12 +1,13 @@
-"""Gathering across 2 forked gloo ranks: results in dataset order for both sampler tails, and
+"""Gathering across 2 spawned gloo ranks: results in dataset order for both sampler tails, and
 validation losses averaged over every rank's batches."""
 import json
 import os
-import socket
 
 import pytest
 import torch
 import torch.distributed as dist
+
+from engine.testing.gloo import run_on_gloo_ranks
 
 pytestmark = pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(),
                                 reason='torch.distributed with gloo is not available')
@@ -14,47 +15,31 @@ pytestmark = pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_avai
 SIZE = 7
 
 
-def _worker(rank, port, out_dir):
-    # a forked child must not enter the parent's OpenMP thread team (libgomp is not fork-safe:
-    # the first parallel kernel would wait forever for threads that do not exist here)
-    torch.set_num_threads(1)
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=2)
-    try:
-        from engine.dataset import DefaultSampler
-        from engine.dist import collect_results
-        from engine.runner.loops import _average_losses
-        from engine.runtime.message_hub import HistoryBuffer
-        out = {}
-        for round_up in (True, False):
-            for shuffle in (False, True):
-                sampler = DefaultSampler(range(SIZE), shuffle=shuffle, seed=3, round_up=round_up)
-                mine = [f'sample{i}' for i in sampler]
-                out[f'round_up={round_up},shuffle={shuffle}'] = dict(
-                    mine=mine, gathered=collect_results(mine, SIZE))
-        losses = {'loss_cls': HistoryBuffer(), 'acc': HistoryBuffer()}
-        for value in ([1.0, 2.0] if rank == 0 else [6.0]):  # 3 batches over 2 ranks
-            losses['loss_cls'].update(value)
-            losses['acc'].update(10.0 * (rank + 1))
-        out['losses'] = _average_losses(losses, 'val')
-        with open(os.path.join(out_dir, f'{rank}.json'), 'w') as f:
-            json.dump(out, f)
-    finally:
-        dist.destroy_process_group()
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+def _worker(rank, out_dir):
+    from engine.dataset import DefaultSampler
+    from engine.dist import collect_results
+    from engine.runner.loops import _average_losses
+    from engine.runtime.message_hub import HistoryBuffer
+    out = {}
+    for round_up in (True, False):
+        for shuffle in (False, True):
+            sampler = DefaultSampler(range(SIZE), shuffle=shuffle, seed=3, round_up=round_up)
+            mine = [f'sample{i}' for i in sampler]
+            out[f'round_up={round_up},shuffle={shuffle}'] = dict(
+                mine=mine, gathered=collect_results(mine, SIZE))
+    losses = {'loss_cls': HistoryBuffer(), 'acc': HistoryBuffer()}
+    for value in ([1.0, 2.0] if rank == 0 else [6.0]):  # 3 batches over 2 ranks
+        losses['loss_cls'].update(value)
+        losses['acc'].update(10.0 * (rank + 1))
+    out['losses'] = _average_losses(losses, 'val')
+    with open(os.path.join(out_dir, f'{rank}.json'), 'w') as f:
+        json.dump(out, f)
 
 
 @pytest.fixture(scope='module')
 def results(tmp_path_factory):
-    import torch.multiprocessing as mp
     out = tmp_path_factory.mktemp('gather')
-    mp.start_processes(_worker, args=(_free_port(), str(out)), nprocs=2, join=True,
-                       start_method='spawn')
+    run_on_gloo_ranks(_worker, 2, str(out))
     return [json.loads((out / f'{r}.json').read_text()) for r in range(2)]
 
 

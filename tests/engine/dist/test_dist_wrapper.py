@@ -1,12 +1,13 @@
-"""MMDistributedDataParallel and the runner's model wrapping, in 2 forked gloo processes."""
+"""MMDistributedDataParallel and the runner's model wrapping, in 2 spawned gloo processes."""
 import json
 import os
-import socket
 
 import pytest
 import torch
 import torch.distributed as dist
 import torch.nn as nn
+
+from engine.testing.gloo import run_on_gloo_ranks
 
 from engine.model.wrappers import (MMDistributedDataParallel, is_model_wrapper,
                                    log_anomalous_params, unwrap_model)
@@ -82,33 +83,16 @@ def _unused_case():
     return model.head_b.weight.grad is None
 
 
-def _worker(rank, port, out_dir):
-    # a forked child must not enter the parent's OpenMP thread team (libgomp is not fork-safe:
-    # the first parallel kernel would wait forever for threads that do not exist here)
-    torch.set_num_threads(1)
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=2)
-    try:
-        result = dict(wrap=_wrap_cases(), step=_train_step_case(rank), unused=_unused_case())
-        with open(os.path.join(out_dir, f'{rank}.json'), 'w') as f:
-            json.dump(result, f)
-    finally:
-        dist.destroy_process_group()
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+def _worker(rank, out_dir):
+    result = dict(wrap=_wrap_cases(), step=_train_step_case(rank), unused=_unused_case())
+    with open(os.path.join(out_dir, f'{rank}.json'), 'w') as f:
+        json.dump(result, f)
 
 
 @pytest.fixture(scope='module')
 def results(tmp_path_factory):
-    import torch.multiprocessing as mp
     out = tmp_path_factory.mktemp('wrap')
-    # spawn, not fork: a forked child can hang in the parent's OpenMP state (libgomp)
-    mp.start_processes(_worker, args=(_free_port(), str(out)), nprocs=2, join=True,
-                       start_method='spawn')
+    run_on_gloo_ranks(_worker, 2, str(out))
     return [json.loads((out / f'{r}.json').read_text()) for r in range(2)]
 
 

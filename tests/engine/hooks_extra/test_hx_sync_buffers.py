@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 
 import pytest
 import torch
@@ -12,6 +11,7 @@ import engine.hooks.sync_buffers_hook as sync_mod
 from engine.hooks.hook import check_hook_signatures
 from engine.hooks.sync_buffers_hook import SyncBuffersHook
 from engine.registry import HOOKS
+from engine.testing.gloo import run_on_gloo_ranks
 
 
 @pytest.fixture
@@ -56,42 +56,27 @@ def test_epoch_then_val_syncs_once(reduced, make_runner):
     assert len(reduced) == 2
 
 
-def _worker(rank, world, port, out_dir):
-    torch.set_num_threads(1)  # forked: keep out of the parent's OpenMP team (not fork-safe)
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    torch.distributed.init_process_group('gloo', rank=rank, world_size=world)
-    try:
-        model = nn.BatchNorm1d(2)
-        hook = SyncBuffersHook()
-        wrapped = nn.parallel.DistributedDataParallel(model)
-        # after wrapping: DDP broadcasts rank 0's buffers when it is built
-        model.running_mean.fill_(float(rank + 1))     # ranks 1 and 2 -> mean 1.5
-        model.num_batches_tracked.fill_(3)
+def _worker(rank, out_dir):
+    model = nn.BatchNorm1d(2)
+    hook = SyncBuffersHook()
+    wrapped = nn.parallel.DistributedDataParallel(model)
+    # after wrapping: DDP broadcasts rank 0's buffers when it is built
+    model.running_mean.fill_(float(rank + 1))     # ranks 1 and 2 -> mean 1.5
+    model.num_batches_tracked.fill_(3)
 
-        class Runner:
-            pass
+    class Runner:
+        pass
 
-        runner = Runner()
-        runner.model, runner.distributed = wrapped, True
-        hook.after_train_epoch(runner)
-        torch.save({k: v.clone() for k, v in model.state_dict().items()},
-                   os.path.join(out_dir, f'rank{rank}.pt'))
-    finally:
-        torch.distributed.destroy_process_group()
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+    runner = Runner()
+    runner.model, runner.distributed = wrapped, True
+    hook.after_train_epoch(runner)
+    torch.save({k: v.clone() for k, v in model.state_dict().items()},
+               os.path.join(out_dir, f'rank{rank}.pt'))
 
 
 @pytest.mark.dist
 def test_two_gloo_ranks_average_buffers(tmp_path):
-    import torch.multiprocessing as mp
-    # spawn, not fork: a forked child can hang in the parent's OpenMP state (libgomp)
-    mp.start_processes(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True,
-                       start_method='spawn')
+    run_on_gloo_ranks(_worker, 2, str(tmp_path))
     for rank in range(2):
         state = torch.load(tmp_path / f'rank{rank}.pt')
         assert torch.allclose(state['running_mean'], torch.full((2,), 1.5))
