@@ -27,9 +27,13 @@ def fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
+def atomic_write(path: str, write: Callable[[IO[bytes]], None], durable: bool = True) -> None:
     """Call ``write(f)`` on a hidden temporary file beside ``path``, fsync it, rename it to
-    ``path``: readers see the old file or the complete new one, never a torn one."""
+    ``path``: readers see the old file or the complete new one, never a torn one.
+
+    ``durable=False`` skips the two fsyncs (file and folder): the rename is still atomic, but
+    a power cut may lose the new file. For outputs that can be written again from inputs
+    that were not touched (a converted tree), where the fsyncs would dominate the run."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     # not tempfile.mkstemp: its files are private (0600); ours get the umask's mode
@@ -38,21 +42,24 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
     try:
         with open(tmp, 'xb') as f:
             write(f)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    fsync_dir(directory)
+    if durable:
+        fsync_dir(directory)
 
 
-def atomic_write_bytes(path: str, data: bytes) -> None:
+def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
     """:func:`atomic_write` of ``data``."""
-    atomic_write(path, lambda f: f.write(data))
+    atomic_write(path, lambda f: f.write(data), durable=durable)
 
 
-def atomic_write_text(path: str, text: str, encoding: str = 'utf-8') -> None:
+def atomic_write_text(path: str, text: str, encoding: str = 'utf-8',
+                      durable: bool = True) -> None:
     """:func:`atomic_write` of ``text``, without newline translation (CRLF stays CRLF)."""
-    atomic_write_bytes(path, text.encode(encoding))
+    atomic_write_bytes(path, text.encode(encoding), durable=durable)

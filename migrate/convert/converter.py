@@ -14,6 +14,7 @@ derived from legacy keys it defines itself, so sibling bases never define the sa
 """
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
@@ -83,6 +84,7 @@ class Converter:
         self._depth = 0
         from migrate.static import ConfigLoader
         self.loader = ConfigLoader()   # parses each file once per run
+        self._expressions: Dict[int, tuple] = {}
 
     # -- public -----------------------------------------------------------------------------
     def convert(self, path: str) -> FileResult:
@@ -164,11 +166,10 @@ class Converter:
         if not emitted and not consumed_here:
             result.text_out = source.text
             return
-        module = self._rewrite(source, plan, emitted, set(consumed_here), result)
-        text = module.code
+        text = self._rewrite(source, plan, emitted, set(consumed_here), result)
         try:
-            cst.parse_module(text)
-        except cst.ParserSyntaxError as e:  # pragma: no cover - a converter bug
+            compile(text, path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as e:  # pragma: no cover - a converter bug
             raise ConfigError(f'the converted text does not parse: {e}', file=path,
                               fix='report this as a converter bug') from e
         result.text_out = text
@@ -196,7 +197,7 @@ class Converter:
 
     # -- source edits -----------------------------------------------------------------------
     def _rewrite(self, source: Any, plan: Plan, emitted: Dict[str, Any], remove: Set[str],
-                 result: FileResult) -> cst.Module:
+                 result: FileResult) -> str:
         module = source.module
         positions = [i for i, stmt in enumerate(module.body) if removable(stmt, remove)]
         index_of_key: Dict[str, int] = {}
@@ -211,7 +212,8 @@ class Converter:
                 spots.append(index_of_key[key])
             at = max(spots) if spots else None
             comments, above = _comments_for(plan.findings, key, value)
-            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove),
+            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove,
+                                                      self._expressions),
                                 comments=comments)
             code = renderer.statement(key, value)
             if above:
@@ -247,17 +249,18 @@ def _rule_touches(rule_id: str, rules: Sequence[Rule], consumed: List[str],
 
 
 def _comments_for(findings: List[Finding], key: str, value: Any):
-    """Findings that mark a line: hung on the item they concern if it is written, else above
-    the statement."""
+    """Findings that mark a line: hung on the item they concern, or above the statement when
+    they concern the whole key. An item this file does not write (it comes from a base, whose
+    output carries the comment) gets none here; the report still lists the finding."""
     inline: Dict[tuple, List[str]] = {}
     above: List[str] = []
     for finding in findings:
         if finding.severity != 'approximation' or not finding.path or finding.path[0] != key:
             continue
-        if _exists(value, finding.path[1:]) and len(finding.path) > 1:
-            inline.setdefault(tuple(finding.path), []).append(finding.comment())
-        else:
+        if len(finding.path) == 1:
             above.append(finding.comment())
+        elif _exists(value, finding.path[1:]):
+            inline.setdefault(tuple(finding.path), []).append(finding.comment())
     return inline, above
 
 
@@ -283,9 +286,10 @@ def _is_opaque(value: Any) -> bool:
 
 
 def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, int],
-                 removed: Set[str]):
+                 removed: Set[str], expressions: Dict[int, tuple]):
     """Reuse the file's own expression text for values that came through unchanged, when every
-    name it uses is bound before the place the new statement goes."""
+    name it uses is bound before the place the new statement goes. ``expressions`` caches
+    (node, names used, code) by node across the run: a base's expressions serve every leaf."""
     limit = at if at is not None else len(source.module.body)
 
     def lookup(path: tuple, value: Any) -> Optional[str]:
@@ -295,10 +299,14 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
         node = source.expr(origin)
         if node is None or _own_value(source.own, origin, _MISSING) != value:
             return None
-        used = names_used(node)
+        known = expressions.get(id(node))
+        if known is None or known[0] is not node:
+            known = (node, names_used(node), source.module.code_for_node(node))
+            expressions[id(node)] = known
+        _, used, code = known
         if any(bound.get(name, -1) >= limit for name in used) or used & removed:
             return None
-        return source.module.code_for_node(node)
+        return code
 
     return lookup
 

@@ -5,14 +5,16 @@ converts everything it can: one bad file is reported and the rest of the tree go
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import json
 import os
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from engine.errors import ConfigError
 from engine.fileio import atomic_write_bytes, atomic_write_text
@@ -106,12 +108,26 @@ def run_convert(src: str, options: ConvertOptions,
         if show and (n % 100 == 0 or n == len(files)):
             echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
 
-    run.results = convert_all(converter, files, tick)
+    with _fewer_gc_passes():
+        run.results = convert_all(converter, files, tick)
     run.seconds = time.perf_counter() - start
     _write_outputs(src, run, options, echo)
     if options.report:
         atomic_write_text(options.report, json.dumps(run.report(options), indent=2) + '\n')
     return run
+
+
+@contextlib.contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """A tree keeps every parsed file alive for its leaves; with the default thresholds the
+    cyclic collector rescans that growing heap so often that it takes a third of the run.
+    Collect only every 100,000 net allocations while converting (memory stays bounded)."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def convert_all(converter: Converter, files: Sequence[str],
@@ -159,6 +175,8 @@ def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,
     if not options.output:
         return
     by_path = {r.path: r for r in run.results}
+    # A new tree is written again from the untouched input if a power cut loses part of it:
+    # atomic renames, without an fsync per file (they would dominate the run).
     for dirpath, dirnames, filenames in os.walk(src):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
@@ -168,10 +186,10 @@ def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,
             if result is None:
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 with open(path, 'rb') as f:
-                    atomic_write_bytes(dst, f.read())
+                    atomic_write_bytes(dst, f.read(), durable=False)
                 shutil.copymode(path, dst)
             elif not result.error:
-                atomic_write_text(dst, result.text_out)
+                atomic_write_text(dst, result.text_out, durable=False)
     echo(f'wrote {options.output}')
 
 

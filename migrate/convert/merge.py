@@ -8,8 +8,9 @@ MMEngine 0.10.7's ``Config._merge_a_into_b`` (without list keys): dicts merge ke
 """
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict
+
+from migrate.static.values import detached_copy
 
 DELETE_KEY = '_delete_'
 
@@ -30,7 +31,7 @@ def merge_into(child: Dict[str, Any], base: Dict[str, Any]) -> Dict[str, Any]:
     >>> merge_into({'a': {'x': 2}}, {'a': {'x': 1, 'y': 1}})
     {'a': {'x': 2, 'y': 1}}
     """
-    out = copy.deepcopy(base)
+    out = dict(base)   # shallow: every value is copied once below, merged or kept
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict) \
                 and not value.get(DELETE_KEY, False):
@@ -38,13 +39,16 @@ def merge_into(child: Dict[str, Any], base: Dict[str, Any]) -> Dict[str, Any]:
         elif isinstance(value, dict):
             out[key] = _strip_delete(value, key in out)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = detached_copy(value)
+    for key, value in base.items():
+        if key not in child:
+            out[key] = detached_copy(value)
     return out
 
 
 def _strip_delete(value: Dict[str, Any], existed: bool) -> Dict[str, Any]:
     # MMEngine pops `_delete_` only where it replaced something; on a new key it stays.
-    value = copy.deepcopy(value)
+    value = detached_copy(value)
     if existed:
         value.pop(DELETE_KEY, None)
     return value
@@ -63,9 +67,9 @@ def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
     if base_has_key and same_value(base, wanted):
         return NO_CHANGE
     if not isinstance(wanted, dict) or not base_has_key:
-        return copy.deepcopy(wanted)
+        return detached_copy(wanted)
     if not isinstance(base, dict) or any(k not in wanted for k in base):
-        return {DELETE_KEY: True, **copy.deepcopy(wanted)}
+        return {DELETE_KEY: True, **detached_copy(wanted)}
     out: Dict[str, Any] = {}
     for key, value in wanted.items():
         sub = delta(base.get(key), value, base_has_key=key in base)

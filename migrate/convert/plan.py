@@ -1,12 +1,12 @@
 """Run the rules over a merged legacy view: the new-style view MMCV's behaviour maps to."""
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, Iterable, Optional
 
 from migrate.convert.merge import same_value
 from migrate.rules import RULES
 from migrate.rules.base import Plan, Rule
+from migrate.static.values import detached_copy
 from migrate.tables import LEGACY_RUNTIME_KEYS
 
 
@@ -21,11 +21,11 @@ def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
     plan = Plan(legacy=legacy, target=target, epoch_len=epoch_len, source=source)
     for key, value in legacy.items():
         if key not in LEGACY_RUNTIME_KEYS:
-            plan.values[key] = copy.deepcopy(value)
+            plan.values[key] = detached_copy(value)
     written = set()
     for rule in rules:
         if rule.applies(plan):
-            before = {k: copy.deepcopy(plan.values[k]) for k in rule.new_keys
+            before = {k: detached_copy(plan.values[k]) for k in rule.new_keys
                       if k in plan.values}
             rule.apply(plan)
             plan.applied.append(rule.id)
@@ -34,7 +34,7 @@ def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
     # Legacy keys no rule consumed (an unselected rule, an unknown value) stay as they are.
     for key, value in legacy.items():
         if key in LEGACY_RUNTIME_KEYS and key not in plan.consumed and key not in plan.values:
-            plan.values[key] = copy.deepcopy(value)
+            plan.values[key] = detached_copy(value)
     plan.facts['written_keys'] = written
     return plan
 

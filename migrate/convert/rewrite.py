@@ -6,6 +6,7 @@ statement that replaces it, or onto the next statement that survives.
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -92,55 +93,66 @@ class _Inline(cst.CSTTransformer):
 
 def rewrite_module(module: cst.Module, remove: Set[str],
                    inserts: Sequence[Tuple[Optional[int], str]],
-                   inline: Optional[Dict[str, str]] = None) -> cst.Module:
-    """Return ``module`` without the statements assigning ``remove`` and with ``inserts``
-    (statement index -> source of new statements; ``None`` appends at the end).
+                   inline: Optional[Dict[str, str]] = None) -> str:
+    """Return the source of ``module`` without the statements assigning ``remove`` and with
+    ``inserts`` (statement index -> source of new statements; ``None`` appends at the end).
 
     An insert at index ``i`` goes where statement ``i`` was (it must be a removed one) and
-    inherits its leading comments.
+    inherits its leading comments. The result is spliced as text: untouched statements are
+    the module's own code, and inserted source is used as written (in the file's line ending),
+    never reparsed.
     """
+    newline = module.default_newline
     inliner = _Inline(inline) if inline else None
+    inline_names = _name_pattern(inline) if inline else None
     by_index: Dict[Optional[int], List[str]] = {}
     for index, code in inserts:
-        by_index.setdefault(index, []).append(code)
-    body: List[cst.CSTNode] = []
-    pending_lines: List[cst.EmptyLine] = []
+        by_index.setdefault(index, []).append(_as_lines(code, newline))
+    out: List[str] = [''.join(module.code_for_node(line) for line in module.header)]
+    pending = ''        # comments of removed statements, waiting for the next statement
+    emitted = False
     for index, stmt in enumerate(module.body):
-        gone = removable(stmt, remove)
-        new = [_parse_statements(code) for code in by_index.get(index, [])]
-        new_stmts = [s for group in new for s in group]
-        if gone:
-            pending_lines.extend(stmt.leading_lines)
-            if new_stmts:
-                first = new_stmts[0]
-                new_stmts[0] = first.with_changes(
-                    leading_lines=list(pending_lines) + list(first.leading_lines))
-                pending_lines = []
-                body.extend(new_stmts)
+        new = ''.join(by_index.get(index, []))
+        if removable(stmt, remove):
+            pending += _leading_text(module.code_for_node(stmt), len(stmt.leading_lines))
+            if new:
+                out.append(pending + new)
+                pending, emitted = '', True
             continue
-        if new_stmts:
-            body.extend(new_stmts)
-        if inliner is not None and names_used(stmt) & set(inliner.values):
-            stmt = stmt.visit(inliner)
-        if pending_lines:
-            stmt = stmt.with_changes(leading_lines=list(pending_lines) + list(stmt.leading_lines))
-            pending_lines = []
-        body.append(stmt)
-    tail = [s for code in by_index.get(None, []) for s in _parse_statements(code)]
+        code = module.code_for_node(stmt)
+        if inline_names is not None and inline_names.search(code) \
+                and names_used(stmt) & set(inliner.values):
+            code = module.code_for_node(stmt.visit(inliner))
+        out.append(new + pending + code)
+        pending, emitted = '', True
+    tail = ''.join(by_index.get(None, []))
     if tail:
-        if body and not pending_lines:
-            tail[0] = tail[0].with_changes(leading_lines=[cst.EmptyLine()] +
-                                           list(tail[0].leading_lines))
-        elif pending_lines:
-            tail[0] = tail[0].with_changes(leading_lines=pending_lines +
-                                           list(tail[0].leading_lines))
-            pending_lines = []
-        body.extend(tail)
-    footer = list(module.footer)
-    if pending_lines:
-        footer = pending_lines + footer
-    return module.with_changes(body=body, footer=footer)
+        out.append(pending + tail if pending or not emitted else newline + tail)
+        pending = ''
+    out.append(pending + ''.join(module.code_for_node(line) for line in module.footer))
+    text = ''.join(out)
+    if not module.has_trailing_newline:
+        if text.endswith(newline):
+            text = text[:-len(newline)]
+    elif not text:
+        text = newline   # libcst's rule: an emptied module keeps its final newline
+    return text
 
 
-def _parse_statements(code: str) -> List[cst.CSTNode]:
-    return list(cst.parse_module(code + '\n').body)
+def _as_lines(code: str, newline: str) -> str:
+    """Inserted source in the file's line ending, ending with one."""
+    return code.rstrip('\n').replace('\n', newline) + newline
+
+
+def _leading_text(code: str, lines: int) -> str:
+    """The first ``lines`` lines of a statement's code: its leading comments and blank lines
+    (each ``EmptyLine`` is exactly one line)."""
+    at = 0
+    for _ in range(lines):
+        at = code.index('\n', at) + 1
+    return code[:at]
+
+
+def _name_pattern(names: Dict[str, str]) -> 're.Pattern[str]':
+    """Matches any of ``names`` as a whole word: a cheap filter before walking a statement."""
+    return re.compile(r'\b(?:' + '|'.join(map(re.escape, sorted(names))) + r')\b')

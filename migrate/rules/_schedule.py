@@ -2,11 +2,11 @@
 approximations as findings on the right ``param_scheduler`` entries."""
 from __future__ import annotations
 
-import copy
 from typing import Any, Optional
 
 from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
 from migrate.rules.optimizer_to_optim_wrapper import is_multi_optimizer
+from migrate.static.values import detached_copy
 
 
 def optimizer_facts(legacy: dict) -> Optional[dict]:
@@ -58,7 +58,7 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
         if len(_MAPPINGS) > 4096:
             _MAPPINGS.clear()
         _MAPPINGS[memo_key] = mapping
-    mapping = copy.deepcopy(mapping)
+    mapping = detached_copy(mapping)
     # A half-migrated file may carry its own param_scheduler: the legacy keys win, as they
     # are what MMCV ran; only what the schedule rules wrote before is kept.
     current = plan.values.get('param_scheduler') if facts.get('schedulers_written') else None

@@ -7,9 +7,10 @@ target and the stated epoch length, and can be tested on plain dicts.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
+
+from migrate.static.values import detached_copy
 
 Path = Tuple[Any, ...]
 
@@ -67,7 +68,7 @@ class Plan:
         return key in self.legacy
 
     def get(self, key: str, default: Any = None) -> Any:
-        return copy.deepcopy(self.legacy.get(key, default))
+        return detached_copy(self.legacy.get(key, default))
 
     def consume(self, *keys: str) -> None:
         """Mark legacy keys as converted: the rewriter removes them from the file."""

@@ -17,8 +17,12 @@ class CheckpointConfigToHook(Rule):
         cfg = plan.get('checkpoint_config')
         plan.consume('checkpoint_config')
         hook = ('default_hooks', 'checkpoint')
+        # The evaluation rule runs first and may have put save_best/rule on the hook (or, with
+        # no checkpoint_config, a hook that only keeps the best): keep what it wrote.
+        from_evaluation = plan.lookup(hook)
         if cfg is None:
-            plan.set(hook, None)
+            if from_evaluation is None:
+                plan.set(hook, None)
             return
         new = {'type': 'CheckpointHook'}
         # MMCV's default interval is -1; MMEngine's runner default is 1: write it.
@@ -32,6 +36,9 @@ class CheckpointConfigToHook(Rule):
         for key in new:
             if key != 'type':
                 plan.origins[hook + (key,)] = ('checkpoint_config', key)
+        if isinstance(from_evaluation, dict):
+            new.update({k: v for k, v in from_evaluation.items()
+                        if k not in new and k not in ('interval', 'save_last')})
         if 'create_symlink' in cfg:
             cfg.pop('create_symlink')
             self.report(plan, DROPPED, 'checkpoint_config.create_symlink',

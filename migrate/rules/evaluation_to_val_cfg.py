@@ -96,8 +96,9 @@ class EvaluationToValCfg(Rule):
         best = cfg['save_best']
         if best != 'auto':
             self.report(plan, APPROXIMATION, 'evaluation.save_best',
-                        f'metric names may gain a prefix in MMEngine (e.g. coco/{best}); '
-                        'check the name against the evaluator', kind='metric-prefix',
+                        f'MMEngine metrics may name {best!r} differently (CocoMetric reports '
+                        'coco/bbox_mAP, Accuracy accuracy/top1): check it against the '
+                        "evaluator's metric names", kind='metric-prefix',
                         path=hook + ('save_best',))
         self.report(plan, NOTE, 'evaluation.save_best',
                     'best checkpoints are saved without optimizer state in MMEngine')

@@ -222,6 +222,8 @@ def simulate_config(path: str, epoch_len: int) -> Dict[str, Any]:
     cfg = Config.fromfile(path, import_custom_modules=False)
     out = simulate(cfg, epoch_len)
     out['custom_imports'] = jsonable(plain(cfg.get('custom_imports')))
+    # as the merged config gives them (the Runner fills in MMEngine's defaults later)
+    out['default_hooks'] = jsonable(plain(cfg.get('default_hooks')))
     return out
 
 

@@ -13,7 +13,8 @@ than 200 KB are gzipped (``.json.gz``, mtime 0, so re-recording gives the same b
 Each golden: ``leaf``, ``codebase``, ``epoch_len``, ``runner`` (type, max_epochs, max_iters as the
 runner ran: for an EpochBasedRunner ``max_iters = max_epochs * epoch_len``), ``num_iters``,
 ``optimizer_type``, ``base_lrs``, ``base_momentums``, ``legacy_keys`` (``optimizer``,
-``lr_config``, ``momentum_config``, ``runner``, ``total_epochs`` as MMCV merged them), and one
+``lr_config``, ``momentum_config``, ``runner``, ``total_epochs`` as MMCV merged them),
+``runtime_keys`` (``checkpoint_config``, ``evaluation`` as MMCV merged them), and one
 entry per training iteration in ``epoch``, ``iter``, ``lr`` and ``momentum`` (``lr[i][g]``: the
 value param group ``g`` trains with at iteration ``i``; ``momentum`` is ``momentum`` or
 ``betas[0]``, None when the optimizer has neither). ``epoch`` is ``runner.epoch`` at that
@@ -39,6 +40,7 @@ from fixture_golden_io import (FIXTURES, GOLDENS, load_manifest, remove_stale,  
 
 OUT_DIR = os.path.join(GOLDENS, 'legacy_fixtures')
 SCHEDULE_KEYS = ('optimizer', 'lr_config', 'momentum_config', 'runner', 'total_epochs')
+RUNTIME_KEYS = ('checkpoint_config', 'evaluation')
 
 
 def jsonable(obj):
@@ -76,6 +78,8 @@ def record_leaf(leaf: str, entry: dict) -> dict:
     golden['base_momentums'] = traj['base_momentums']
     # the schedule keys exactly as MMCV's loader merged them (tuples become lists)
     golden['legacy_keys'] = {key: jsonable(cfg.get(key)) for key in SCHEDULE_KEYS}
+    # the checkpoint and evaluation hooks' settings, for the runtime-key conversion checks
+    golden['runtime_keys'] = {key: jsonable(cfg.get(key)) for key in RUNTIME_KEYS}
     for key in ('epoch', 'iter', 'lr', 'momentum'):
         golden[key] = traj[key]
     return golden

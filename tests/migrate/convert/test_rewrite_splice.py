@@ -1,0 +1,52 @@
+"""rewrite_module splices text: exact strings for removals, inserts, comments, line endings."""
+import libcst as cst
+
+from migrate.convert.rewrite import rewrite_module
+
+
+def _rewrite(text, remove=(), inserts=(), inline=None):
+    return rewrite_module(cst.parse_module(text), set(remove), list(inserts), inline)
+
+
+def test_insert_takes_the_place_and_comments_of_the_removed_statement():
+    text = '# head\n\na = 1\n# about b\nb = 2  # trailing\nc = 3\n'
+    out = _rewrite(text, {'b'}, [(1, 'new = dict(x=1)')])
+    assert out == '# head\n\na = 1\n# about b\nnew = dict(x=1)\nc = 3\n'
+
+
+def test_comment_lines_of_an_insert_are_kept():
+    out = _rewrite('a = 1\nb = 2\n', {'b'}, [(1, '# migrate[MIG100]: note\nnew = 1')])
+    assert out == 'a = 1\n# migrate[MIG100]: note\nnew = 1\n'
+
+
+def test_removed_statement_comments_move_to_the_next_survivor():
+    out = _rewrite('# about a\na = 1\n\n# about c\nc = 3\n', {'a'})
+    assert out == '# about a\n\n# about c\nc = 3\n'
+
+
+def test_insert_before_a_survivor_keeps_pending_comments_with_it():
+    out = _rewrite('x = 0\n# about a\na = 1\nc = 3\n', {'a'}, [(2, 'new = 1')])
+    assert out == 'x = 0\nnew = 1\n# about a\nc = 3\n'
+
+
+def test_tail_insert_after_a_blank_line():
+    assert _rewrite('a = 1\n', (), [(None, 'new = 1')]) == 'a = 1\n\nnew = 1\n'
+    out = _rewrite('a = 1\n# about b\nb = 2\n', {'b'}, [(None, 'new = 1')])
+    assert out == 'a = 1\n# about b\nnew = 1\n'
+    # comments after the last statement are the module's footer: they stay last
+    assert _rewrite('a = 1\n# end\n', {'a'}, [(None, 'new = 1')]) == 'new = 1\n# end\n'
+
+
+def test_crlf_and_missing_final_newline():
+    out = _rewrite('a = 1\r\nb = 2', {'b'}, [(1, 'new = dict(\n    x=1,\n)')])
+    assert out == 'a = 1\r\nnew = dict(\r\n    x=1,\r\n)'
+
+
+def test_emptied_module_keeps_one_newline():
+    assert _rewrite('workflow = [1]\n', {'workflow'}) == '\n'
+
+
+def test_references_to_removed_keys_are_inlined_only_where_used():
+    text = 'total_epochs = 12\nrunner = dict(max_epochs=total_epochs)\nother = dict(total_epochs=1)\n'
+    out = _rewrite(text, {'total_epochs'}, inline={'total_epochs': '12'})
+    assert out == 'runner = dict(max_epochs=12)\nother = dict(total_epochs=1)\n'
