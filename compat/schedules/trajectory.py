@@ -36,12 +36,14 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
                       *, runner_type: str, max_epochs: Optional[int], max_iters: Optional[int],
                       epoch_len: int, base_lrs: Sequence[float],
                       base_momentums: Optional[Sequence[float]],
-                      optimizer_type: Optional[str] = None) -> LegacyTrajectory:
+                      optimizer_type: Optional[str] = None,
+                      first: Optional[int] = None) -> LegacyTrajectory:
     """The lr/momentum of every training iteration of an MMCV 1.7.2 run.
 
     ``base_lrs``/``base_momentums``: the optimizer's lr and momentum (or ``betas[0]``) per
     param group; ``base_momentums`` is None for an optimizer without momentum.
     ``optimizer_type`` (e.g. 'SGD') is only needed for OneCycle arguments given as dicts.
+    ``first``: record only the first ``first`` iterations (the schedule still spans the run).
 
     >>> from compat.schedules.parse import parse_lr_config
     >>> lr = parse_lr_config(dict(policy='step', step=[2], warmup='linear', warmup_iters=3))
@@ -67,7 +69,7 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
         mom_at = _track(mom_policy, base_momentums, warmup_momentum, iter_based, max_epochs,
                         total, epoch_len, optimizer_type)
     out = LegacyTrajectory(epoch=[], iter=[], lr=[], momentum=[] if mom_at else None)
-    for it in range(total):
+    for it in range(total if first is None else min(first, total)):
         epoch = max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
         out.epoch.append(epoch)
         out.iter.append(it)

@@ -82,6 +82,8 @@ class Converter:
         #: sibling base writing the same key (MMEngine forbids duplicate keys among bases).
         self.deferred: Set[Tuple[str, str]] = set()
         self._depth = 0
+        self._bases_of: Dict[str, Tuple[str, ...]] = {}
+        self._unfinished: Set[str] = set()
         from migrate.static import ConfigLoader
         self.loader = ConfigLoader()   # parses each file once per run
         self._expressions: Dict[int, tuple] = {}
@@ -100,8 +102,8 @@ class Converter:
                 return self._convert_one(path)
             except _Collision as clash:
                 self.deferred |= clash.pairs
-                self.results.clear()
-                self._converted_view.clear()
+                self._forget({file for file, _ in clash.pairs} | self._unfinished)
+                self._unfinished.clear()
             finally:
                 self._depth -= 1
         raise ConfigError('sibling bases keep colliding after conversion', file=path,
@@ -110,12 +112,30 @@ class Converter:
     def _convert_one(self, path: str) -> FileResult:
         result = FileResult(path)
         self.results[path] = result
+        self._unfinished.add(path)
         try:
             self._convert(path, result)
         except EngineError as e:
             result.error = str(e)
             result.text_out = None
+        self._unfinished.discard(path)
         return result
+
+    def _forget(self, changed: Set[str]) -> None:
+        """Drop the results of ``changed`` files and of every file built on them (directly or
+        through other bases): only those are converted again after a deferral."""
+        memo: Dict[str, bool] = {}
+
+        def affected(path: str) -> bool:
+            if path not in memo:
+                memo[path] = False   # a cycle is reported elsewhere; do not recurse forever
+                memo[path] = path in changed or any(affected(b)
+                                                    for b in self._bases_of.get(path, ()))
+            return memo[path]
+
+        for path in [p for p in self.results if affected(p)]:
+            del self.results[path]
+            self._converted_view.pop(path, None)
 
     def converted_view(self, path: str) -> Dict[str, Any]:
         """The MMEngine-merged view of ``path`` after conversion (for verify and tests)."""
@@ -127,6 +147,7 @@ class Converter:
         from migrate.static import load_config_tree
 
         tree = load_config_tree(path, self.loader)
+        self._bases_of[path] = tuple(os.path.abspath(b.file.path) for b in tree.bases)
         source = tree.file
         result.text_in = source.text
         inherited = self._inherited(tree, path)

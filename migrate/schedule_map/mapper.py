@@ -7,6 +7,7 @@ turns out exact is dropped (unless it depends on the unknown dataloader length).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Dict, List, Optional
 
 from engine.errors import ConfigError
@@ -93,7 +94,24 @@ def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Option
         # tree and set-ups); replaying a whole run for each of them would dominate a
         # conversion's time. `migrate verify` replays any single config.
         return result
-    deviations, measured_len = _measure(lr_policy, mom_policy, result.schedulers, ctx)
+    pending = [(rule, p, offsets[rule])
+               for rule, part in ((LR_RULE, lr_part), (MOMENTUM_RULE, mom_part))
+               for p in part.pending]
+    measured = None
+    if _scale_free(lr_policy) and ctx.base_lr != 1.0:
+        # Relative deviations of a schedule without absolute lr values do not depend on the
+        # base lr, float rounding aside: measure it at lr 1 (once for every config that only
+        # differs in lr), if the mapping there is the same list (no number in it derives from
+        # the base lr). An lr deviation at rounding level is measured again with the real lr.
+        unit = replace(ctx, base_lr=1.0)
+        if _map_one(lr_policy, unit, LR_RULE, LR_MAPPERS, map_lr_warmup).entries == \
+                lr_part.entries:
+            measured = _measure_once(lr_policy, mom_policy, result.schedulers, unit, pending)
+            # (momentum values never depend on the lr; with no lr hook the lr never changes)
+            if lr_policy is not None and measured[0][LR_RULE] <= ROUNDING:
+                measured = None
+    deviations, measured_len = measured or _measure_once(lr_policy, mom_policy,
+                                                         result.schedulers, ctx, pending)
     for rule, part in ((LR_RULE, lr_part), (MOMENTUM_RULE, mom_part)):
         result.approximations.extend(_approximations(rule, part, deviations[rule], ctx,
                                                      offsets[rule], measured_len))
@@ -157,7 +175,39 @@ def _map_one(policy, ctx: Context, rule: str, mappers: Dict[str, Mapper],
     return out
 
 
-def _measure(lr_policy, mom_policy, schedulers, ctx: Context):
+#: policies whose values are the base lr times a factor, unless an absolute minimum is set
+SCALE_FREE_POLICIES = frozenset({'fixed', 'step', 'exp', 'poly', 'inv', 'CosineAnnealing',
+                                 'FlatCosineAnnealing', 'LinearAnnealing', 'CosineRestart',
+                                 'cyclic'})
+_MEASURED: Dict[tuple, tuple] = {}
+
+
+def _scale_free(policy) -> bool:
+    """No lr hook (the lr stays the base lr), or one without absolute lr values."""
+    return policy is None or (policy.policy in SCALE_FREE_POLICIES and
+                              not policy.params.get('min_lr'))
+
+
+def _policy_key(policy) -> Optional[tuple]:
+    """Everything of a parsed hook the values depend on (not the file it came from)."""
+    if policy is None:
+        return None
+    return (policy.kind, policy.policy, policy.by_epoch, repr(policy.params), policy.warmup,
+            policy.warmup_iters, policy.warmup_ratio, policy.warmup_by_epoch)
+
+
+def _measure_once(lr_policy, mom_policy, schedulers, ctx: Context, pending):
+    """:func:`_measure`, remembered for the process: a tree repeats schedules in many files."""
+    key = (_policy_key(lr_policy), _policy_key(mom_policy), repr(schedulers), repr(ctx),
+           repr([(rule, p, offset) for rule, p, offset in pending]))
+    if key not in _MEASURED:
+        if len(_MEASURED) > 4096:
+            _MEASURED.clear()
+        _MEASURED[key] = _measure(lr_policy, mom_policy, schedulers, ctx, pending)
+    return _MEASURED[key]
+
+
+def _measure(lr_policy, mom_policy, schedulers, ctx: Context, pending):
     """Deviations per rule, and the epoch length they were measured with. An assumed length
     that the legacy schedule itself cannot run with (MMCV raises, e.g. CosineRestart periods
     shorter than the run) is shortened."""
@@ -166,13 +216,34 @@ def _measure(lr_policy, mom_policy, schedulers, ctx: Context):
     for i, length in enumerate(lengths):
         length = length or ctx.measure_epoch_len
         try:
-            values = measure(lr_policy, mom_policy, schedulers, ctx, length)
+            values = measure(lr_policy, mom_policy, schedulers, ctx, length,
+                             settled_after=_last_pending_iteration(schedulers, pending, length),
+                             approximated=(any(r == LR_RULE for r, _, _ in pending),
+                                           any(r == MOMENTUM_RULE for r, _, _ in pending)))
         except ConfigError:
             if i == len(lengths) - 1:
                 raise
             continue
         return dict(zip((LR_RULE, MOMENTUM_RULE), values)), length
     raise AssertionError('unreachable')
+
+
+def _last_pending_iteration(schedulers, pending, epoch_len: int) -> Optional[int]:
+    """The iteration after which no approximated entry acts any more (None: some act to the
+    end of the run, or apply to the whole list). Every other entry is an exact form (proven by
+    the golden tests), so once both sides agree there, they agree to the end."""
+    if not pending:
+        return None   # forms announced exact, measured on request: the whole run
+    last = 0
+    for _, p, offset in pending:
+        if p.entry is None:
+            return None
+        entry = schedulers[p.entry + offset]
+        end = entry.get('end')
+        if not isinstance(end, int) or isinstance(end, bool):
+            return None
+        last = max(last, end * epoch_len if entry.get('by_epoch', True) else end)
+    return last
 
 
 def _approximations(rule: str, part: Part, deviation: float, ctx: Context, offset: int,

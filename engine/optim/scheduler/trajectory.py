@@ -81,11 +81,16 @@ class DummyOptimizer:
         return [float(g['momentum']) for g in self.groups]
 
 
-def _step(schedulers: list, by_epoch: bool) -> None:
-    """``ParamSchedulerHook.after_train_iter`` (by_epoch False) / ``after_train_epoch``."""
+def _step(schedulers: list) -> None:
+    """``ParamSchedulerHook.after_train_iter`` / ``after_train_epoch`` on the schedulers of
+    that kind. Outside its ``[begin, end)`` window a scheduler's step only counts (nothing
+    here reads its last value), so the replay counts for it: long runs replay much faster."""
     for scheduler in schedulers:
-        if scheduler.by_epoch == by_epoch:
+        following = scheduler._global_step + 1
+        if scheduler.begin <= following < scheduler.end:
             scheduler.step()
+        else:
+            scheduler._global_step = following
 
 
 def loop_of(train_cfg: Mapping) -> Tuple[bool, Optional[int], Optional[int]]:
@@ -109,7 +114,8 @@ def loop_of(train_cfg: Mapping) -> Tuple[bool, Optional[int], Optional[int]]:
 
 
 def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len: int,
-                         optimizer: Mapping, num_groups: int = 1) -> Dict[str, Any]:
+                         optimizer: Mapping, num_groups: int = 1,
+                         first: Optional[int] = None) -> Dict[str, Any]:
     """Per-iteration lr (and momentum) of ``param_scheduler`` over the run in ``train_cfg``.
 
     Args:
@@ -121,6 +127,8 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         optimizer: the optimizer config (``type``, ``lr``, ``momentum`` or ``betas``...); an
             optional ``groups`` list of per-group overrides replaces ``num_groups``.
         num_groups: identical param groups to schedule.
+        first: record only the first ``first`` iterations (the run keeps its length, so the
+            schedulers' default ends do not move).
 
     Returns:
         ``{'epoch': [...], 'iter': [...], 'lr': [[per group] per iteration],
@@ -143,6 +151,8 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         schedulers = build_param_schedulers(
             copy.deepcopy(param_scheduler), dummy, epoch_length=epoch_len,
             max_epochs=max_epochs if by_epoch else 1, max_iters=max_iters)
+    per_iteration = [s for s in schedulers if not s.by_epoch]
+    per_epoch = [s for s in schedulers if s.by_epoch]
     out: Dict[str, Any] = {'epoch': [], 'iter': [], 'lr': [],
                            'momentum': [] if dummy.momentum_key else None}
 
@@ -152,15 +162,17 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         out['lr'].append(dummy.lrs())
         if out['momentum'] is not None:
             out['momentum'].append(dummy.momenta())
-        _step(schedulers, by_epoch=False)
+        _step(per_iteration)
 
+    total = max_epochs * epoch_len if by_epoch else max_iters
+    stop = total if first is None else min(first, total)
     if by_epoch:
-        for epoch in range(max_epochs):
-            for i in range(epoch_len):
+        for epoch in range(-(-stop // epoch_len)):
+            for i in range(min(epoch_len, stop - epoch * epoch_len)):
                 run_iteration(epoch, epoch * epoch_len + i)
-            _step(schedulers, by_epoch=True)
+            _step(per_epoch)
     else:
-        for i in range(max_iters):
+        for i in range(stop):
             # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes,
             # like MMCV's IterBasedRunner, so the two sides line up in `migrate verify`.
             run_iteration(i // epoch_len, i)
