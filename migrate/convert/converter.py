@@ -247,7 +247,7 @@ class Converter:
             value = source.own.get(key)
             if not _is_opaque(value):
                 inline[key] = literal(value)
-        return rewrite_module(module, remove, inserts, inline)
+        return rewrite_module(module, remove, inserts, inline, text=source.text)
 
 
 class _Collision(Exception):

@@ -6,6 +6,7 @@ statement that replaces it, or onto the next statement that survives.
 """
 from __future__ import annotations
 
+import ast
 import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -93,33 +94,44 @@ class _Inline(cst.CSTTransformer):
 
 def rewrite_module(module: cst.Module, remove: Set[str],
                    inserts: Sequence[Tuple[Optional[int], str]],
-                   inline: Optional[Dict[str, str]] = None) -> str:
+                   inline: Optional[Dict[str, str]] = None,
+                   text: Optional[str] = None) -> str:
     """Return the source of ``module`` without the statements assigning ``remove`` and with
     ``inserts`` (statement index -> source of new statements; ``None`` appends at the end).
 
     An insert at index ``i`` goes where statement ``i`` was (it must be a removed one) and
     inherits its leading comments. The result is spliced as text: untouched statements are
     the module's own code, and inserted source is used as written (in the file's line ending),
-    never reparsed.
+    never reparsed. ``text`` (the module's source, if at hand) saves generating the code of
+    the untouched statements: they are cut out of it.
     """
     newline = module.default_newline
+    pieces = _cut(module, text) if text is not None else None
+    header = pieces[0] if pieces else \
+        ''.join(module.code_for_node(line) for line in module.header)
+    footer = pieces[-1] if pieces else \
+        ''.join(module.code_for_node(line) for line in module.footer)
+
+    def code_of(index: int, stmt: cst.CSTNode) -> str:
+        return pieces[index + 1] if pieces else module.code_for_node(stmt)
+
     inliner = _Inline(inline) if inline else None
     inline_names = _name_pattern(inline) if inline else None
     by_index: Dict[Optional[int], List[str]] = {}
     for index, code in inserts:
         by_index.setdefault(index, []).append(_as_lines(code, newline))
-    out: List[str] = [''.join(module.code_for_node(line) for line in module.header)]
+    out: List[str] = [header]
     pending = ''        # comments of removed statements, waiting for the next statement
     emitted = False
     for index, stmt in enumerate(module.body):
         new = ''.join(by_index.get(index, []))
         if removable(stmt, remove):
-            pending += _leading_text(module.code_for_node(stmt), len(stmt.leading_lines))
+            pending += _leading_text(code_of(index, stmt), len(stmt.leading_lines))
             if new:
                 out.append(pending + new)
                 pending, emitted = '', True
             continue
-        code = module.code_for_node(stmt)
+        code = code_of(index, stmt)
         if inline_names is not None and inline_names.search(code) \
                 and names_used(stmt) & set(inliner.values):
             code = module.code_for_node(stmt.visit(inliner))
@@ -129,7 +141,7 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     if tail:
         out.append(pending + tail if pending or not emitted else newline + tail)
         pending = ''
-    out.append(pending + ''.join(module.code_for_node(line) for line in module.footer))
+    out.append(pending + footer)
     text = ''.join(out)
     if not module.has_trailing_newline:
         if text.endswith(newline):
@@ -137,6 +149,43 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     elif not text:
         text = newline   # libcst's rule: an emptied module keeps its final newline
     return text
+
+
+def _cut(module: cst.Module, text: str) -> Optional[List[str]]:
+    """``[header, statement 0, ..., statement n-1, footer]`` as slices of ``text``, located
+    with Python's own parser (a statement's code starts ``len(leading_lines)`` lines above its
+    first line). None when anything does not line up: the caller generates the code instead.
+    """
+    if not text.endswith(('\n', '\r')):
+        return None   # the last line's code would lack the line end generation gives it
+    try:
+        nodes = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return None
+    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]   # offset of each line
+    cuts, k = [], 0
+    for stmt in module.body:
+        if k >= len(nodes):
+            return None
+        node = nodes[k]
+        line = min([node.lineno] + [d.lineno for d in getattr(node, 'decorator_list', ())])
+        first = line - 1 - len(stmt.leading_lines)
+        if first < 0 or first >= len(starts):
+            return None
+        cuts.append(starts[first])
+        k += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+    if k != len(nodes):
+        return None
+    end = starts[len(starts) - 1 - len(module.footer)]
+    bounds = [0] + cuts + [end, len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    if any(b < a for a, b in zip(bounds, bounds[1:])) or \
+            pieces[0].count('\n') + pieces[0].count('\r') < len(module.header) - 1:
+        return None
+    return pieces
+
+
+_LINE_END = re.compile(r'\r\n|\r|\n')
 
 
 def _as_lines(code: str, newline: str) -> str:

@@ -32,6 +32,13 @@ def optimizer_facts(legacy: dict) -> Optional[dict]:
 _MAPPINGS: dict = {}
 
 
+def clear_schedule_memos() -> None:
+    """Forget remembered mappings and measurements (benchmarks time a cold process)."""
+    from migrate.schedule_map import mapper
+    _MAPPINGS.clear()
+    mapper._MEASURED.clear()
+
+
 def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: Any) -> None:
     """Append the mapped schedulers for ``key`` to ``param_scheduler`` and report."""
     from migrate.schedule_map import map_schedules

@@ -50,3 +50,49 @@ def test_references_to_removed_keys_are_inlined_only_where_used():
     text = 'total_epochs = 12\nrunner = dict(max_epochs=total_epochs)\nother = dict(total_epochs=1)\n'
     out = _rewrite(text, {'total_epochs'}, inline={'total_epochs': '12'})
     assert out == 'runner = dict(max_epochs=12)\nother = dict(total_epochs=1)\n'
+
+
+TRICKY = [
+    '# header\n\n"""doc\nstring"""\nimport os\n\n\n# about a\na = 1; b = 2\n',
+    '@decorator\n# between\n@other(x=1)\ndef f():\n    pass\n    # indented end\n\n# c\nc = 3\n',
+    'if True:\n    x = 1\n# dedented\nelse_ = 2\n\n\n# trailing\n\n',
+    'a = (1 +\n     2)\nb = 3 \\\n    + 4\nc = """x\n\ny"""  # end\n',
+    'a = 1\r\n# crlf\r\nb = 2\r\n\r\n# foot\r\n',
+    'a = 1\n# no newline at the end',
+    'a = 1',
+    '',
+    '\n\n# only comments\n',
+    'class C:\n    y = 1\n\n\nz = C.y\n',
+]
+
+
+def _fixture_texts():
+    import glob
+    import os
+    root = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'fixtures', 'legacy')
+    for path in sorted(glob.glob(os.path.join(root, '**', '*.py'), recursive=True)):
+        with open(path, encoding='utf-8', newline='') as f:
+            yield f.read()
+
+
+def test_statements_cut_from_the_text_are_their_generated_code():
+    from migrate.convert.rewrite import _cut
+    checked = 0
+    for text in TRICKY + list(_fixture_texts()):
+        module = cst.parse_module(text)
+        pieces = _cut(module, text)
+        if pieces is None:
+            continue
+        assert ''.join(pieces) == text
+        assert pieces[1:-1] == [module.code_for_node(s) for s in module.body], text
+        checked += 1
+    assert checked >= len(TRICKY) - 2 + 100
+
+
+def test_rewrite_is_the_same_with_or_without_the_text():
+    for text in TRICKY:
+        module = cst.parse_module(text)
+        remove = {'a', 'c', 'else_'}
+        inserts = [(None, 'new = 1')]
+        assert rewrite_module(module, remove, inserts, text=text) == \
+            rewrite_module(module, remove, inserts)
