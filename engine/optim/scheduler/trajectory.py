@@ -153,27 +153,21 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
             max_epochs=max_epochs if by_epoch else 1, max_iters=max_iters)
     per_iteration = [s for s in schedulers if not s.by_epoch]
     per_epoch = [s for s in schedulers if s.by_epoch]
-    out: Dict[str, Any] = {'epoch': [], 'iter': [], 'lr': [],
-                           'momentum': [] if dummy.momentum_key else None}
-
-    def run_iteration(epoch: int, index: int) -> None:
-        out['epoch'].append(epoch)
-        out['iter'].append(index)
-        out['lr'].append(dummy.lrs())
-        if out['momentum'] is not None:
-            out['momentum'].append(dummy.momenta())
-        _step(per_iteration)
-
     total = max_epochs * epoch_len if by_epoch else max_iters
     stop = total if first is None else min(first, total)
-    if by_epoch:
-        for epoch in range(-(-stop // epoch_len)):
-            for i in range(min(epoch_len, stop - epoch * epoch_len)):
-                run_iteration(epoch, epoch * epoch_len + i)
+    # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes, like
+    # MMCV's IterBasedRunner, so the two sides line up in `migrate verify`.
+    out: Dict[str, Any] = {'epoch': [i // epoch_len for i in range(stop)],
+                           'iter': list(range(stop)), 'lr': [],
+                           'momentum': [] if dummy.momentum_key else None}
+    lr_rows, momentum_rows = out['lr'], out['momentum']
+    lrs, momenta = dummy.lrs, dummy.momenta
+    for index in range(stop):
+        lr_rows.append(lrs())
+        if momentum_rows is not None:
+            momentum_rows.append(momenta())
+        if per_iteration:
+            _step(per_iteration)
+        if by_epoch and (index + 1) % epoch_len == 0:
             _step(per_epoch)
-    else:
-        for i in range(stop):
-            # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes,
-            # like MMCV's IterBasedRunner, so the two sides line up in `migrate verify`.
-            run_iteration(i // epoch_len, i)
     return out
