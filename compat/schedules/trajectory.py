@@ -14,7 +14,7 @@ from compat.schedules.checks import fail
 from compat.schedules.parse import check_runner_type
 from compat.schedules.regular import RegularFn, regular_function
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule
-from compat.schedules.warmup import in_warmup, warmup_lr, warmup_momentum
+from compat.schedules.warmup import warmup_lr, warmup_momentum
 
 
 @dataclass
@@ -108,6 +108,8 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
     warmup_iters = schedule.warmup_iters
     if schedule.warmup_by_epoch:
         warmup_iters = schedule.warmup_iters * epoch_len
+    if schedule.warmup is None:
+        warmup_iters = 0   # (in_warmup's rule, decided once: this runs every iteration)
 
     def value(g: int, epoch: int, it: int) -> float:
         try:
@@ -117,7 +119,7 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
                        f'iteration {it} with these settings (so does MMCV): {exc}',
                        'check the policy arguments against max_iters/max_epochs',
                        schedule.source) from None
-        if in_warmup(schedule.warmup, it, warmup_iters):
+        if it < warmup_iters:
             return warm(current, schedule.warmup, schedule.warmup_ratio, it, warmup_iters)
         return current
     return value

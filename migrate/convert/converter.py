@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
@@ -187,13 +188,11 @@ class Converter:
         if not emitted and not consumed_here:
             result.text_out = source.text
             return
-        text = self._rewrite(source, plan, emitted, set(consumed_here), result)
         try:
-            compile(text, path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
+            result.text_out = self._rewrite(source, plan, emitted, set(consumed_here), result)
         except SyntaxError as e:  # pragma: no cover - a converter bug
             raise ConfigError(f'the converted text does not parse: {e}', file=path,
                               fix='report this as a converter bug') from e
-        result.text_out = text
 
     def _inherited(self, tree: Any, path: str) -> Dict[str, Any]:
         inherited: Dict[str, Any] = {}
@@ -242,12 +241,30 @@ class Converter:
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own}
-        inline = {}
-        for key in remove:
-            value = source.own.get(key)
-            if not _is_opaque(value):
-                inline[key] = literal(value)
+        for _, code in inserts:   # the rest of the file parsed already
+            compile(code, source.path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
+        inline = _Literals({key: source.own.get(key) for key in remove
+                            if not _is_opaque(source.own.get(key))})
         return rewrite_module(module, remove, inserts, inline, text=source.text)
+
+
+class _Literals(Mapping):
+    """Removed keys -> their values' source, written only for the few a kept statement uses."""
+
+    def __init__(self, values: Dict[str, Any]):
+        self._values = values
+        self._code: Dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._code:
+            self._code[key] = literal(self._values[key])
+        return self._code[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 class _Collision(Exception):
@@ -322,7 +339,8 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
             return None
         known = expressions.get(id(node))
         if known is None or known[0] is not node:
-            known = (node, names_used(node), source.module.code_for_node(node))
+            code = source.module.code_for_node(node)
+            known = (node, names_used(code), code)
             expressions[id(node)] = known
         _, used, code = known
         if any(bound.get(name, -1) >= limit for name in used) or used & removed:

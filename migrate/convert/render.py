@@ -25,9 +25,16 @@ class Renderer:
 
     def __init__(self, code_for: Optional[CodeLookup] = None,
                  comments: Optional[Dict[Path, List[str]]] = None, width: int = 79):
-        self.code_for = code_for or (lambda path, value: None)
+        self._lookup = code_for or (lambda path, value: None)
+        self._looked_up: Dict[Path, Optional[str]] = {}
         self.comments = comments or {}
         self.width = width
+
+    def code_for(self, path: Path, value: Any) -> Optional[str]:
+        """The original text for ``path``; asked once per path (layout tries ask again)."""
+        if path not in self._looked_up:
+            self._looked_up[path] = self._lookup(path, value)
+        return self._looked_up[path]
 
     # -- entry point ----------------------------------------------------------------------------
     def statement(self, name: str, value: Any) -> str:

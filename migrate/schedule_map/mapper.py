@@ -176,7 +176,8 @@ def _map_one(policy, ctx: Context, rule: str, mappers: Dict[str, Mapper],
 
 
 #: policies whose values are the base lr times a factor, unless an absolute minimum is set
-SCALE_FREE_POLICIES = frozenset({'fixed', 'step', 'exp', 'poly', 'inv', 'CosineAnnealing',
+#: ('inv' is too, but its mapping fits a curve: mapping it twice costs more than it saves)
+SCALE_FREE_POLICIES = frozenset({'fixed', 'step', 'exp', 'poly', 'CosineAnnealing',
                                  'FlatCosineAnnealing', 'LinearAnnealing', 'CosineRestart',
                                  'cyclic'})
 _MEASURED: Dict[tuple, tuple] = {}
@@ -217,9 +218,7 @@ def _measure(lr_policy, mom_policy, schedulers, ctx: Context, pending):
         length = length or ctx.measure_epoch_len
         try:
             values = measure(lr_policy, mom_policy, schedulers, ctx, length,
-                             settled_after=_last_pending_iteration(schedulers, pending, length),
-                             approximated=(any(r == LR_RULE for r, _, _ in pending),
-                                           any(r == MOMENTUM_RULE for r, _, _ in pending)))
+                             settled_after=_last_pending_iteration(schedulers, pending, length))
         except ConfigError:
             if i == len(lengths) - 1:
                 raise
@@ -262,7 +261,9 @@ def _approximations(rule: str, part: Part, deviation: float, ctx: Context, offse
                 for p in kept]
     out = []
     for p in kept:
-        suffix = f'; max {kind_of(rule)} deviation {fmt(deviation)} measured'
+        suffix = (f'; max {kind_of(rule)} deviation {fmt(deviation)} measured'
+                  if deviation > TOLERANCE else
+                  f'; {kind_of(rule)} deviation within float rounding (< 1e-12) measured')
         if unknown_len:
             suffix += f' with an assumed epoch length of {measured_len} iterations'
         index = first if p.entry is None else p.entry + offset

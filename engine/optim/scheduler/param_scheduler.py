@@ -141,13 +141,16 @@ class ParamScheduler:
     def step(self) -> None:
         """Advance one step; inside ``[begin, end)`` write the scheduled values."""
         self._global_step += 1
+        groups, name = self.param_groups, self.param_name
         if self.begin <= self._global_step < self.end:
             self.last_step += 1
             values = self._get_value()
-            for i, (group, value) in enumerate(zip(self.param_groups, values)):
-                group[self.param_name] = value
-                self._log_value(i, value)
-        self._last_value = [group[self.param_name] for group in self.param_groups]
+            for group, value in zip(groups, values):
+                group[name] = value
+            if self.verbose:
+                for i, value in enumerate(values):
+                    self._log_value(i, value)
+        self._last_value = [group[name] for group in groups]
 
     def get_last_value(self) -> List[float]:
         """The values of every group after the last step."""
