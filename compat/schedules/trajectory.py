@@ -69,14 +69,24 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
         mom_at = _track(mom_policy, base_momentums, warmup_momentum, iter_based, max_epochs,
                         total, epoch_len, optimizer_type)
     out = LegacyTrajectory(epoch=[], iter=[], lr=[], momentum=[] if mom_at else None)
+    # A value without a hook never changes: one shared row (callers only read the rows).
+    lr_row = None if _is_tracked(lr_policy, iter_based) else list(base_lrs)
+    mom_row = None if _is_tracked(mom_policy, iter_based) or base_momentums is None \
+        else list(base_momentums)
     for it in range(total if first is None else min(first, total)):
         epoch = max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
         out.epoch.append(epoch)
         out.iter.append(it)
-        out.lr.append([lr_at(g, epoch, it) for g in range(num_groups)])
+        out.lr.append(lr_row or [lr_at(g, epoch, it) for g in range(num_groups)])
         if mom_at is not None:
-            out.momentum.append([mom_at(g, epoch, it) for g in range(len(base_momentums))])
+            out.momentum.append(mom_row or [mom_at(g, epoch, it)
+                                            for g in range(len(base_momentums))])
     return out
+
+
+def _is_tracked(schedule: Optional[LegacySchedule], iter_based: bool) -> bool:
+    """False for no hook, or a by-epoch hook under IterBasedRunner (it never acts there)."""
+    return schedule is not None and not (iter_based and schedule.by_epoch)
 
 
 def _check_lengths(iter_based: bool, max_epochs: Optional[int], max_iters: Optional[int],
@@ -99,8 +109,8 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
            iter_based: bool, max_epochs: Optional[int], max_iters: int, epoch_len: int,
            optimizer_type: Optional[str]) -> Callable[[int, int, int], float]:
     """``value(group, epoch, cur_iter)`` for one hook (or for none)."""
-    if schedule is None or (iter_based and schedule.by_epoch):
-        # No hook, or a by-epoch hook under IterBasedRunner: its regular value is only set in
+    if not _is_tracked(schedule, iter_based):
+        # A by-epoch hook under IterBasedRunner only sets its regular value in
         # before_train_epoch, which never runs, and its warmup overlays an empty list.
         return lambda g, epoch, it: bases[g]
     regular: RegularFn = regular_function(schedule, max_epochs=max_epochs, max_iters=max_iters,

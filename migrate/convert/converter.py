@@ -241,8 +241,9 @@ class Converter:
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own}
-        for _, code in inserts:   # the rest of the file parsed already
-            compile(code, source.path, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)
+        # the new statements must be Python (the rest of the file parsed already)
+        compile('\n'.join(code for _, code in inserts), source.path, 'exec',
+                ast.PyCF_ONLY_AST, dont_inherit=True)
         inline = _Literals({key: source.own.get(key) for key in remove
                             if not _is_opaque(source.own.get(key))})
         return rewrite_module(module, remove, inserts, inline, text=source.text)

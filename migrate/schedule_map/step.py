@@ -124,10 +124,13 @@ def fit_exponential(gamma: float, power: float, length: int) -> float:
     lo, hi = min(-power * gamma, target[-1] / last), 0.
     for _ in range(200):
         a, b = lo + (hi - lo) / 3, hi - (hi - lo) / 3
+        before = lo, hi
         if worst(a) <= worst(b):
             hi = b
         else:
             lo = a
+        if (lo, hi) == before:
+            break   # the interval is down to float spacing: every further step is this one
     return math.exp((lo + hi) / 2)
 
 

@@ -162,10 +162,14 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
                            'momentum': [] if dummy.momentum_key else None}
     lr_rows, momentum_rows = out['lr'], out['momentum']
     lrs, momenta = dummy.lrs, dummy.momenta
+    # what no scheduler drives never changes: one shared row (callers only read the rows)
+    driven = {s.param_name for s in schedulers}
+    lr_row = None if 'lr' in driven else lrs()
+    momentum_row = None if 'momentum' in driven else momenta()
     for index in range(stop):
-        lr_rows.append(lrs())
+        lr_rows.append(lr_row or lrs())
         if momentum_rows is not None:
-            momentum_rows.append(momenta())
+            momentum_rows.append(momentum_row or momenta())
         if per_iteration:
             _step(per_iteration)
         if by_epoch and (index + 1) % epoch_len == 0:
