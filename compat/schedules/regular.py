@@ -44,8 +44,14 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
     def progress(epoch: int, cur_iter: int) -> int:
         return epoch if by_epoch else cur_iter
 
+    min_value, min_ratio = p.get(min_key), p.get(min_key + '_ratio')
+    targets: dict = {}
+
     def target(base: float) -> float:
-        return annealing_target(base, p.get(min_key), p.get(min_key + '_ratio'))
+        # once per base value: a replay asks this every iteration
+        if base not in targets:
+            targets[base] = annealing_target(base, min_value, min_ratio)
+        return targets[base]
 
     if name == 'fixed':
         return lambda g, base, epoch, it: fixed_value(base)
