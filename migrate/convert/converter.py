@@ -340,8 +340,7 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
             return None
         known = expressions.get(id(node))
         if known is None or known[0] is not node:
-            code = source.module.code_for_node(node)
-            known = (node, names_used(code), code)
+            known = (node,) + _names_and_code(node, source.module)
             expressions[id(node)] = known
         _, used, code = known
         if any(bound.get(name, -1) >= limit for name in used) or used & removed:
@@ -352,6 +351,16 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
 
 
 _MISSING = object()
+_LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
+
+
+def _names_and_code(node: cst.CSTNode, module: cst.Module) -> Tuple[Set[str], str]:
+    """The names an expression reads and its source; literals and bare names (most values in
+    configs) without generating code."""
+    if isinstance(node, _LITERALS + (cst.Name,)) and not node.lpar:
+        return ({node.value} if isinstance(node, cst.Name) else set()), node.value
+    code = module.code_for_node(node)
+    return names_used(code), code
 
 
 def _own_value(own: Dict[str, Any], path: tuple, default: Any) -> Any:

@@ -13,7 +13,8 @@ from migrate.tables import LEGACY_RUNTIME_KEYS
 def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
               target: str = 'mmengine', epoch_len: Optional[int] = None,
               source: Optional[str] = None) -> Plan:
-    """Apply ``rules`` to ``legacy`` (a merged MMCV 1.x view) and return the :class:`Plan`.
+    """Apply ``rules`` to ``legacy`` (a merged MMCV 1.x view, the caller's own copy: the plan
+    shares its non-runtime values) and return the :class:`Plan`.
 
     ``plan.values`` is the complete new view: every key the rules did not consume passes
     through unchanged (models, pipelines, variables, keys of unselected rules).
@@ -21,7 +22,9 @@ def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
     plan = Plan(legacy=legacy, target=target, epoch_len=epoch_len, source=source)
     for key, value in legacy.items():
         if key not in LEGACY_RUNTIME_KEYS:
-            plan.values[key] = detached_copy(value)
+            # not copied: ``legacy`` is the caller's own copy, and rules only read these keys
+            # (models and pipelines are most of a config: copying them per file shows)
+            plan.values[key] = value
     written = set()
     for rule in rules:
         if rule.applies(plan):

@@ -27,6 +27,7 @@ class Renderer:
                  comments: Optional[Dict[Path, List[str]]] = None, width: int = 79):
         self._lookup = code_for or (lambda path, value: None)
         self._looked_up: Dict[Path, Optional[str]] = {}
+        self._flats: Dict[Path, Optional[str]] = {}
         self.comments = comments or {}
         self.width = width
 
@@ -54,6 +55,12 @@ class Renderer:
 
     # -- one line -------------------------------------------------------------------------------
     def _flat(self, value: Any, path: Path) -> Optional[str]:
+        # a broken layout asks again for every nested item: remember each path's one-liner
+        if path not in self._flats:
+            self._flats[path] = self._one_line(value, path)
+        return self._flats[path]
+
+    def _one_line(self, value: Any, path: Path) -> Optional[str]:
         if isinstance(value, dict):
             items = self._dict_items(value, path, None)
             if items is None:
