@@ -29,6 +29,7 @@ from migrate.convert.render import Renderer, literal
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
+from migrate.static.values import detached_copy
 from migrate.tables import NEW_RUNTIME_KEYS
 
 
@@ -141,7 +142,7 @@ class Converter:
     def converted_view(self, path: str) -> Dict[str, Any]:
         """The MMEngine-merged view of ``path`` after conversion (for verify and tests)."""
         self.convert(path)
-        return self._converted_view[os.path.abspath(path)]
+        return detached_copy(self._converted_view[os.path.abspath(path)])
 
     # -- one file ---------------------------------------------------------------------------
     def _convert(self, path: str, result: FileResult) -> None:
@@ -176,7 +177,8 @@ class Converter:
             if key not in plan.values and key in NEW_RUNTIME_KEYS and inherited[key] is not None:
                 emitted[key] = None   # switched off in the legacy view (e.g. evaluation=None)
         kept = {k: v for k, v in own.items() if k not in consumed_here and k not in emitted}
-        self._converted_view[path] = merge_into({**kept, **emitted}, inherited)
+        # read-only views (shared with the bases' views); converted_view() hands out copies
+        self._converted_view[path] = merge_into({**kept, **emitted}, inherited, share_base=True)
         result.rules = [r for r in plan.applied
                         if _rule_touches(r, self.rules, consumed_here, emitted)]
         result.findings = [f for f in plan.findings

@@ -25,8 +25,13 @@ class _NoChange:
 NO_CHANGE = _NoChange()
 
 
-def merge_into(child: Dict[str, Any], base: Dict[str, Any]) -> Dict[str, Any]:
+def merge_into(child: Dict[str, Any], base: Dict[str, Any], *,
+               share_base: bool = False) -> Dict[str, Any]:
     """Return ``base`` with ``child`` merged in (neither argument is modified).
+
+    ``share_base``: values the child leaves alone are the base's own objects, not copies
+    (for views that are only read, as the converter's are: copying every inherited model and
+    pipeline for every file of a tree shows in its run time).
 
     >>> merge_into({'a': {'x': 2}}, {'a': {'x': 1, 'y': 1}})
     {'a': {'x': 2, 'y': 1}}
@@ -35,14 +40,15 @@ def merge_into(child: Dict[str, Any], base: Dict[str, Any]) -> Dict[str, Any]:
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict) \
                 and not value.get(DELETE_KEY, False):
-            out[key] = merge_into(value, out[key])
+            out[key] = merge_into(value, out[key], share_base=share_base)
         elif isinstance(value, dict):
             out[key] = _strip_delete(value, key in out)
         else:
             out[key] = detached_copy(value)
-    for key, value in base.items():
-        if key not in child:
-            out[key] = detached_copy(value)
+    if not share_base:
+        for key, value in base.items():
+            if key not in child:
+                out[key] = detached_copy(value)
     return out
 
 
