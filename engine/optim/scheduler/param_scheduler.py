@@ -150,6 +150,9 @@ class ParamScheduler:
             if self.verbose:
                 for i, value in enumerate(values):
                     self._log_value(i, value)
+            if len(values) == len(groups):
+                self._last_value = values   # what the groups now hold
+                return
         self._last_value = [group[name] for group in groups]
 
     def get_last_value(self) -> List[float]:
