@@ -4,9 +4,10 @@ beside bare libcst parse-and-print of the same files (the floor any libcst tool 
 The tree is generated from the shipped fixture tree (``fixtures/legacy``): every leaf is
 copied N times under ``variant_<k>/`` with its numbers varied (lr, epochs, steps, intervals),
 so bases are shared the way real codebases share them. Both measurements run in this process,
-on one core, after one untimed warm-up; each is repeated and the median is reported.
+on one core, after one untimed warm-up; each conversion is timed between two libcst passes and
+the median ratio of these neighbours is reported (with its range: shared machines drift).
 
-    python benchmarks/convert_speed.py [--copies 12] [--repeats 3] [--json OUT]
+    python benchmarks/convert_speed.py [--copies 14] [--repeats 5] [--json OUT]
 
 ``converted files/s`` counts every config file of the tree (bases included) converted and
 written to a fresh output tree, with the converter's schedule memos cleared before each timed
@@ -98,11 +99,18 @@ def time_convert(tree: str, out: str) -> tuple:
     return time.perf_counter() - start, run
 
 
+def _convert_once(tree: str, out: str) -> tuple:
+    """Seconds and error count; the run's results are dropped here, as a process ends, so the
+    next timed run does not carry the previous one's heap (its GC passes would scan it)."""
+    seconds, run = time_convert(tree, out)
+    return seconds, len(run.errors)
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--copies', type=int, default=14,
                         help='varied copies of every leaf (default 14: 1,075 files)')
-    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--json', help='write the results here')
     args = parser.parse_args(argv)
     try:
@@ -114,24 +122,30 @@ def main(argv=None) -> dict:
         n_files = generate_tree(tree, args.copies)
         files = files_of(tree)
         time_libcst(files[:50])
-        time_convert(tree, os.path.join(tmp, 'warm'))
-        libcst_s, convert_s, errors = [], [], 0
+        _convert_once(tree, os.path.join(tmp, 'warm'))
+        libcst_s, convert_s, ratios, errors = [], [], [], 0
         for _ in range(args.repeats):
-            libcst_s.append(time_libcst(files))
-            seconds, run = time_convert(tree, os.path.join(tmp, 'out'))
+            # libcst before and after each conversion: a shared machine drifts, and the ratio
+            # of neighbouring runs is steadier than the ratio of separate medians
+            before = time_libcst(files)
+            seconds, errors = _convert_once(tree, os.path.join(tmp, 'out'))
+            after = time_libcst(files)
+            libcst_s += [before, after]
             convert_s.append(seconds)
-            errors = len(run.errors)
+            ratios.append((before + after) / 2 / seconds)
     result = {
         'files': n_files,
         'libcst_files_per_s': n_files / statistics.median(libcst_s),
         'convert_files_per_s': n_files / statistics.median(convert_s),
+        'ratio': statistics.median(ratios),
+        'ratios': ratios,
         'conversion_errors': errors,
         'python': sys.version.split()[0],
     }
-    result['ratio'] = result['convert_files_per_s'] / result['libcst_files_per_s']
     print(f"{n_files} files: migrate convert {result['convert_files_per_s']:.0f} files/s, "
           f"libcst parse+print {result['libcst_files_per_s']:.0f} files/s, "
-          f"ratio {result['ratio']:.2f} (target >= 0.5); conversion errors: {errors}")
+          f"ratio {result['ratio']:.2f} (median of {len(ratios)}: "
+          f"{min(ratios):.2f}-{max(ratios):.2f}; target >= 0.5); conversion errors: {errors}")
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(result, f, indent=2)

@@ -68,19 +68,21 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
     if base_momentums is not None:
         mom_at = _track(mom_policy, base_momentums, warmup_momentum, iter_based, max_epochs,
                         total, epoch_len, optimizer_type)
-    out = LegacyTrajectory(epoch=[], iter=[], lr=[], momentum=[] if mom_at else None)
+    iterations = range(total if first is None else min(first, total))
+    epochs = [max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
+              for it in iterations]
+    out = LegacyTrajectory(epoch=epochs, iter=list(iterations), lr=[],
+                           momentum=[] if mom_at else None)
     # A value without a hook never changes: one shared row (callers only read the rows).
     lr_row = None if _is_tracked(lr_policy, iter_based) else list(base_lrs)
     mom_row = None if _is_tracked(mom_policy, iter_based) or base_momentums is None \
         else list(base_momentums)
-    for it in range(total if first is None else min(first, total)):
-        epoch = max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
-        out.epoch.append(epoch)
-        out.iter.append(it)
-        out.lr.append(lr_row or [lr_at(g, epoch, it) for g in range(num_groups)])
+    lr_groups = range(num_groups)
+    mom_groups = range(len(base_momentums or ()))
+    for it, epoch in zip(iterations, epochs):
+        out.lr.append(lr_row or [lr_at(g, epoch, it) for g in lr_groups])
         if mom_at is not None:
-            out.momentum.append(mom_row or [mom_at(g, epoch, it)
-                                            for g in range(len(base_momentums))])
+            out.momentum.append(mom_row or [mom_at(g, epoch, it) for g in mom_groups])
     return out
 
 
