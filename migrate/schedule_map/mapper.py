@@ -14,11 +14,8 @@ from engine.errors import ConfigError
 from migrate.schedule_map import annealing, cycles, step
 from migrate.schedule_map.context import EPOCH_RUNNER, ITER_RUNNER, Context, fmt, kind_of
 from migrate.schedule_map.measure import measure
-from migrate.schedule_map.types import (LR_RULE, MOMENTUM_RULE, TOLERANCE, Approximation,
-                                        Note, Part, Pending, ScheduleMapping)
-
-#: A deviation nobody announced and below this is float rounding, not a schedule difference.
-ROUNDING = 1e-9
+from migrate.schedule_map.types import (LR_RULE, MOMENTUM_RULE, ROUNDING, TOLERANCE,
+                                        Approximation, Note, Part, Pending, ScheduleMapping)
 from migrate.schedule_map.validate import check_mmengine_list
 from migrate.schedule_map.warmup import map_lr_warmup, map_momentum_warmup
 
@@ -218,7 +215,9 @@ def _measure(lr_policy, mom_policy, schedulers, ctx: Context, pending):
         length = length or ctx.measure_epoch_len
         try:
             values = measure(lr_policy, mom_policy, schedulers, ctx, length,
-                             settled_after=_last_pending_iteration(schedulers, pending, length))
+                             settled_after=_last_pending_iteration(schedulers, pending, length),
+                             approximated=(any(r == LR_RULE for r, _, _ in pending),
+                                           any(r == MOMENTUM_RULE for r, _, _ in pending)))
         except ConfigError:
             if i == len(lengths) - 1:
                 raise
@@ -230,7 +229,7 @@ def _measure(lr_policy, mom_policy, schedulers, ctx: Context, pending):
 def _last_pending_iteration(schedulers, pending, epoch_len: int) -> Optional[int]:
     """The iteration after which no approximated entry acts any more (None: some act to the
     end of the run, or apply to the whole list). Every other entry is an exact form (proven by
-    the golden tests), so once both sides agree there, they agree to the end."""
+    the golden tests), so once both sides agree there, the rest adds float rounding only."""
     if not pending:
         return None   # forms announced exact, measured on request: the whole run
     last = 0
@@ -261,9 +260,7 @@ def _approximations(rule: str, part: Part, deviation: float, ctx: Context, offse
                 for p in kept]
     out = []
     for p in kept:
-        suffix = (f'; max {kind_of(rule)} deviation {fmt(deviation)} measured'
-                  if deviation > TOLERANCE else
-                  f'; {kind_of(rule)} deviation within float rounding (< 1e-12) measured')
+        suffix = f'; max {kind_of(rule)} deviation {fmt(deviation)} measured'
         if unknown_len:
             suffix += f' with an assumed epoch length of {measured_len} iterations'
         index = first if p.entry is None else p.entry + offset

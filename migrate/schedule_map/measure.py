@@ -6,7 +6,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from migrate.schedule_map._light import scheduler_package
 from migrate.schedule_map.context import Context
-from migrate.schedule_map.types import TOLERANCE
+from migrate.schedule_map.types import ROUNDING, TOLERANCE
 
 scheduler_package()
 from engine.optim.scheduler.trajectory import momentum_key, scheduler_trajectory  # noqa: E402
@@ -73,15 +73,17 @@ def group_count(*policies) -> int:
 
 
 def measure(lr_policy, mom_policy, schedulers: List[dict], ctx: Context, epoch_len: int,
-            settled_after: Optional[int] = None) -> Tuple[float, float]:
+            settled_after: Optional[int] = None,
+            approximated: Tuple[bool, bool] = (True, True)) -> Tuple[float, float]:
     """``(lr deviation, momentum deviation)`` over the whole run with ``epoch_len``.
 
-    ``settled_after``: the iteration after which only exact forms act. The tail of the run can
-    then only add float rounding (below the 1e-12 bound, proven by the golden tests). So if
-    both sides agree at that iteration, the replay stops there: a 40-epoch warmup
-    approximation in a 1600-epoch run replays 40 epochs, not 1600. A deviation above the
-    bound is then the run's maximum; one below it only says the run stays within the bound
-    (the messages say so). Otherwise the whole run is replayed.
+    ``settled_after``: the iteration after which only exact forms act (``approximated``: which
+    of lr and momentum have approximated entries). From there on the run only adds float
+    rounding, which stays far below 1e-9 even over long chained runs. So if both sides agree
+    at that iteration and every approximated value already deviates by more than 1e-9 (a
+    schedule difference, not rounding), that deviation is the run's maximum and the replay
+    stops: a 40-epoch warmup approximation in a 1600-epoch run replays 40 epochs, not 1600.
+    Otherwise, rounding-level results included, the whole run is replayed.
     """
     if settled_after is not None:
         total = ctx.max_iters if ctx.iter_based else ctx.max_epochs * epoch_len
@@ -91,7 +93,8 @@ def measure(lr_policy, mom_policy, schedulers: List[dict], ctx: Context, epoch_l
             found = (max_rel_dev(legacy.lr, converted['lr']),
                      max_rel_dev(legacy.momentum, converted['momentum']))
             if _agree_at_end(legacy.lr, converted['lr']) and \
-                    _agree_at_end(legacy.momentum, converted['momentum']):
+                    _agree_at_end(legacy.momentum, converted['momentum']) and \
+                    all(dev > ROUNDING for dev, a in zip(found, approximated) if a):
                 return found
     legacy, converted = _trajectories(lr_policy, mom_policy, schedulers, ctx, epoch_len)
     return (max_rel_dev(legacy.lr, converted['lr']),

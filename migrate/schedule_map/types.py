@@ -8,6 +8,8 @@ LR_RULE = 'MIG100'
 MOMENTUM_RULE = 'MIG101'
 #: Relative deviation under which a converted schedule counts as exact.
 TOLERANCE = 1e-12
+#: A deviation nobody announced and below this is float rounding, not a schedule difference.
+ROUNDING = 1e-9
 #: Iterations per epoch assumed for measuring when the caller does not know them.
 ASSUMED_EPOCH_LEN = 100
 

@@ -1,6 +1,6 @@
-"""The deviation measurement's shortcuts give the numbers a full replay at the real lr gives
-(deviations above the 1e-12 bound; below it, the bound): stopping once only exact forms act,
-measuring lr-free schedules at lr 1, and the vectorized maximum."""
+"""The deviation measurement's shortcuts give the numbers a full replay at the real lr gives:
+stopping once only exact forms act, measuring lr-free schedules at lr 1, and the vectorized
+maximum."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +10,7 @@ from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_
 from engine.optim.scheduler.trajectory import scheduler_trajectory
 from migrate.schedule_map import map_schedules
 from migrate.schedule_map.measure import max_rel_dev, rel_dev
-from migrate.schedule_map.types import TOLERANCE
+from migrate.schedule_map.types import ROUNDING
 
 EBR, IBR = 'EpochBasedRunner', 'IterBasedRunner'
 
@@ -62,9 +62,9 @@ def test_shortcuts_report_what_a_full_replay_reports(case, monkeypatch, full_rep
     got = _deviations(_map(*case))
     assert [g[:2] for g in got] == [e[:2] for e in expected] and expected
     for (_, _, dev_got), (_, _, dev_expected) in zip(got, expected):
-        if dev_expected <= TOLERANCE:
-            # float rounding: the shortcut only bounds it (the message says "< 1e-12")
-            assert dev_got <= TOLERANCE
+        if dev_expected <= ROUNDING:
+            # rounding-level results are replayed in full at the real lr: the same number
+            assert dev_got == dev_expected
         else:   # lr-free schedules are measured at lr 1: equal but for float rounding
             assert dev_got == pytest.approx(dev_expected, rel=1e-9)
 
