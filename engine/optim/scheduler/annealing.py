@@ -37,9 +37,9 @@ class LinearParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [linear_chain(g[self.param_name], self.start_factor, self.end_factor,
-                             self.last_step, self.total_iters) for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [linear_chain(v, self.start_factor, self.end_factor, self.last_step,
+                             self.total_iters) for v in current]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -70,11 +70,11 @@ class CosineAnnealingParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [cosine_annealing_chain(g[self.param_name], base,
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [cosine_annealing_chain(v, base,
                                        resolve_eta_min(base, self.eta_min, self.eta_min_ratio),
                                        self.last_step, self.T_max)
-                for base, g in zip(self.base_values, self.param_groups)]
+                for base, v in zip(self.base_values, current)]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -95,9 +95,9 @@ class PolyParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [poly_chain(g[self.param_name], self.eta_min, self.power, self.last_step,
-                           self.total_iters) for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [poly_chain(v, self.eta_min, self.power, self.last_step, self.total_iters)
+                for v in current]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -129,9 +129,9 @@ class CosineRestartParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [cosine_restart_chain(g[self.param_name], base,
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [cosine_restart_chain(v, base,
                                      resolve_eta_min(base, self.eta_min, self.eta_min_ratio),
                                      self.last_step, self.periods, self.cumulative_periods,
                                      self.restart_weights)
-                for base, g in zip(self.base_values, self.param_groups)]
+                for base, v in zip(self.base_values, current)]

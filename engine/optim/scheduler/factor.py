@@ -25,18 +25,17 @@ class FactorParamScheduler(ParamScheduler):
     def _value(self, index: int, base: float, t: int) -> Optional[float]:
         raise NotImplementedError
 
-    def _get_value(self) -> List[float]:
+    def _next_values(self, current: List[float]) -> List[float]:
         t = self.last_step
         values = []
-        for i, (base, group) in enumerate(zip(self.base_values, self.param_groups)):
-            current = group[self.param_name]
+        for i, (base, value) in enumerate(zip(self.base_values, current)):
             new = self._value(i, base, t)
             if new is None:
-                values.append(current)
+                values.append(value)
                 continue
             previous = base if t == 0 else self._value(i, base, t - 1)
             # A zero factor cannot be divided out: restart from our own value.
-            values.append(new * (current / previous) if previous else new)
+            values.append(new * (value / previous) if previous else new)
         return values
 
 

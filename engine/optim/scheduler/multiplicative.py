@@ -37,9 +37,9 @@ class ConstantParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [constant_chain(g[self.param_name], self.factor, self.last_step, self.total_iters)
-                for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [constant_chain(v, self.factor, self.last_step, self.total_iters)
+                for v in current]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -60,9 +60,8 @@ class StepParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [step_chain(g[self.param_name], self.gamma, self.last_step, self.step_size)
-                for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [step_chain(v, self.gamma, self.last_step, self.step_size) for v in current]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -83,9 +82,9 @@ class MultiStepParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [multistep_chain(g[self.param_name], self.gamma, self.last_step, self.milestones)
-                for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [multistep_chain(v, self.gamma, self.last_step, self.milestones)
+                for v in current]
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -102,6 +101,5 @@ class ExponentialParamScheduler(ParamScheduler):
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
 
-    def _get_value(self) -> List[float]:
-        return [exponential_chain(g[self.param_name], self.gamma, self.last_step)
-                for g in self.param_groups]
+    def _next_values(self, current: List[float]) -> List[float]:
+        return [exponential_chain(v, self.gamma, self.last_step) for v in current]

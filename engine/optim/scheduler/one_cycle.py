@@ -80,7 +80,8 @@ class OneCycleParamScheduler(ParamScheduler):
         check_number(owner, 'eta_max', eta_max)
         return [eta_max] * len(groups)
 
-    def _get_value(self) -> List[float]:
+    def _next_values(self, current: List[float]) -> List[float]:
+        # absolute, not chained: the anchors live in the groups, the current values are unused
         if self.last_step > self.total_steps:
             raise ConfigError(
                 f'{type(self).__name__} was stepped {self.last_step + 1} times but total_steps '

@@ -37,7 +37,7 @@ class ParamScheduler:
         by_epoch: stepped after every epoch (True) or after every iteration (False).
         verbose: log every value written.
 
-    Subclasses implement :meth:`_get_value` (the chainable rule) and list the attributes that
+    Subclasses implement :meth:`_next_values` (the chainable rule) and list the attributes that
     make up their state in ``_state_attrs``.
     """
 
@@ -136,6 +136,14 @@ class ParamScheduler:
 
     def _get_value(self) -> List[float]:
         """The new value of every param group at ``self.last_step`` (chainable form)."""
+        name = self.param_name
+        return self._next_values([group[name] for group in self.param_groups])
+
+    def _next_values(self, current: List[float]) -> List[float]:
+        """The chainable rule on plain numbers: the new value of each param group at
+        ``self.last_step`` given the values the groups hold now (``current``). Subclasses
+        implement this; it does not read the groups' current values, so a replay can run it
+        on a list of floats."""
         raise NotImplementedError
 
     def step(self) -> None:

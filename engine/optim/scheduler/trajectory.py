@@ -81,18 +81,6 @@ class DummyOptimizer:
         return [float(g['momentum']) for g in self.groups]
 
 
-def _step(schedulers: list) -> None:
-    """``ParamSchedulerHook.after_train_iter`` / ``after_train_epoch`` on the schedulers of
-    that kind. Outside its ``[begin, end)`` window a scheduler's step only counts (nothing
-    here reads its last value), so the replay counts for it: long runs replay much faster."""
-    for scheduler in schedulers:
-        following = scheduler._global_step + 1
-        if scheduler.begin <= following < scheduler.end:
-            scheduler.step()
-        else:
-            scheduler._global_step = following
-
-
 def loop_of(train_cfg: Mapping) -> Tuple[bool, Optional[int], Optional[int]]:
     """``(by_epoch, max_epochs, max_iters)`` from a ``train_cfg`` (``type`` or ``by_epoch``
     form, as the Runner reads it)."""
@@ -151,8 +139,10 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
         schedulers = build_param_schedulers(
             copy.deepcopy(param_scheduler), dummy, epoch_length=epoch_len,
             max_epochs=max_epochs if by_epoch else 1, max_iters=max_iters)
-    per_iteration = [s for s in schedulers if not s.by_epoch]
-    per_epoch = [s for s in schedulers if s.by_epoch]
+    # ReduceOnPlateau acts on validation metrics only, which a replay has none of
+    stepped = [s for s in schedulers if not s.need_val_args]
+    per_iteration = [s for s in stepped if not s.by_epoch]
+    per_epoch = [s for s in stepped if s.by_epoch]
     total = max_epochs * epoch_len if by_epoch else max_iters
     stop = total if first is None else min(first, total)
     # runner.epoch stays 0 in MMEngine's iteration loop; we number the data passes, like
@@ -160,18 +150,47 @@ def scheduler_trajectory(param_scheduler: Any, *, train_cfg: Mapping, epoch_len:
     out: Dict[str, Any] = {'epoch': [i // epoch_len for i in range(stop)],
                            'iter': list(range(stop)), 'lr': [],
                            'momentum': [] if dummy.momentum_key else None}
-    lr_rows, momentum_rows = out['lr'], out['momentum']
-    lrs, momenta = dummy.lrs, dummy.momenta
-    # what no scheduler drives never changes: one shared row (callers only read the rows)
-    driven = {s.param_name for s in schedulers}
-    lr_row = None if 'lr' in driven else lrs()
-    momentum_row = None if 'momentum' in driven else momenta()
-    for index in range(stop):
-        lr_rows.append(lr_row or lrs())
-        if momentum_rows is not None:
-            momentum_rows.append(momentum_row or momenta())
-        if per_iteration:
-            _step(per_iteration)
-        if by_epoch and (index + 1) % epoch_len == 0:
-            _step(per_epoch)
+    _replay_values(dummy, per_iteration, per_epoch, stop, epoch_len, by_epoch, out)
     return out
+
+
+def _replay_values(dummy: DummyOptimizer, per_iteration: list, per_epoch: list, stop: int,
+                   epoch_len: int, by_epoch: bool, out: Dict[str, Any]) -> None:
+    """The replay on plain lists of floats: each scheduler's chainable rule
+    (``_next_values``) is applied to the values the previous ones left, in the hook's order,
+    with no param-group writes. Same operations, same numbers as stepping the schedulers;
+    several times faster, which long measured runs (30,000 iterations) need."""
+    real = len(dummy.groups)
+    groups = dummy.param_groups
+    current: Dict[str, List[float]] = {}
+    for s in per_iteration + per_epoch:
+        # momentum schedulers on Adam mirror betas[0] into 'momentum' when they are built
+        current.setdefault(s.param_name, [float(g[s.param_name]) for g in groups])
+    lr_row = None if 'lr' in current else dummy.lrs()
+    momentum_row = None if 'momentum' in current else dummy.momenta()
+
+    def steps(schedulers: list) -> list:
+        # (scheduler, param, begin, end, global step before the first replayed step)
+        return [(s, s.param_name, s.begin, s.end, s._global_step) for s in schedulers]
+
+    iteration_steps, epoch_steps = steps(per_iteration), steps(per_epoch)
+
+    def advance(entries: list, count: int) -> None:
+        for entry in entries:
+            scheduler, name, begin, end, start = entry
+            if begin <= start + count < end:
+                scheduler.last_step += 1
+                current[name] = scheduler._next_values(current[name])
+
+    lr_rows, momentum_rows = out['lr'], out['momentum']
+    for index in range(stop):
+        # rows are shared, never copied: every step makes a new list (callers only read)
+        lr = lr_row or current['lr']
+        lr_rows.append(lr if len(lr) == real else lr[:real])
+        if momentum_rows is not None:
+            momentum = momentum_row or current['momentum']
+            momentum_rows.append(momentum if len(momentum) == real else momentum[:real])
+        if iteration_steps:
+            advance(iteration_steps, index + 1)
+        if by_epoch and (index + 1) % epoch_len == 0:
+            advance(epoch_steps, (index + 1) // epoch_len)
