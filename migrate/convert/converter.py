@@ -126,16 +126,17 @@ class Converter:
     def _forget(self, changed: Set[str]) -> None:
         """Drop the results of ``changed`` files and of every file built on them (directly or
         through other bases): only those are converted again after a deferral."""
-        memo: Dict[str, bool] = {}
+        # a fixed point rather than a recursive closure (which would be a reference cycle)
+        affected = set(changed)
+        grew = True
+        while grew:
+            grew = False
+            for path, bases in self._bases_of.items():
+                if path not in affected and any(b in affected for b in bases):
+                    affected.add(path)
+                    grew = True
 
-        def affected(path: str) -> bool:
-            if path not in memo:
-                memo[path] = False   # a cycle is reported elsewhere; do not recurse forever
-                memo[path] = path in changed or any(affected(b)
-                                                    for b in self._bases_of.get(path, ()))
-            return memo[path]
-
-        for path in [p for p in self.results if affected(p)]:
+        for path in [p for p in self.results if p in affected]:
             del self.results[path]
             self._converted_view.pop(path, None)
 

@@ -189,6 +189,14 @@ class _FileLoad:
         self._bases: Optional[Tuple[list, list, dict]] = None
 
     def run(self, stamp: Stamp) -> ConfigTree:
+        try:
+            return self._run(stamp)
+        finally:
+            # the evaluator calls back into this object: without this, each file's load is
+            # a reference cycle that only the cycle collector (off while converting) frees
+            self.ev = None
+
+    def _run(self, stamp: Stamp) -> ConfigTree:
         runner = StatementRunner(self.ev)
         runner.run(self.source.module)
         ns = self.namespace
