@@ -73,16 +73,11 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
               for it in iterations]
     out = LegacyTrajectory(epoch=epochs, iter=list(iterations), lr=[],
                            momentum=[] if mom_at else None)
-    # A value without a hook never changes: one shared row (callers only read the rows).
-    lr_row = None if _is_tracked(lr_policy, iter_based) else list(base_lrs)
-    mom_row = None if _is_tracked(mom_policy, iter_based) or base_momentums is None \
-        else list(base_momentums)
-    lr_groups = range(num_groups)
-    mom_groups = range(len(base_momentums or ()))
+    lr_rows, mom_rows = out.lr, out.momentum
     for it, epoch in zip(iterations, epochs):
-        out.lr.append(lr_row or [lr_at(g, epoch, it) for g in lr_groups])
+        lr_rows.append(lr_at(epoch, it))
         if mom_at is not None:
-            out.momentum.append(mom_row or [mom_at(g, epoch, it) for g in mom_groups])
+            mom_rows.append(mom_at(epoch, it))
     return out
 
 
@@ -109,12 +104,14 @@ def _check_lengths(iter_based: bool, max_epochs: Optional[int], max_iters: Optio
 
 def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Callable,
            iter_based: bool, max_epochs: Optional[int], max_iters: int, epoch_len: int,
-           optimizer_type: Optional[str]) -> Callable[[int, int, int], float]:
-    """``value(group, epoch, cur_iter)`` for one hook (or for none)."""
+           optimizer_type: Optional[str]) -> Callable[[int, int], List[float]]:
+    """``row(epoch, cur_iter)``: the values of every param group for one hook (or for none).
+    Rows may be shared between iterations (callers only read them)."""
     if not _is_tracked(schedule, iter_based):
         # A by-epoch hook under IterBasedRunner only sets its regular value in
         # before_train_epoch, which never runs, and its warmup overlays an empty list.
-        return lambda g, epoch, it: bases[g]
+        fixed = list(bases)
+        return lambda epoch, it: fixed
     regular: RegularFn = regular_function(schedule, max_epochs=max_epochs, max_iters=max_iters,
                                           num_groups=len(bases), optimizer_type=optimizer_type)
     warmup_iters = schedule.warmup_iters
@@ -122,16 +119,26 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
         warmup_iters = schedule.warmup_iters * epoch_len
     if schedule.warmup is None:
         warmup_iters = 0   # (in_warmup's rule, decided once: this runs every iteration)
+    kind, ratio = schedule.warmup, schedule.warmup_ratio
+    groups = list(enumerate(bases))
+    # A by-epoch hook computes its regular values once per epoch (before_train_epoch).
+    by_epoch = schedule.by_epoch
+    epoch_values: List = [None, None]   # [epoch, its regular row]
 
-    def value(g: int, epoch: int, it: int) -> float:
-        try:
-            current = regular(g, bases[g], epoch, it)
-        except ZeroDivisionError as exc:
-            raise fail(schedule.kind, 'policy', f"policy '{schedule.policy}' divides by zero at "
-                       f'iteration {it} with these settings (so does MMCV): {exc}',
-                       'check the policy arguments against max_iters/max_epochs',
-                       schedule.source) from None
+    def row(epoch: int, it: int) -> List[float]:
+        if by_epoch and epoch_values[0] == epoch:
+            current = epoch_values[1]
+        else:
+            try:
+                current = [regular(g, base, epoch, it) for g, base in groups]
+            except ZeroDivisionError as exc:
+                raise fail(schedule.kind, 'policy', f"policy '{schedule.policy}' divides by "
+                           f'zero at iteration {it} with these settings (so does MMCV): {exc}',
+                           'check the policy arguments against max_iters/max_epochs',
+                           schedule.source) from None
+            if by_epoch:
+                epoch_values[0], epoch_values[1] = epoch, current
         if it < warmup_iters:
-            return warm(current, schedule.warmup, schedule.warmup_ratio, it, warmup_iters)
+            return [warm(value, kind, ratio, it, warmup_iters) for value in current]
         return current
-    return value
+    return row
