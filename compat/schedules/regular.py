@@ -43,6 +43,7 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
 
     def progress(epoch: int, cur_iter: int) -> int:
         return epoch if by_epoch else cur_iter
+    # (the one-line value functions below spell this out: a call per iteration costs)
 
     min_value, min_ratio = p.get(min_key), p.get(min_key + '_ratio')
     targets: dict = {}
@@ -56,25 +57,26 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
     if name == 'fixed':
         return lambda g, base, epoch, it: fixed_value(base)
     if name == 'step':
-        return lambda g, base, epoch, it: step_value(base, p['gamma'], progress(epoch, it),
-                                                     p['step'], p[min_key])
+        return lambda g, base, epoch, it: step_value(
+            base, p['gamma'], (epoch if by_epoch else it), p['step'], p[min_key])
     if name == 'exp':
-        return lambda g, base, epoch, it: exp_value(base, p['gamma'], progress(epoch, it))
+        return lambda g, base, epoch, it: exp_value(
+            base, p['gamma'], (epoch if by_epoch else it))
     if name == 'poly':
-        return lambda g, base, epoch, it: poly_value(base, p['power'], p['min_lr'],
-                                                     progress(epoch, it), max_progress)
+        return lambda g, base, epoch, it: poly_value(
+            base, p['power'], p['min_lr'], (epoch if by_epoch else it), max_progress)
     if name == 'inv':
-        return lambda g, base, epoch, it: inv_value(base, p['gamma'], p['power'],
-                                                    progress(epoch, it))
+        return lambda g, base, epoch, it: inv_value(
+            base, p['gamma'], p['power'], (epoch if by_epoch else it))
     if name == 'CosineAnnealing':
         return lambda g, base, epoch, it: cosine_annealing_value(
-            base, target(base), progress(epoch, it), max_progress)
+            base, target(base), (epoch if by_epoch else it), max_progress)
     if name == 'FlatCosineAnnealing':
         return lambda g, base, epoch, it: flat_cosine_annealing_value(
-            base, target(base), progress(epoch, it), max_progress, p['start_percent'])
+            base, target(base), (epoch if by_epoch else it), max_progress, p['start_percent'])
     if name == 'LinearAnnealing':
         return lambda g, base, epoch, it: linear_annealing_value(
-            base, target(base), progress(epoch, it), max_progress)
+            base, target(base), (epoch if by_epoch else it), max_progress)
     if name == 'CosineRestart':
         return _cosine_restart(schedule, target, progress)
     if name == 'cyclic':

@@ -121,6 +121,7 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
         warmup_iters = 0   # (in_warmup's rule, decided once: this runs every iteration)
     kind, ratio = schedule.warmup, schedule.warmup_ratio
     groups = list(enumerate(bases))
+    single = bases[0] if len(bases) == 1 else None   # the usual case, without a loop
     # A by-epoch hook computes its regular values once per epoch (before_train_epoch).
     by_epoch = schedule.by_epoch
     epoch_values: List = [None, None]   # [epoch, its regular row]
@@ -130,7 +131,8 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
             current = epoch_values[1]
         else:
             try:
-                current = [regular(g, base, epoch, it) for g, base in groups]
+                current = [regular(0, single, epoch, it)] if single is not None else \
+                    [regular(g, base, epoch, it) for g, base in groups]
             except ZeroDivisionError as exc:
                 raise fail(schedule.kind, 'policy', f"policy '{schedule.policy}' divides by "
                            f'zero at iteration {it} with these settings (so does MMCV): {exc}',
