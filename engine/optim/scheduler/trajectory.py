@@ -174,14 +174,6 @@ def _replay_values(dummy: DummyOptimizer, per_iteration: list, per_epoch: list, 
         return [(s, s.param_name, s.begin, s.end, s._global_step) for s in schedulers]
 
     iteration_steps, epoch_steps = steps(per_iteration), steps(per_epoch)
-
-    def advance(entries: list, count: int) -> None:
-        for entry in entries:
-            scheduler, name, begin, end, start = entry
-            if begin <= start + count < end:
-                scheduler.last_step += 1
-                current[name] = scheduler._next_values(current[name])
-
     lr_rows, momentum_rows = out['lr'], out['momentum']
     for index in range(stop):
         # rows are shared, never copied: every step makes a new list (callers only read)
@@ -190,7 +182,14 @@ def _replay_values(dummy: DummyOptimizer, per_iteration: list, per_epoch: list, 
         if momentum_rows is not None:
             momentum = momentum_row or current['momentum']
             momentum_rows.append(momentum if len(momentum) == real else momentum[:real])
-        if iteration_steps:
-            advance(iteration_steps, index + 1)
-        if by_epoch and (index + 1) % epoch_len == 0:
-            advance(epoch_steps, (index + 1) // epoch_len)
+        count = index + 1
+        for scheduler, name, begin, end, start in iteration_steps:
+            if begin <= start + count < end:
+                scheduler.last_step += 1
+                current[name] = scheduler._next_values(current[name])
+        if by_epoch and count % epoch_len == 0:
+            epoch = count // epoch_len
+            for scheduler, name, begin, end, start in epoch_steps:
+                if begin <= start + epoch < end:
+                    scheduler.last_step += 1
+                    current[name] = scheduler._next_values(current[name])

@@ -47,7 +47,8 @@ def test_emptied_module_keeps_one_newline():
 
 
 def test_references_to_removed_keys_are_inlined_only_where_used():
-    text = 'total_epochs = 12\nrunner = dict(max_epochs=total_epochs)\nother = dict(total_epochs=1)\n'
+    text = ('total_epochs = 12\nrunner = dict(max_epochs=total_epochs)\n'
+            'other = dict(total_epochs=1)\n')
     out = _rewrite(text, {'total_epochs'}, inline={'total_epochs': '12'})
     assert out == 'runner = dict(max_epochs=12)\nother = dict(total_epochs=1)\n'
 
