@@ -85,10 +85,12 @@ class Converter:
         self.deferred: Set[Tuple[str, str]] = set()
         self._depth = 0
         self._bases_of: Dict[str, Tuple[str, ...]] = {}
+        self._used_as_base: Set[str] = set()
         self._unfinished: Set[str] = set()
         from migrate.static import ConfigLoader
-        self.loader = ConfigLoader()   # parses each file once per run
-        self._expressions: Dict[int, tuple] = {}
+        self.loader = ConfigLoader()   # parses each file once per run (see release())
+        #: per file: id(node) -> (node, names it reads, its code)
+        self._expressions: Dict[str, Dict[int, tuple]] = {}
 
     # -- public -----------------------------------------------------------------------------
     def convert(self, path: str) -> FileResult:
@@ -140,6 +142,17 @@ class Converter:
             del self.results[path]
             self._converted_view.pop(path, None)
 
+    def release(self, path: str) -> bool:
+        """Forget the parsed text of ``path`` (converted already) if no file converted so far
+        uses it as a base: a tree run keeps only the bases in memory, not every leaf, and a
+        later file that names it as a base has it parsed again. True if released."""
+        path = os.path.abspath(path)
+        if path in self._used_as_base or path not in self.results:
+            return False
+        self.loader.release(path)
+        self._expressions.pop(path, None)
+        return True
+
     def converted_view(self, path: str) -> Dict[str, Any]:
         """The MMEngine-merged view of ``path`` after conversion (for verify and tests)."""
         self.convert(path)
@@ -151,6 +164,7 @@ class Converter:
 
         tree = load_config_tree(path, self.loader)
         self._bases_of[path] = tuple(os.path.abspath(b.file.path) for b in tree.bases)
+        self._used_as_base.update(self._bases_of[path])
         source = tree.file
         result.text_in = source.text
         inherited = self._inherited(tree, path)
@@ -236,7 +250,8 @@ class Converter:
             at = max(spots) if spots else None
             comments, above = _comments_for(plan.findings, key, value)
             renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove,
-                                                      self._expressions),
+                                                      self._expressions.setdefault(
+                                                          source.path, {})),
                                 comments=comments)
             code = renderer.statement(key, value)
             if above:

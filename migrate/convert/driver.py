@@ -144,6 +144,7 @@ def convert_all(converter: Converter, files: Sequence[str],
         known = set(converter.deferred)
         for n, path in enumerate(files, 1):
             converter.convert(path)
+            converter.release(path)   # leaves are not kept parsed (bases are)
             tick(n)
         if converter.deferred == known:
             return [converter.results[os.path.abspath(path)] for path in files]

@@ -83,3 +83,6 @@ class SourceCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+    def discard(self, path: str) -> None:
+        self._entries.pop(path, None)

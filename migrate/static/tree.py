@@ -155,6 +155,13 @@ class ConfigLoader:
         self.sources.clear()
         self._trees.clear()
 
+    def release(self, path: str) -> None:
+        """Drop the cached tree and parse of ``path`` (loaded again on the next request);
+        trees of other files that use it as a base keep theirs."""
+        path = osp.abspath(osp.expanduser(str(path)))
+        self._trees.pop(path, None)
+        self.sources.discard(path)
+
     def _fresh(self, tree: ConfigTree) -> bool:
         if not self.check_changes:
             return True
