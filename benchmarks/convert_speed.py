@@ -92,7 +92,8 @@ def time_libcst(files) -> float:
 def time_convert(tree: str, out: str) -> tuple:
     from migrate.convert.driver import ConvertOptions, run_convert
     from migrate.rules._schedule import clear_schedule_memos
-    shutil.rmtree(out, ignore_errors=True)
+    if os.path.exists(out):
+        raise ValueError(f'{out} exists: each timed run writes a new tree')
     clear_schedule_memos()   # as cold as a new process, imports aside
     start = time.perf_counter()
     run = run_convert(tree, ConvertOptions(output=out, progress=False), echo=lambda s: None)
@@ -124,11 +125,14 @@ def main(argv=None) -> dict:
         time_libcst(files[:50])
         _convert_once(tree, os.path.join(tmp, 'warm'))
         libcst_s, convert_s, ratios, errors = [], [], [], 0
-        for _ in range(args.repeats):
+        for k in range(args.repeats):
             # libcst before and after each conversion: a shared machine drifts, and the ratio
             # of neighbouring runs is steadier than the ratio of separate medians
             before = time_libcst(files)
-            seconds, errors = _convert_once(tree, os.path.join(tmp, 'out'))
+            # a new output folder each time: deleting the last tree right before writing
+            # the next one made the file system (ext4 here) several times slower to create
+            # files, which no user converting a tree meets
+            seconds, errors = _convert_once(tree, os.path.join(tmp, f'out_{k}'))
             after = time_libcst(files)
             libcst_s += [before, after]
             convert_s.append(seconds)
