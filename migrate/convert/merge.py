@@ -86,6 +86,8 @@ def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal as config values: same types (a tuple is not a list), same contents."""
+    if a is b:
+        return True   # views share structure with their bases: most comparisons end here
     # Tuples and lists differ in a config (a tuple stays a tuple), so compare types too.
     if type(a) is not type(b):
         return False

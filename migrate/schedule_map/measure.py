@@ -2,6 +2,7 @@
 converted schedulers replayed on the engine (``scheduler_trajectory``)."""
 from __future__ import annotations
 
+from itertools import chain
 from typing import List, Optional, Sequence, Tuple
 
 from migrate.schedule_map._light import scheduler_package
@@ -30,17 +31,28 @@ def max_rel_dev(expected: Optional[Sequence[Sequence[float]]],
     import numpy as np
     rows = min(len(expected), len(actual))
     columns = min(len(expected[0]), len(actual[0]))
-    # column by column from flat iterators: much faster than converting lists of lists
-    e = np.empty((rows, columns))
-    a = np.empty((rows, columns))
-    for c in range(columns):
-        e[:, c] = np.fromiter((row[c] for row in expected[:rows]), np.float64, rows)
-        a[:, c] = np.fromiter((row[c] for row in actual[:rows]), np.float64, rows)
+    e = _matrix(expected, rows, columns)
+    a = _matrix(actual, rows, columns)
     # the same IEEE operations as rel_dev, element-wise
     scale = np.maximum(np.abs(e), np.abs(a))
     with np.errstate(invalid='ignore', divide='ignore'):
         dev = np.where(scale == 0, 0.0, np.abs(e - a) / scale)
     return float(dev.max()) if dev.size else 0.0
+
+
+def _matrix(series: Sequence[Sequence[float]], rows: int, columns: int):
+    """The first ``rows`` rows and ``columns`` columns as a float array: flat through
+    ``chain`` when every row has ``columns`` values (no Python frame per value, unlike
+    converting lists of lists), else column by column."""
+    import numpy as np
+    head = series[:rows]
+    if set(map(len, head)) == {columns}:
+        flat = np.fromiter(chain.from_iterable(head), np.float64, rows * columns)
+        return flat.reshape(rows, columns)
+    out = np.empty((rows, columns))
+    for c in range(columns):
+        out[:, c] = np.fromiter((row[c] for row in head), np.float64, rows)
+    return out
 
 
 def optimizer_config(ctx: Context) -> dict:

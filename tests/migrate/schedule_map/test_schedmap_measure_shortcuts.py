@@ -129,3 +129,13 @@ def test_vectorized_maximum_equals_the_scalar_one():
     assert max_rel_dev(expected, actual) == scalar == 1.0
     assert max_rel_dev(expected[:1], actual) == rel_dev(0.1, 0.1000001)
     assert max_rel_dev(None, actual) == 0.0 == max_rel_dev(expected, [])
+
+
+def test_vectorized_maximum_reads_only_the_shared_columns():
+    # a third group on one side only: compared on the first two, as the scalar loop would
+    expected = [[0.1, 0.2, 9.0], [0.1, 0.2, 9.0]]
+    actual = [[0.1, 0.2], [0.1, 0.21]]
+    assert max_rel_dev(expected, actual) == rel_dev(0.2, 0.21)
+    assert max_rel_dev(actual, expected) == rel_dev(0.21, 0.2)
+    ragged = [[0.1, 0.2, 9.0], [0.1, 0.2]]
+    assert max_rel_dev(ragged, actual) == rel_dev(0.2, 0.21)
