@@ -30,7 +30,7 @@ from migrate.convert.rewrite import binding_positions, names_used, removable, re
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
 from migrate.static.values import detached_copy
-from migrate.tables import NEW_RUNTIME_KEYS
+from migrate.tables import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS
 
 
 @dataclass
@@ -168,8 +168,9 @@ class Converter:
         source = tree.file
         result.text_in = source.text
         inherited = self._inherited(tree, path)
-        plan = plan_view(tree.merged, rules=self.rules, target=self.target,
-                         epoch_len=self.epoch_len, source=path)
+        # rules change runtime keys only: the rest of the view is shared, not copied
+        plan = plan_view(tree.merged_copying(LEGACY_RUNTIME_KEYS), rules=self.rules,
+                         target=self.target, epoch_len=self.epoch_len, source=path)
         own = source.own
         consumed_here = [k for k in plan.consumed if k in own]
         written = plan.facts.get('written_keys', set())

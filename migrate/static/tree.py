@@ -115,6 +115,12 @@ class ConfigTree:
             self._copies['merged'] = detached_copy(self._merged)
         return self._copies['merged']
 
+    def merged_copying(self, keys) -> Dict[str, Any]:
+        """The merged view with only the values of ``keys`` copied; the others are the tree's
+        own (shared with the bases' trees and later loads): the caller must not change them.
+        For readers that change a few keys only (the converter's rules: runtime keys)."""
+        return {k: detached_copy(v) if k in keys else v for k, v in self._merged.items()}
+
     @property
     def base_merged(self) -> Dict[str, Any]:
         if 'base' not in self._copies:
