@@ -71,14 +71,11 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
     iterations = range(total if first is None else min(first, total))
     epochs = [max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
               for it in iterations]
-    out = LegacyTrajectory(epoch=epochs, iter=list(iterations), lr=[],
-                           momentum=[] if mom_at else None)
-    lr_rows, mom_rows = out.lr, out.momentum
-    for it, epoch in zip(iterations, epochs):
-        lr_rows.append(lr_at(epoch, it))
-        if mom_at is not None:
-            mom_rows.append(mom_at(epoch, it))
-    return out
+    return LegacyTrajectory(
+        epoch=epochs, iter=list(iterations),
+        lr=[lr_at(epoch, it) for it, epoch in zip(iterations, epochs)],
+        momentum=None if mom_at is None else [mom_at(epoch, it)
+                                              for it, epoch in zip(iterations, epochs)])
 
 
 def _is_tracked(schedule: Optional[LegacySchedule], iter_based: bool) -> bool:

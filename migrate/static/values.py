@@ -105,8 +105,13 @@ def contains_unknown(value: Any) -> bool:
     return True
 
 
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, complex})
+
+
 def detached_copy(value: Any) -> Any:
     """A deep copy sharing nothing with ``value`` (pickle: several times faster than a walk)."""
+    if type(value) in _IMMUTABLE:
+        return value
     try:
         return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     except (pickle.PicklingError, TypeError, AttributeError):
