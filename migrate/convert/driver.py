@@ -21,6 +21,7 @@ from engine.fileio import atomic_write_bytes, atomic_write_text
 from migrate.convert.converter import Converter, FileResult
 from migrate.rules import RULES
 from migrate.rules.base import Rule
+from migrate.static.base_hints import likely_bases
 
 SKIP_DIRS = {'.git', '__pycache__', '.oracle', '.venv', 'node_modules'}
 
@@ -140,11 +141,15 @@ def convert_all(converter: Converter, files: Sequence[str],
     A collision between sibling bases (found while converting some child) changes what those
     bases write, so the files are converted again until no new deferral turns up.
     """
+    # Leaves are not kept parsed once converted, bases are (their children parse faster):
+    # files named as a base anywhere in the tree are kept even before a child comes.
+    bases = likely_bases(files)
     while True:
         known = set(converter.deferred)
         for n, path in enumerate(files, 1):
             converter.convert(path)
-            converter.release(path)   # leaves are not kept parsed (bases are)
+            if os.path.abspath(path) not in bases:
+                converter.release(path)
             tick(n)
         if converter.deferred == known:
             return [converter.results[os.path.abspath(path)] for path in files]
