@@ -17,6 +17,7 @@ import libcst as cst
 
 from .known import BUILTINS, KnownFunction, Unknown, bound_method, module_attribute
 from .operators import BINARY, COMPARE, UNARY, require_data, require_known
+from .source import line_of
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
 BASE_VAR_RE = re.compile(r'\{\{\s*_base_\.([\w\.]+)\s*\}\}')
@@ -50,7 +51,7 @@ class Evaluator:
         self._templates = templates  # called on the first string that holds '{{'
         self._template_values: Optional[Dict[str, str]] = None
         self.scopes: List[Dict[str, Any]] = []
-        self._positions = None
+        self._positions: list = [None]
 
     # -- entry points ----------------------------------------------------------------------
     def eval(self, node: cst.CSTNode) -> Any:
@@ -70,12 +71,7 @@ class Evaluator:
 
     def line_of(self, node: cst.CSTNode) -> Optional[int]:
         """1-based line of ``node`` (computed on demand: only errors need it)."""
-        if self._positions is None:
-            import libcst.metadata  # only errors need positions; slow to import
-            wrapper = cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(cst.metadata.PositionProvider)
-        pos = self._positions.get(node)
-        return pos.start.line if pos is not None else None
+        return line_of(self.module, node, self._positions)
 
     # -- names and attributes --------------------------------------------------------------
     def _name(self, node: cst.Name) -> Any:

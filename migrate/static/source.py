@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, NamedTuple, Tuple
+from typing import Dict, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
@@ -57,6 +57,18 @@ def parse_config_text(path: str, text: str) -> cst.Module:
         line, column, message = err.lineno, err.offset, err.msg
     raise StaticConfigError(f'syntax error: {message}', file=path, line=line, column=column,
                             fix='fix the Python syntax at that place')
+
+
+def line_of(module: cst.Module, node: cst.CSTNode, cache: list) -> Optional[int]:
+    """1-based line of ``node`` in ``module`` (None for a node not in it). Positions cost a
+    walk of the whole file, so they are resolved once, on demand (only errors need them), and
+    kept in ``cache`` (a one-item list owned by the caller, ``[None]`` at first)."""
+    if cache[0] is None:
+        import libcst.metadata  # slow to import: only errors get here
+        wrapper = cst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+        cache[0] = wrapper.resolve(cst.metadata.PositionProvider)
+    pos = cache[0].get(node)
+    return pos.start.line if pos is not None else None
 
 
 class SourceCache:

@@ -17,7 +17,7 @@ from .evaluator import Evaluator
 from .executor import StatementRunner
 from .known import KnownFunction, Unknown
 from .merge import combine_bases, merge_tree, substitute_base_vars
-from .source import (ParsedSource, SourceCache, Stamp, detect_newline, file_stamp,
+from .source import (ParsedSource, SourceCache, Stamp, detect_newline, file_stamp, line_of,
                      parse_config_text)
 from .values import FunctionValue, ModuleValue, Opaque, detached_copy, fresh_copy
 
@@ -53,7 +53,7 @@ class ConfigFile:
         self._own_copy: Optional[dict] = None
         self.statements = statements
         self.mutations = mutations
-        self._positions = None
+        self._positions: list = [None]
 
     @property
     def own(self) -> Dict[str, Any]:
@@ -79,12 +79,7 @@ class ConfigFile:
 
     def line_of(self, node: cst.CSTNode) -> Optional[int]:
         """1-based line of a node of ``module`` (None for a node not in it)."""
-        if self._positions is None:
-            import libcst.metadata  # only errors need positions; slow to import
-            wrapper = cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(cst.metadata.PositionProvider)
-        pos = self._positions.get(node)
-        return pos.start.line if pos is not None else None
+        return line_of(self.module, node, self._positions)
 
     def __repr__(self) -> str:
         return f'ConfigFile({self.path!r})'
