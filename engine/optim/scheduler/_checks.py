@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from engine.errors import BuildError
 
@@ -52,6 +52,16 @@ def check_number_list(owner: str, arg: str, value: Any, *, positive: bool = Fals
             kind = 'positive numbers' if positive else 'numbers'
             raise fail(owner, arg, f'must be a list of {kind}, got {value!r}')
     return items
+
+
+def check_restart_periods(owner: str, periods: Any, restart_weights: Any) -> Tuple[list, list]:
+    """``periods`` (positive, at least one) and ``restart_weights`` (one per period), checked."""
+    periods = check_number_list(owner, 'periods', periods, positive=True, allow_empty=False)
+    weights = check_number_list(owner, 'restart_weights', restart_weights)
+    if len(weights) != len(periods):
+        raise fail(owner, 'restart_weights', f'must have one weight per period: '
+                   f'{len(periods)} periods, {len(weights)} weights')
+    return periods, weights
 
 
 def check_eta_min_xor_ratio(owner: str, eta_min: Any, eta_min_ratio: Any) -> None:

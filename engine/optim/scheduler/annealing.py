@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, List, Optional, Sequence
 
 from engine.optim.scheduler._checks import (check_eta_min_xor_ratio, check_number,
-                                            check_number_list, check_unit_interval, fail)
+                                            check_restart_periods, check_unit_interval, fail)
 from engine.optim.scheduler.closed_form import (cosine_annealing_chain, cosine_restart_chain,
                                                 cumulative_periods, linear_chain, poly_chain,
                                                 resolve_eta_min)
@@ -116,11 +116,7 @@ class CosineRestartParamScheduler(ParamScheduler):
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
         check_eta_min_xor_ratio(owner, eta_min, eta_min_ratio)
-        periods = check_number_list(owner, 'periods', periods, positive=True, allow_empty=False)
-        weights = check_number_list(owner, 'restart_weights', restart_weights)
-        if len(weights) != len(periods):
-            raise fail(owner, 'restart_weights', f'must have one weight per period: '
-                       f'{len(periods)} periods, {len(weights)} weights')
+        periods, weights = check_restart_periods(owner, periods, restart_weights)
         self.periods = periods
         self.restart_weights = weights
         self.eta_min = eta_min

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence
 
-from engine.optim.scheduler._checks import check_number, check_number_list, fail
+from engine.optim.scheduler._checks import check_number, check_restart_periods, fail
 from engine.optim.scheduler.closed_form import (annealing_cos, annealing_linear,
                                                 cosine_restart_peak_value, flat_cosine_value,
                                                 poly_value)
@@ -132,11 +132,7 @@ class RelativeCosineRestartParamScheduler(FactorParamScheduler):
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
         check_min_args(owner, eta_min, eta_min_ratio)
-        periods = check_number_list(owner, 'periods', periods, positive=True, allow_empty=False)
-        weights = check_number_list(owner, 'restart_weights', restart_weights)
-        if len(weights) != len(periods):
-            raise fail(owner, 'restart_weights', f'must have one weight per period: '
-                       f'{len(periods)} periods, {len(weights)} weights')
+        periods, weights = check_restart_periods(owner, periods, restart_weights)
         self.periods = periods
         self.restart_weights = weights
         self.eta_min = eta_min
