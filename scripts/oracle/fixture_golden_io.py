@@ -1,5 +1,6 @@
-"""File names and (gzipped) JSON writing for the fixture-tree goldens; shared by the MMCV and
-the MMEngine recorders (no third-party imports, so it runs in both oracle venvs).
+"""File names and (gzipped) JSON writing for the fixture-tree goldens, and the small helpers
+both schedule recorders use; shared by the MMCV and the MMEngine recorders (no third-party
+imports, so it runs in both oracle venvs).
 
 ``mmdet/yolo/x.py`` -> ``mmdet__yolo__x.json``; a golden larger than 200 KB is written as
 ``.json.gz`` with mtime 0, so re-recording the same numbers gives the same bytes.
@@ -10,7 +11,7 @@ import gzip
 import io
 import json
 import os
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 GZIP_ABOVE = 200 * 1024
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
@@ -73,3 +74,23 @@ def remove_stale(out_dir: str, leaves: Iterable[str]) -> List[str]:
             os.remove(os.path.join(out_dir, name))
             removed.append(name)
     return removed
+
+
+def jsonable(obj: Any) -> Any:
+    """Config values as JSON: tuples become lists, anything else unknown becomes its repr."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    return repr(obj)
+
+
+def momentum_of(group: dict) -> Optional[float]:
+    """A param group's momentum: ``momentum``, else ``betas[0]`` (Adam family), else None."""
+    if 'momentum' in group:
+        return float(group['momentum'])
+    if 'betas' in group:
+        return float(group['betas'][0])
+    return None

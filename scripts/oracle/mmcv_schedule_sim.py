@@ -22,13 +22,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
+import os
+import sys
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import torch
 
 import mmcv
 from mmcv.runner import build_optimizer, build_runner
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_golden_io import momentum_of  # noqa: E402
 
 _LOGGER = logging.getLogger('mmcv_schedule_sim')
 _LOGGER.setLevel(logging.ERROR)
@@ -80,17 +85,9 @@ class _RecordingModel(torch.nn.Module):
     def train_step(self, data_batch, optimizer, **kwargs):
         groups = optimizer.param_groups
         lrs = [float(g['lr']) for g in groups]
-        moms = [_momentum_of(g) for g in groups]
+        moms = [momentum_of(g) for g in groups]
         self.records.append((self.runner.epoch, self.runner.iter, lrs, moms))
         return {}
-
-
-def _momentum_of(group: dict) -> Optional[float]:
-    if 'momentum' in group:
-        return float(group['momentum'])
-    if 'betas' in group:
-        return float(group['betas'][0])
-    return None
 
 
 def _build_optimizer(model: _RecordingModel, optimizer_cfg: Dict[str, Any], num_groups: int):
@@ -134,7 +131,7 @@ def simulate(cfg: Any, epoch_len: int, num_groups: int = 1) -> Dict[str, Any]:
     model = _RecordingModel(num_groups)
     optimizer = _build_optimizer(model, cfg['optimizer'], num_groups)
     base_lrs = [float(g['lr']) for g in optimizer.param_groups]
-    base_momentums = [_momentum_of(g) for g in optimizer.param_groups]
+    base_momentums = [momentum_of(g) for g in optimizer.param_groups]
     runner = build_runner(runner_cfg, default_args=dict(
         model=model, optimizer=optimizer, work_dir=None, logger=_LOGGER, meta=None))
     model.runner = runner

@@ -46,6 +46,9 @@ from mmengine.hooks import ParamSchedulerHook
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import OPTIMIZERS, PARAM_SCHEDULERS
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_golden_io import jsonable, momentum_of  # noqa: E402
+
 AMP_ONLY_KEYS = ('loss_scale', 'dtype', 'use_fsdp')
 EPOCH_LOOP, ITER_LOOP = 'EpochBasedTrainLoop', 'IterBasedTrainLoop'
 
@@ -59,16 +62,6 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, tuple):
         return tuple(plain(v) for v in obj)
     return copy.deepcopy(obj)
-
-
-def jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return obj
-    return repr(obj)
 
 
 class _OneParamModel(torch.nn.Module):
@@ -150,14 +143,6 @@ def build_schedulers(cfgs: List[Dict[str, Any]], wrapper, loop: Dict[str, Any],
     return built, used
 
 
-def _momentum_of(group: dict) -> Optional[float]:
-    if 'momentum' in group:
-        return float(group['momentum'])
-    if 'betas' in group:
-        return float(group['betas'][0])
-    return None
-
-
 def simulate(cfg: Any, epoch_len: int) -> Dict[str, Any]:
     """Per-iteration lr/momentum of param group 0 under the real MMEngine schedulers.
 
@@ -176,7 +161,7 @@ def simulate(cfg: Any, epoch_len: int) -> Dict[str, Any]:
     optimizer = wrapper.optimizer
     ratio = scale_lr(wrapper, cfg.get('auto_scale_lr'), cfg.get('train_dataloader'))
     base_lrs = [float(g['lr']) for g in optimizer.param_groups]
-    base_momentums = [_momentum_of(g) for g in optimizer.param_groups]
+    base_momentums = [momentum_of(g) for g in optimizer.param_groups]
     schedulers, used = build_schedulers(scheduler_cfgs(cfg.get('param_scheduler')), wrapper,
                                         loop, epoch_len)
     runner = SimpleNamespace(param_schedulers=schedulers)
@@ -188,7 +173,7 @@ def simulate(cfg: Any, epoch_len: int) -> Dict[str, Any]:
         out['epoch'].append(epoch)
         out['iter'].append(global_iter)
         out['lr'].append([float(g['lr']) for g in groups])
-        out['momentum'].append([_momentum_of(g) for g in groups])
+        out['momentum'].append([momentum_of(g) for g in groups])
         wrapper.step()   # no gradients: a no-op update, but the step MMEngine expects first
         hook.after_train_iter(runner, batch_idx=batch_idx)
 

@@ -35,23 +35,12 @@ import mmcv  # noqa: E402
 import torch  # noqa: E402
 
 import mmcv_schedule_sim  # noqa: E402
-from fixture_golden_io import (FIXTURES, GOLDENS, load_manifest, remove_stale,  # noqa: E402
-                               select, write_golden)
+from fixture_golden_io import (FIXTURES, GOLDENS, jsonable, load_manifest,  # noqa: E402
+                               remove_stale, select, write_golden)
 
 OUT_DIR = os.path.join(GOLDENS, 'legacy_fixtures')
 SCHEDULE_KEYS = ('optimizer', 'lr_config', 'momentum_config', 'runner', 'total_epochs')
 RUNTIME_KEYS = ('checkpoint_config', 'evaluation')
-
-
-def jsonable(obj):
-    """Config values as JSON: tuples become lists, anything else unknown becomes its repr."""
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return obj
-    return repr(obj)
 
 
 def record_leaf(leaf: str, entry: dict) -> dict:
