@@ -33,8 +33,11 @@ def _sha(data: bytes) -> str:
 
 
 def _relative_report(report_path: str, tree: str, out: str) -> bytes:
-    with open(report_path, 'rb') as f:
-        text = f.read().decode('utf-8')
+    """The report without its timing, with the trees' locations replaced by names."""
+    with open(report_path, encoding='utf-8') as f:
+        report = json.load(f)
+    report.get('summary', {}).pop('seconds', None)
+    text = json.dumps(report, sort_keys=True)
     for prefix, name in ((out, '<out>'), (tree, '<tree>')):
         text = text.replace(prefix, name)
     return text.encode('utf-8')
