@@ -11,6 +11,7 @@ __version__ = '0.1.0'
 
 _REGISTERING_PACKAGES = (
     'engine.optim',
+    'engine.schedulers',
     'engine.hooks',
     'engine.model',
     'engine.dataset',

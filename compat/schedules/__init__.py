@@ -19,14 +19,13 @@ Parse a config section, then ask for the per-iteration values::
 ``warmup_by_epoch``) or None, and raise :class:`engine.errors.ConfigError` naming
 ``lr_config.<key>``/``momentum_config.<key>``, the file and the fix wherever MMCV would fail.
 
-One module per policy family holds the value functions: :mod:`.step` (step, lr and
-momentum), :mod:`.decay` (fixed, exp, poly, inv), :mod:`.annealing` (CosineAnnealing,
-FlatCosineAnnealing, LinearAnnealing), :mod:`.cosine_restart`, :mod:`.cyclic`,
-:mod:`.one_cycle`, :mod:`.warmup` (constant/linear/exp; momentum warmup divides);
-:mod:`.regular` picks the policy's function and :mod:`.trajectory` applies MMCV's runner
-timeline (by-epoch vs by-iteration, warmup overlay, EpochBasedRunner vs IterBasedRunner).
-The formulas themselves are the engine's (:mod:`engine.optim.scheduler.closed_form`, written
-in MMCV's floating-point operation order), loaded without importing torch (see ``_shared``).
+The formulas are the shared closed forms of :mod:`engine.schedulers.closed_form` (torch-free,
+written in MMCV's floating-point operation order), called directly: :mod:`.regular` picks the
+policy's function with MMCV's progress (epoch or iteration) and targets, :mod:`.one_cycle`
+builds OneCycle's anchors as MMCV does, :mod:`.trajectory` applies MMCV's runner timeline
+(by-epoch vs by-iteration, warmup overlay, EpochBasedRunner vs IterBasedRunner);
+:mod:`.policies` lists the policies with their defaults and :mod:`.checks` the argument checks
+of MMCV's hook constructors.
 """
 from compat.schedules.parse import parse_lr_config, parse_momentum_config
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule

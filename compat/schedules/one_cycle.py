@@ -11,8 +11,8 @@ momentum hook has no ``total_steps``). Phase tables and interpolation are the en
 """
 from __future__ import annotations
 
-from compat.schedules._shared import (one_cycle_momentum_phases, one_cycle_phases,
-                                      one_cycle_value)
+from engine.schedulers.closed_form import (one_cycle_momentum_phases, one_cycle_phases,
+                                           one_cycle_value)
 
 
 def one_cycle_lr_value(max_lr: float, cur_iter: int, total_steps: int, pct_start: float = 0.3,

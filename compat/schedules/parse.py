@@ -12,11 +12,12 @@ import difflib
 from collections.abc import Mapping
 from typing import Any, Dict, Optional, Type
 
+from engine.schedulers.closed_form import WARMUP_KINDS
+
 from compat.schedules.checks import check_policy_args, fail
 from compat.schedules.policies import (LR_BASE_ARGS, LR_POLICIES, MOMENTUM_BASE_ARGS,
                                        MOMENTUM_POLICIES, REQUIRED, PolicySpec, lookup_policy)
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule
-from compat.schedules.warmup import WARMUP_KINDS
 
 RUNNER_TYPES = ('EpochBasedRunner', 'IterBasedRunner')
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import numbers
 from typing import Any, Callable, List, Optional
 
-from compat.schedules.annealing import (annealing_target, cosine_annealing_value,
-                                        flat_cosine_annealing_value, linear_annealing_value)
+from engine.schedulers.closed_form import (annealing_cos, annealing_linear, annealing_target,
+                                           clipped_step_value, cosine_restart_peak_value,
+                                           cyclic_phases, cyclic_value, exponential_value,
+                                           flat_cosine_value, inv_value, poly_value)
+
 from compat.schedules.checks import fail
-from compat.schedules.cosine_restart import cosine_restart_value
-from compat.schedules.cyclic import cyclic_phases, cyclic_value
-from compat.schedules.decay import exp_value, fixed_value, inv_value, poly_value
 from compat.schedules.one_cycle import one_cycle_lr_value, one_cycle_momentum_value
 from compat.schedules.schedule import LegacySchedule
-from compat.schedules.step import step_value
 
 RegularFn = Callable[[int, float, int, int], float]   # (group, base, epoch, cur_iter) -> value
 
@@ -43,7 +42,6 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
 
     def progress(epoch: int, cur_iter: int) -> int:
         return epoch if by_epoch else cur_iter
-    # (the one-line value functions below spell this out: a call per iteration costs)
 
     min_value, min_ratio = p.get(min_key), p.get(min_key + '_ratio')
     targets: dict = {}
@@ -54,29 +52,32 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
             targets[base] = annealing_target(base, min_value, min_ratio)
         return targets[base]
 
+    # MMCV's policies are the shared closed forms with the runner's progress (epoch or
+    # iteration) as the step; the lambdas spell the progress out because they run every
+    # iteration of a replay.
     if name == 'fixed':
-        return lambda g, base, epoch, it: fixed_value(base)
+        return lambda g, base, epoch, it: base
     if name == 'step':
-        return lambda g, base, epoch, it: step_value(
+        return lambda g, base, epoch, it: clipped_step_value(
             base, p['gamma'], (epoch if by_epoch else it), p['step'], p[min_key])
     if name == 'exp':
-        return lambda g, base, epoch, it: exp_value(
+        return lambda g, base, epoch, it: exponential_value(
             base, p['gamma'], (epoch if by_epoch else it))
     if name == 'poly':
         return lambda g, base, epoch, it: poly_value(
-            base, p['power'], p['min_lr'], (epoch if by_epoch else it), max_progress)
+            base, p['min_lr'], p['power'], (epoch if by_epoch else it), max_progress)
     if name == 'inv':
         return lambda g, base, epoch, it: inv_value(
             base, p['gamma'], p['power'], (epoch if by_epoch else it))
     if name == 'CosineAnnealing':
-        return lambda g, base, epoch, it: cosine_annealing_value(
-            base, target(base), (epoch if by_epoch else it), max_progress)
+        return lambda g, base, epoch, it: annealing_cos(
+            base, target(base), (epoch if by_epoch else it) / max_progress)
     if name == 'FlatCosineAnnealing':
-        return lambda g, base, epoch, it: flat_cosine_annealing_value(
+        return lambda g, base, epoch, it: flat_cosine_value(
             base, target(base), (epoch if by_epoch else it), max_progress, p['start_percent'])
     if name == 'LinearAnnealing':
-        return lambda g, base, epoch, it: linear_annealing_value(
-            base, target(base), (epoch if by_epoch else it), max_progress)
+        return lambda g, base, epoch, it: annealing_linear(
+            base, target(base), (epoch if by_epoch else it) / max_progress)
     if name == 'CosineRestart':
         return _cosine_restart(schedule, target, progress)
     if name == 'cyclic':
@@ -100,8 +101,8 @@ def _cosine_restart(schedule: LegacySchedule, target, progress) -> RegularFn:
                        f'end at {unit} {total}, but training reaches {unit} {where} (MMCV '
                        'raises ValueError there)', f'make sum(periods) at least {where + 1}',
                        schedule.source)
-        return cosine_restart_value(base, target(base), where, p['periods'],
-                                    p['restart_weights'])
+        return cosine_restart_peak_value(base, target(base), where, p['periods'],
+                                         p['restart_weights'])
     return value
 
 

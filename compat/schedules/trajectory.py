@@ -8,13 +8,15 @@ calls ``before_train_epoch``, so a by-epoch hook leaves the optimizer's value un
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, List, Optional, Sequence
+
+from engine.schedulers.closed_form import warmup_value
 
 from compat.schedules.checks import fail
 from compat.schedules.parse import check_runner_type
 from compat.schedules.regular import RegularFn, regular_function
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule
-from compat.schedules.warmup import warmup_lr, warmup_momentum
 
 
 @dataclass
@@ -62,11 +64,12 @@ def legacy_trajectory(lr_policy: Optional[LrSchedule], mom_policy: Optional[Mome
                    "'momentum' nor 'betas' (MMCV fails in the momentum hook's before_run)",
                    'remove momentum_config or use an optimizer with momentum (SGD) or betas '
                    '(Adam)', mom_policy.source)
-    lr_at = _track(lr_policy, base_lrs, warmup_lr, iter_based, max_epochs, total, epoch_len,
+    lr_at = _track(lr_policy, base_lrs, warmup_value, iter_based, max_epochs, total, epoch_len,
                    optimizer_type)
     mom_at = None
     if base_momentums is not None:
-        mom_at = _track(mom_policy, base_momentums, warmup_momentum, iter_based, max_epochs,
+        mom_at = _track(mom_policy, base_momentums,
+                        partial(warmup_value, divide=True), iter_based, max_epochs,
                         total, epoch_len, optimizer_type)
     iterations = range(total if first is None else min(first, total))
     epochs = [max(it - 1, 0) // epoch_len if iter_based else it // epoch_len
@@ -115,7 +118,7 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
     if schedule.warmup_by_epoch:
         warmup_iters = schedule.warmup_iters * epoch_len
     if schedule.warmup is None:
-        warmup_iters = 0   # (in_warmup's rule, decided once: this runs every iteration)
+        warmup_iters = 0   # decided once: row() runs every iteration
     kind, ratio = schedule.warmup, schedule.warmup_ratio
     groups = list(enumerate(bases))
     single = bases[0] if len(bases) == 1 else None   # the usual case, without a loop

@@ -59,7 +59,7 @@ class ParamSchedulerHook(Hook):
         if getattr(runner, 'param_schedulers', None) is None or metrics is None:
             return
         # Imported here so that importing the hooks package does not pull in engine.optim.
-        from engine.optim.scheduler.param_scheduler import ParamScheduler
+        from engine.schedulers.param_scheduler import ParamScheduler
 
         def step(schedulers: list) -> None:
             # As in MMEngine, a list holding anything but our schedulers is left alone.

@@ -16,8 +16,6 @@ from engine.optim.optimizers import TORCH_OPTIMIZERS, register_torch_optimizers
 
 LearningRateDecayOptimWrapperConstructor = LayerDecayOptimWrapperConstructor
 
-from engine.optim import scheduler  # noqa: F401,E402  (registers the param schedulers)
-
 __all__ = [
     'AmpOptimWrapper', 'DefaultOptimWrapperConstructor', 'LARS',
     'LayerDecayOptimWrapperConstructor', 'LearningRateDecayOptimWrapperConstructor',

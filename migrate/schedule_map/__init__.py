@@ -11,21 +11,17 @@ deviation) and ``notes``.
 ``end = W + 1``, poly / linear annealing ``end = max + 1``, momentum step ``gamma=0.5``, cyclic
 as cosine segments, ...); where no form is exact it writes the closest one and reports it.
 ``--target engine`` is exact everywhere, with the engine-only schedulers of
-:mod:`engine.optim.scheduler` (WarmupLR, InvLR, ClippedStepLR, CyclicLR, OneCycleMomentum,
+:mod:`engine.schedulers` (WarmupLR, InvLR, ClippedStepLR, CyclicLR, OneCycleMomentum,
 Relative*). Every mapping is measured against MMCV's maths (``compat.schedules``) by replaying
-the produced list on the engine (``engine.optim.scheduler.scheduler_trajectory``).
+the produced list on the engine (``engine.schedulers.scheduler_trajectory``).
 
 Module map: :mod:`.warmup`, :mod:`.step` (step, exp, inv), :mod:`.annealing` (poly, cosine,
 flat cosine, restart, linear annealing), :mod:`.cycles` (cyclic, OneCycle), :mod:`.measure`,
 :mod:`.validate` (MMEngine's argument rules), :mod:`.mapper`.
 """
-from migrate.schedule_map._light import scheduler_package
-
-scheduler_package()   # engine.optim.scheduler without engine.optim (torch) for what follows
-
-from migrate.schedule_map.mapper import map_schedules  # noqa: E402
-from migrate.schedule_map.measure import max_rel_dev, rel_dev  # noqa: E402
-from migrate.schedule_map.types import (  # noqa: E402
+from migrate.schedule_map.mapper import map_schedules
+from migrate.schedule_map.measure import max_rel_dev, rel_dev
+from migrate.schedule_map.types import (
     ASSUMED_EPOCH_LEN, LR_RULE, MOMENTUM_RULE, TOLERANCE, Approximation, Note, ScheduleMapping)
 
 __all__ = ['map_schedules', 'ScheduleMapping', 'Approximation', 'Note', 'rel_dev',

@@ -15,13 +15,10 @@ from __future__ import annotations
 from typing import Any, List, Optional, Tuple
 
 from engine.errors import ConfigError
-from migrate.schedule_map._light import scheduler_package
-
-scheduler_package()
-from engine.optim.scheduler.closed_form import cyclic_phase, cyclic_phases  # noqa: E402
-from migrate.schedule_map.context import (Context, Frame, ceil_div, entry,  # noqa: E402
-                                          fmt, is_whole, scheduler_name)
-from migrate.schedule_map.types import Note, Part, Pending  # noqa: E402
+from engine.schedulers.closed_form import cyclic_phase, cyclic_phases
+from migrate.schedule_map.context import (Context, Frame, ceil_div, entry, fmt, is_whole,
+                                          scheduler_name)
+from migrate.schedule_map.types import Note, Part, Pending
 
 ITER = Frame(False, False, None)
 Piece = Tuple[float, float, float, float, str]   # begin, steps, start ratio, end ratio, curve

@@ -5,12 +5,9 @@ from __future__ import annotations
 from itertools import chain
 from typing import List, Optional, Sequence, Tuple
 
-from migrate.schedule_map._light import scheduler_package
+from engine.schedulers.trajectory import momentum_key, scheduler_trajectory
 from migrate.schedule_map.context import Context
 from migrate.schedule_map.types import ROUNDING, TOLERANCE
-
-scheduler_package()
-from engine.optim.scheduler.trajectory import momentum_key, scheduler_trajectory  # noqa: E402
 
 
 def rel_dev(a: float, b: float) -> float:

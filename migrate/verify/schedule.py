@@ -105,7 +105,7 @@ def converted_side(path: str, converter: Converter, *, epoch_len: int, workdir: 
     """Write the converted tree of ``path`` under ``workdir``, load it, run its schedulers."""
     from engine.config import Config
     from engine.fileio import atomic_write_text
-    from engine.optim.scheduler.trajectory import scheduler_trajectory
+    from engine.schedulers.trajectory import scheduler_trajectory
 
     leaf = converter.convert(path)
     if leaf.error:

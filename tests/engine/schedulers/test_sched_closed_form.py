@@ -10,8 +10,8 @@ import pathlib
 import pytest
 
 from engine.hooks.param_scheduler_hook import ParamSchedulerHook
-from engine.optim.scheduler import INF, build_param_schedulers
-from engine.optim.scheduler import closed_form as cf
+from engine.schedulers import INF, build_param_schedulers
+from engine.schedulers import closed_form as cf
 
 from ._replay import FakeRunner
 
@@ -120,10 +120,10 @@ def test_closed_form_modules_import_no_torch_and_doctests_pass(path):
             continue
         for name in names:
             assert name.split('.')[0] in {'math', 'typing', '__future__'} or \
-                name.startswith('engine.optim.scheduler.closed_form'), f'{path.name}: {name}'
-    module = importlib.import_module(f'engine.optim.scheduler.closed_form.{path.stem}'
+                name.startswith('engine.schedulers.closed_form'), f'{path.name}: {name}'
+    module = importlib.import_module(f'engine.schedulers.closed_form.{path.stem}'
                                      if path.stem != '__init__' else
-                                     'engine.optim.scheduler.closed_form')
+                                     'engine.schedulers.closed_form')
     result = doctest.testmod(module)
     assert result.failed == 0
     if path.stem != '__init__':

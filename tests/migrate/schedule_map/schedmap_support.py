@@ -7,7 +7,7 @@ import pathlib
 from typing import Any, Dict, Optional
 
 from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_config
-from engine.optim.scheduler import scheduler_trajectory
+from engine.schedulers import scheduler_trajectory
 from migrate.schedule_map import MOMENTUM_RULE, map_schedules, max_rel_dev
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]

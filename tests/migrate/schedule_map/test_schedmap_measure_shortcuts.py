@@ -7,7 +7,7 @@ import pytest
 
 import migrate.schedule_map.mapper as mapper
 from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_config
-from engine.optim.scheduler.trajectory import scheduler_trajectory
+from engine.schedulers.trajectory import scheduler_trajectory
 from migrate.schedule_map import map_schedules
 from migrate.schedule_map.measure import max_rel_dev, rel_dev
 from migrate.schedule_map.types import ROUNDING
