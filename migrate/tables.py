@@ -1,16 +1,18 @@
-"""The MMCV 1.x -> MMEngine key map, as data (shared by the converter, compat and the engine).
+"""The MMCV 1.x -> MMEngine key map, as data (read by the converter's rules).
 
-One source of truth: the converter's rules read these tables, the engine refuses the legacy
-keys listed here (MMEngine would ignore them silently), and the compat runtime reads the same
-names. Sources: ``shared/reference/mmcv1-to-mmengine-keys.md`` (A.x = legacy semantics,
-B.x = new keys, C.5 = the consolidated map).
+The lists of legacy and new top-level runtime keys live in :mod:`engine.runtime_keys`, the
+one module every layer can import; this module re-exports the two the converter reads and
+adds what the converter alone needs. Sources: ``shared/reference/mmcv1-to-mmengine-keys.md``
+(A.x = legacy semantics, B.x = new keys, C.5 = the consolidated map).
 """
 from __future__ import annotations
 
 from typing import Dict, Tuple
 
-#: Top-level legacy runtime keys, each with the new key(s) it becomes (C.5).
-LEGACY_RUNTIME_KEYS: Dict[str, str] = {
+from engine.runtime_keys import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS  # noqa: F401
+
+#: What each of ``LEGACY_RUNTIME_KEYS`` becomes (C.5); tests hold its keys to that list.
+LEGACY_KEY_MAP: Dict[str, str] = {
     'optimizer': 'optim_wrapper.optimizer (+ paramwise_cfg, constructor)',
     'optimizer_config': 'optim_wrapper (clip_grad, accumulative_counts, AmpOptimWrapper)',
     'fp16': "optim_wrapper.type='AmpOptimWrapper', loss_scale",
@@ -36,20 +38,6 @@ LEGACY_RUNTIME_KEYS: Dict[str, str] = {
     'device': '- (dropped)',
     'data': 'train_dataloader/val_dataloader/test_dataloader',
 }
-
-#: Legacy keys that MMEngine's Runner silently ignores; the engine refuses them (B.0).
-ENGINE_REFUSED_KEYS: Tuple[str, ...] = (
-    'lr_config', 'optimizer_config', 'momentum_config', 'checkpoint_config', 'log_config',
-    'evaluation', 'workflow', 'runner', 'total_epochs', 'resume_from', 'dist_params', 'fp16')
-
-#: Top-level keys of the new schema that pass through the converter untouched (B.0).
-NEW_RUNTIME_KEYS: Tuple[str, ...] = (
-    'model', 'work_dir', 'train_dataloader', 'val_dataloader', 'test_dataloader', 'train_cfg',
-    'val_cfg', 'test_cfg', 'auto_scale_lr', 'optim_wrapper', 'param_scheduler', 'val_evaluator',
-    'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
-    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level', 'visualizer',
-    'default_scope', 'randomness', 'experiment_name', 'model_wrapper_cfg',
-    'find_unused_parameters', 'custom_imports', 'sync_bn', 'compile', 'runner_type')
 
 #: runner.type -> (train loop type, the length key).
 RUNNER_TO_LOOP: Dict[str, Tuple[str, str]] = {

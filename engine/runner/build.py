@@ -1,6 +1,8 @@
 """Config -> runner: builds every component from MMEngine's keys, in MMEngine's order.
 
 Errors are re-raised naming the config file and the key (``optim_wrapper.optimizer.type``).
+The runner class comes in as an argument (``Runner.from_cfg`` passes it), so this module sits
+below :mod:`engine.runner.runner` and the two never import each other.
 """
 from __future__ import annotations
 
@@ -20,18 +22,9 @@ from engine.errors import ConfigError, EngineError
 from engine.logging.logger import get_logger
 from engine.registry import LOG_PROCESSORS, LOOPS, MODEL_WRAPPERS, MODELS, VISUALIZERS
 from engine.runner.environment import set_random_seed, setup_env, start_distributed
-from engine.runner.runner import Runner
-from migrate.tables import ENGINE_REFUSED_KEYS
+from engine.runtime_keys import ENGINE_ONLY_KEYS, ENGINE_REFUSED_KEYS, NEW_RUNTIME_KEYS
 
-KNOWN_KEYS = {
-    'model', 'work_dir', 'train_dataloader', 'val_dataloader', 'test_dataloader', 'train_cfg',
-    'val_cfg', 'test_cfg', 'auto_scale_lr', 'optim_wrapper', 'param_scheduler', 'val_evaluator',
-    'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
-    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level', 'visualizer',
-    'default_scope', 'randomness', 'experiment_name', 'cfg', 'model_wrapper_cfg',
-    'find_unused_parameters', 'custom_imports', 'load_unsafe', 'sync_bn', 'compile',
-    'activation_checkpointing', 'efficient_conv_bn_eval', 'runner_type',
-}
+KNOWN_KEYS = NEW_RUNTIME_KEYS | ENGINE_ONLY_KEYS
 
 DEFAULT_HOOKS = (
     ('runtime_info', dict(type='RuntimeInfoHook')),
@@ -42,8 +35,8 @@ DEFAULT_HOOKS = (
     ('checkpoint', dict(type='CheckpointHook', interval=1)),
 )
 
-# Legacy (MMCV 1.x) keys that MMEngine silently ignores: we refuse to ignore them silently.
-# The key map lives in one place, migrate/tables.py (pure data, imports nothing).
+# MMEngine would ignore these legacy keys silently; a run that drops someone's schedule or
+# checkpoint settings without a word is worse than an error.
 LEGACY_KEYS = ENGINE_REFUSED_KEYS
 
 
@@ -111,8 +104,9 @@ def _import_custom(cfg: Dict[str, Any], filename: Optional[str]) -> None:
                               fix='check the module name and that it is on PYTHONPATH') from e
 
 
-def build_runner(cfg) -> Runner:
-    """Build a :class:`Runner` and everything it runs from an MMEngine-style config."""
+def build_runner_of(runner_cls: type, cfg) -> Any:
+    """Build a ``runner_cls`` (the engine's :class:`~engine.runner.Runner`) and everything it
+    runs from an MMEngine-style config. Callers use ``Runner.from_cfg(cfg)``."""
     filename = getattr(cfg, 'filename', None)
     cfg_obj = cfg
     cfg = _plain(cfg)
@@ -179,17 +173,17 @@ def build_runner(cfg) -> Runner:
         vis_cfg.pop('name', None)
         visualizer = VISUALIZERS.build(vis_cfg)
 
-    runner = Runner(model, work_dir, train_dataloader=dataloaders.get('train'),
-                    val_dataloader=dataloaders.get('val'), test_dataloader=dataloaders.get('test'),
-                    optim_wrapper=optim_wrapper, cfg=cfg_obj, seed=seed,
-                    experiment_name=cfg.get('experiment_name'), launcher=launcher, logger=logger,
-                    log_processor=log_processor, visualizer=visualizer,
-                    load_from=cfg.get('load_from'), resume=bool(cfg.get('resume', False)),
-                    load_unsafe=bool(cfg.get('load_unsafe', False)), timestamp=timestamp,
-                    default_scope=cfg.get('default_scope'))
+    runner = runner_cls(
+        model, work_dir, train_dataloader=dataloaders.get('train'),
+        val_dataloader=dataloaders.get('val'), test_dataloader=dataloaders.get('test'),
+        optim_wrapper=optim_wrapper, cfg=cfg_obj, seed=seed,
+        experiment_name=cfg.get('experiment_name'), launcher=launcher, logger=logger,
+        log_processor=log_processor, visualizer=visualizer, load_from=cfg.get('load_from'),
+        resume=bool(cfg.get('resume', False)), load_unsafe=bool(cfg.get('load_unsafe', False)),
+        timestamp=timestamp, default_scope=cfg.get('default_scope'))
     _build_loops(runner, cfg, dataloaders, filename)
     if cfg.get('param_scheduler') is not None:
-        from engine.optim.scheduler import build_param_schedulers
+        from engine.schedulers import build_param_schedulers
         with _config_key('param_scheduler', filename):
             loop = runner.train_loop
             runner.param_schedulers = build_param_schedulers(
@@ -250,7 +244,7 @@ def _scale_lr(optim_wrapper, auto_scale_lr: Optional[dict], train_dataloader: Op
             group['lr'] = group['lr'] * ratio
 
 
-def _build_loops(runner: Runner, cfg: Dict[str, Any], dataloaders: dict,
+def _build_loops(runner: Any, cfg: Dict[str, Any], dataloaders: dict,
                  filename: Optional[str]) -> None:
     if cfg.get('train_cfg') is not None:
         with _config_key('train_cfg', filename):
@@ -271,7 +265,7 @@ def _build_loops(runner: Runner, cfg: Dict[str, Any], dataloaders: dict,
                 setattr(runner, f'{split}_loop', loop)
 
 
-def _register_hooks(runner: Runner, cfg: Dict[str, Any], filename: Optional[str]) -> None:
+def _register_hooks(runner: Any, cfg: Dict[str, Any], filename: Optional[str]) -> None:
     user_defaults = cfg.get('default_hooks') or {}
     if not isinstance(user_defaults, dict):
         raise ConfigError('default_hooks must be a dict name -> hook config', file=filename,

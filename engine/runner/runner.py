@@ -1,8 +1,9 @@
 """``Runner``: owns built components and runs train/val/test with hooks.
 
 It takes *built* objects; :mod:`engine.runner.build` turns a config into them
-(``Runner.from_cfg``). Loops are attached after construction because they hold a reference to
-the runner (as in MMEngine, so custom loops port unchanged).
+(``Runner.from_cfg``, which hands the builder this class, so the builder never imports this
+module). Loops are attached after construction because they hold a reference to the runner
+(as in MMEngine, so custom loops port unchanged).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from engine.errors import EngineError
 from engine.hooks.hook import Hook
 from engine.logging.log_processor import LogProcessor
 from engine.model.wrappers import unwrap_model
+from engine.runner.build import build_runner_of
 from engine.runner.checkpoint_io import (find_latest_checkpoint, load_checkpoint_file,
                                          load_model_state, save_checkpoint_file,
                                          weights_from_checkpoint)
@@ -78,9 +80,11 @@ class Runner:
 
     @classmethod
     def from_cfg(cls, cfg) -> 'Runner':
-        """Build every component from an MMEngine-style config: see :func:`build_runner`."""
-        from engine.runner.build import build_runner
-        return build_runner(cfg)
+        """Build every component from an MMEngine-style config: see
+        :func:`engine.runner.build.build_runner_of`."""
+        # Runner, not cls: a subclass has always got a plain Runner from here; building cls
+        # (MMEngine's behaviour) would change what existing subclasses get.
+        return build_runner_of(Runner, cfg)
 
     # -- state delegated to the train loop -------------------------------------------------------
     @property
@@ -246,3 +250,8 @@ class Runner:
             save_checkpoint_file(ckpt, path)
         barrier()
         return path
+
+
+def build_runner(cfg) -> Runner:
+    """Build a :class:`Runner` and everything it runs from an MMEngine-style config."""
+    return Runner.from_cfg(cfg)
