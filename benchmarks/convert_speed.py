@@ -91,7 +91,7 @@ def time_libcst(files) -> float:
 
 def time_convert(tree: str, out: str) -> tuple:
     from migrate.convert.driver import ConvertOptions, run_convert
-    from migrate.rules._schedule import clear_schedule_memos
+    from migrate.schedule_map.memo import clear_schedule_memos
     if os.path.exists(out):
         raise ValueError(f'{out} exists: each timed run writes a new tree')
     clear_schedule_memos()   # as cold as a new process, imports aside

@@ -46,7 +46,7 @@ def _relative_report(report_path: str, tree: str, out: str) -> bytes:
 def digest_tree(tree: str, workdir: str, label: str) -> dict:
     """``{target: {relative path: sha256}}`` of a conversion of ``tree`` (report included)."""
     from migrate.convert.driver import ConvertOptions, run_convert
-    from migrate.rules._schedule import clear_schedule_memos
+    from migrate.schedule_map.memo import clear_schedule_memos
     result = {}
     for target in TARGETS:
         clear_schedule_memos()

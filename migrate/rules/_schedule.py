@@ -29,19 +29,10 @@ def optimizer_facts(legacy: dict) -> Optional[dict]:
                 base_momentum=momentum if isinstance(momentum, (int, float)) else None)
 
 
-_MAPPINGS: dict = {}
-
-
-def clear_schedule_memos() -> None:
-    """Forget remembered mappings and measurements (benchmarks time a cold process)."""
-    from migrate.schedule_map import mapper
-    _MAPPINGS.clear()
-    mapper._MEASURED.clear()
-
-
 def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: Any) -> None:
     """Append the mapped schedulers for ``key`` to ``param_scheduler`` and report."""
     from migrate.schedule_map import map_schedules
+    from migrate.schedule_map.memo import MAPPINGS
 
     facts = plan.facts
     if 'runner_type' not in facts:
@@ -59,13 +50,8 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
     # A tree repeats the same schedule in many files (a base and every leaf that inherits it
     # unchanged); the mapping, and its measured deviation, depends only on these inputs.
     memo_key = (key, repr(plan.legacy.get(key)), repr(sorted(args.items())))
-    mapping = _MAPPINGS.get(memo_key)
-    if mapping is None:
-        mapping = map_schedules(lr_policy, mom_policy, **args)
-        if len(_MAPPINGS) > 4096:
-            _MAPPINGS.clear()
-        _MAPPINGS[memo_key] = mapping
-    mapping = detached_copy(mapping)
+    mapping = detached_copy(MAPPINGS.get_or_compute(
+        memo_key, lambda: map_schedules(lr_policy, mom_policy, **args)))
     # A half-migrated file may carry its own param_scheduler: the legacy keys win, as they
     # are what MMCV ran; only what the schedule rules wrote before is kept.
     current = plan.values.get('param_scheduler') if facts.get('schedulers_written') else None

@@ -14,6 +14,7 @@ from engine.errors import ConfigError
 from migrate.schedule_map import annealing, cycles, step
 from migrate.schedule_map.context import EPOCH_RUNNER, ITER_RUNNER, Context, fmt, kind_of
 from migrate.schedule_map.measure import measure
+from migrate.schedule_map.memo import MEASUREMENTS
 from migrate.schedule_map.types import (LR_RULE, MOMENTUM_RULE, ROUNDING, TOLERANCE,
                                         Approximation, Note, Part, Pending, ScheduleMapping)
 from migrate.schedule_map.validate import check_mmengine_list
@@ -43,16 +44,11 @@ MOMENTUM_MAPPERS: Dict[str, Mapper] = {
 }
 
 
-#: Measure every mapping, also forms announced exact (the schedule_map tests switch it on
-#: to catch unannounced float drift).
-MEASURE_EXACT_FORMS = False
-
-
 def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Optional[int],
                   max_iters: Optional[int], target: str = 'mmengine',
                   epoch_len: Optional[int] = None, base_lr: float = 0.1,
                   base_momentum: Optional[float] = 0.9,
-                  optimizer_type: str = 'SGD') -> ScheduleMapping:
+                  optimizer_type: str = 'SGD', measure_exact: bool = False) -> ScheduleMapping:
     """Map MMCV hooks (``compat.schedules.parse_lr_config`` / ``parse_momentum_config``
     results, either may be None) to ``param_scheduler`` entries.
 
@@ -65,6 +61,8 @@ def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Option
             by-iteration policies in epoch runs need it.
         base_lr / base_momentum / optimizer_type: the legacy optimizer (``base_momentum``:
             its momentum or ``betas[0]``, None without either).
+        measure_exact: replay forms announced exact too (tests use it to catch float drift
+            that no approximation announces; conversions leave it off, see below).
 
     Example: ``lr_config = dict(policy='step', step=[8, 11], warmup='linear',
     warmup_iters=500, warmup_ratio=0.001)`` in a 12-epoch run gives
@@ -86,7 +84,7 @@ def map_schedules(lr_policy, mom_policy, *, runner_type: str, max_epochs: Option
         check_mmengine_list(result.schedulers)
     if lr_policy is None and mom_policy is None:
         return result
-    if not (lr_part.pending or mom_part.pending) and not MEASURE_EXACT_FORMS:
+    if not (lr_part.pending or mom_part.pending) and not measure_exact:
         # Forms announced exact are proven by the golden tests (MMCV and MMEngine, fixture
         # tree and set-ups); replaying a whole run for each of them would dominate a
         # conversion's time. `migrate verify` replays any single config.
@@ -177,9 +175,6 @@ def _map_one(policy, ctx: Context, rule: str, mappers: Dict[str, Mapper],
 SCALE_FREE_POLICIES = frozenset({'fixed', 'step', 'exp', 'poly', 'CosineAnnealing',
                                  'FlatCosineAnnealing', 'LinearAnnealing', 'CosineRestart',
                                  'cyclic'})
-_MEASURED: Dict[tuple, tuple] = {}
-
-
 def _scale_free(policy) -> bool:
     """No lr hook (the lr stays the base lr), or one without absolute lr values."""
     return policy is None or (policy.policy in SCALE_FREE_POLICIES and
@@ -198,11 +193,8 @@ def _measure_once(lr_policy, mom_policy, schedulers, ctx: Context, pending):
     """:func:`_measure`, remembered for the process: a tree repeats schedules in many files."""
     key = (_policy_key(lr_policy), _policy_key(mom_policy), repr(schedulers), repr(ctx),
            repr([(rule, p, offset) for rule, p, offset in pending]))
-    if key not in _MEASURED:
-        if len(_MEASURED) > 4096:
-            _MEASURED.clear()
-        _MEASURED[key] = _measure(lr_policy, mom_policy, schedulers, ctx, pending)
-    return _MEASURED[key]
+    return MEASUREMENTS.get_or_compute(
+        key, lambda: _measure(lr_policy, mom_policy, schedulers, ctx, pending))
 
 
 def _measure(lr_policy, mom_policy, schedulers, ctx: Context, pending):

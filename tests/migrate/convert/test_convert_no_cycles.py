@@ -9,7 +9,7 @@ import gc
 import pathlib
 
 from migrate.convert.driver import ConvertOptions, run_convert
-from migrate.rules._schedule import clear_schedule_memos
+from migrate.schedule_map.memo import clear_schedule_memos
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 

@@ -278,11 +278,9 @@ def test_mmengine_argument_rules(bad, key):
 def test_long_run_rounding_is_reported_as_float_rounding_and_engine_is_bit_exact(monkeypatch):
     """MMCV's own ``1 - t / T`` cancels near the end of a long run: MMEngine's chained PolyLR
     lands a few 1e-12 away; the engine's RelativePolyLR evaluates MMCV's formula. (Forms
-    announced exact are only replayed when MEASURE_EXACT_FORMS is on.)"""
-    import migrate.schedule_map.mapper as mapper
-    monkeypatch.setattr(mapper, 'MEASURE_EXACT_FORMS', True)
+    announced exact are only replayed with measure_exact.)"""
     cfg = dict(policy='poly', power=1.0, min_lr=0.0, by_epoch=False)
-    m = lr_map(cfg, IBR, 40000)
+    m = lr_map(cfg, IBR, 40000, measure_exact=True)
     (a,) = m.approximations
     assert a.kind == 'float-rounding' and 1e-12 < a.deviation < 1e-9
     e = lr_map(cfg, IBR, 40000, target='engine')

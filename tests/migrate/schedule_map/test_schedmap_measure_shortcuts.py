@@ -10,6 +10,7 @@ from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_
 from engine.schedulers.trajectory import scheduler_trajectory
 from migrate.schedule_map import map_schedules
 from migrate.schedule_map.measure import max_rel_dev, rel_dev
+from migrate.schedule_map.memo import Memo
 from migrate.schedule_map.types import ROUNDING
 
 EBR, IBR = 'EpochBasedRunner', 'IterBasedRunner'
@@ -49,7 +50,7 @@ def _deviations(mapping):
 @pytest.fixture
 def full_replay(monkeypatch):
     """The measurement without shortcuts: the whole run, at the config's own lr."""
-    monkeypatch.setattr(mapper, '_MEASURED', {})
+    monkeypatch.setattr(mapper, 'MEASUREMENTS', Memo())
     monkeypatch.setattr(mapper, '_last_pending_iteration', lambda *a: None)
     monkeypatch.setattr(mapper, '_scale_free', lambda policy: False)
 
@@ -58,7 +59,7 @@ def full_replay(monkeypatch):
 def test_shortcuts_report_what_a_full_replay_reports(case, monkeypatch, full_replay):
     expected = _deviations(_map(*case))
     monkeypatch.undo()
-    monkeypatch.setattr(mapper, '_MEASURED', {})
+    monkeypatch.setattr(mapper, 'MEASUREMENTS', Memo())
     got = _deviations(_map(*case))
     assert [g[:2] for g in got] == [e[:2] for e in expected] and expected
     for (_, _, dev_got), (_, _, dev_expected) in zip(got, expected):
@@ -78,7 +79,7 @@ def test_a_warmup_approximation_stops_after_the_warmup(monkeypatch):
         replayed.append(len(out['lr']))
         return out
 
-    monkeypatch.setattr(mapper, '_MEASURED', {})
+    monkeypatch.setattr(mapper, 'MEASUREMENTS', Memo())
     monkeypatch.setattr('migrate.schedule_map.measure.scheduler_trajectory', counting)
     mapping = _map(*CASES[0])
     assert mapping.approximations
@@ -88,7 +89,7 @@ def test_a_warmup_approximation_stops_after_the_warmup(monkeypatch):
 def test_configs_differing_only_in_lr_share_one_measurement(monkeypatch):
     calls = []
     real = mapper._measure
-    monkeypatch.setattr(mapper, '_MEASURED', {})
+    monkeypatch.setattr(mapper, 'MEASUREMENTS', Memo())
     monkeypatch.setattr(mapper, '_measure', lambda *a: calls.append(a[3].base_lr) or real(*a))
     first = _deviations(_map(*CASES[0][:5], 0.6))
     second = _deviations(_map(*CASES[0][:5], 0.15))
@@ -98,7 +99,7 @@ def test_configs_differing_only_in_lr_share_one_measurement(monkeypatch):
 def test_an_absolute_min_lr_is_measured_with_the_real_lr(monkeypatch):
     calls = []
     real = mapper._measure
-    monkeypatch.setattr(mapper, '_MEASURED', {})
+    monkeypatch.setattr(mapper, 'MEASUREMENTS', Memo())
     monkeypatch.setattr(mapper, '_measure', lambda *a: calls.append(a[3].base_lr) or real(*a))
     _map(*CASES[4])
     assert calls == [0.01]
