@@ -7,6 +7,7 @@ from engine.hooks.hook import Hook
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 ENGINE_CONFIGS = os.path.join(ROOT, 'fixtures', 'configs', 'engine')
 GOLDENS = os.path.join(ROOT, 'fixtures', 'goldens')
+MMENGINE_CKPT_DIR = os.path.join(GOLDENS, 'mmengine_checkpoint')
 
 
 class TrajectoryHook(Hook):
@@ -27,6 +28,7 @@ class TrajectoryHook(Hook):
 
 
 def load_engine_config(name, work_dir, overrides=None):
+    """A shipped toy config with ``work_dir`` set and quiet logging."""
     from engine.config import Config
     cfg = Config.fromfile(os.path.join(ENGINE_CONFIGS, name))
     if overrides:

@@ -7,7 +7,7 @@ from typing import Dict, List, Optional
 import torch
 
 from engine.hooks.param_scheduler_hook import ParamSchedulerHook
-from engine.optim.scheduler import build_param_schedulers
+from engine.schedulers import build_param_schedulers
 
 
 class FakeWrapper:

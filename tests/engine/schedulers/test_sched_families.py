@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.optim.scheduler import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
+from engine.schedulers import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
                                     ExponentialLR, LinearLR, LinearMomentum, MultiStepLR,
                                     OneCycleLR, PolyLR, ReduceOnPlateauLR, StepLR,
                                     StepParamScheduler)

@@ -10,7 +10,7 @@ from engine.runner import Runner
 from engine.runner.checkpoint_io import (PARTIAL_SUFFIX, find_latest_checkpoint,
                                          remove_stale_partials, write_pointer)
 
-from ckpt_support import load_engine_config
+from runner_support import load_engine_config
 
 FIELDS = ['ema_state_dict', 'message_hub', 'optimizer', 'param_schedulers', 'rng_state',
           'state_dict', 'train_loop']

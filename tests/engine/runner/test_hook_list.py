@@ -1,4 +1,5 @@
-"""Registration order, priorities and stage dispatch of the runner's hooks."""
+"""Registration order, priorities and stage dispatch of the runner's hooks (HookList; the
+priority levels themselves: tests/engine/hooks/test_priority.py)."""
 import pytest
 
 from engine.errors import HookError
@@ -13,16 +14,6 @@ class Named(Hook):
 
     def before_train_epoch(self, runner):
         self.log.append(self.name)
-
-
-def test_priority_values_by_name_int_and_enum():
-    assert [get_priority(p) for p in ('highest', 'VERY_HIGH', 'high', 'ABOVE_NORMAL', 'normal',
-                                      'below_normal', 'LOW', 'very_low', 'LOWEST')] == \
-        [0, 10, 30, 40, 50, 60, 70, 90, 100]
-    assert get_priority(Priority.LOW) == 70 and get_priority(45) == 45
-    for bad in (101, -1, 'medium', 1.5, True):
-        with pytest.raises(HookError):
-            get_priority(bad)
 
 
 def test_order_by_priority_then_registration():

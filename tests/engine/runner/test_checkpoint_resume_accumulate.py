@@ -7,7 +7,7 @@ import torch
 from engine.hooks.hook import Hook
 from engine.runner import Runner
 
-from ckpt_support import load_engine_config
+from runner_support import load_engine_config
 
 
 class Crash(Exception):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from engine.optim.scheduler import (INF, CosineAnnealingLR, CosineRestartLR, LinearLR,
+from engine.schedulers import (INF, CosineAnnealingLR, CosineRestartLR, LinearLR,
                                     MultiStepLR, OneCycleLR, StepLR, build_param_schedulers)
 from engine.registry import PARAM_SCHEDULERS
 

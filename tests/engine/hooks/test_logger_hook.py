@@ -16,7 +16,7 @@ class Runner:
     def __init__(self, log_dir):
         self.log_dir = str(log_dir)
         self.timestamp = '20240101_000000'
-        self.logger = logging.getLogger('test_log_rank_zero')
+        self.logger = logging.getLogger('test_logger_hook')
         self.log_processor = LogProcessor()
         self.message_hub = MessageHub()
         self.test_dataloader = [0, 1]

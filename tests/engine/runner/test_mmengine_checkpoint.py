@@ -12,7 +12,7 @@ import torch
 from engine.runner import Runner
 from engine.runner.checkpoint_io import load_checkpoint_file
 
-from ckpt_support import MMENGINE_CKPT_DIR, load_engine_config
+from runner_support import MMENGINE_CKPT_DIR, load_engine_config
 
 CKPT = os.path.join(MMENGINE_CKPT_DIR, 'epoch_1.pth')
 

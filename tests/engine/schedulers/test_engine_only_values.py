@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from engine.optim.scheduler import closed_form as cf
-from engine.optim.scheduler import scheduler_trajectory
+from engine.schedulers import closed_form as cf
+from engine.schedulers import scheduler_trajectory
 
 SGD = dict(type='SGD', lr=0.1, momentum=0.9)
 

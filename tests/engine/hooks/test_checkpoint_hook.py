@@ -1,16 +1,36 @@
 """CheckpointHook file management: save_best keeps exactly the best checkpoint by its rule,
 max_keep_ckpts removes the oldest, last_checkpoint always names the newest complete file."""
+import logging
 import os
 
 import pytest
 
+from engine import register_all_modules
+from engine.config import Config
 from engine.evaluator.metric import BaseMetric
 from engine.hooks import CheckpointHook
 from engine.hooks.hook import Hook
 from engine.registry import METRICS
 from engine.runner import Runner
 
-from ckpt_support import load_engine_config
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+ENGINE_CONFIGS = os.path.join(ROOT, 'fixtures', 'configs', 'engine')
+
+
+@pytest.fixture(autouse=True, scope='module')
+def _registered():
+    register_all_modules()
+    logging.getLogger('engine').setLevel(logging.WARNING)
+
+
+def load_engine_config(name, work_dir, overrides=None):
+    """A shipped toy config with ``work_dir`` set and quiet logging (as in runner_support)."""
+    cfg = Config.fromfile(os.path.join(ENGINE_CONFIGS, name))
+    if overrides:
+        cfg.merge_from_dict(overrides)
+    cfg['work_dir'] = str(work_dir)
+    cfg['log_level'] = 'WARNING'
+    return cfg
 
 
 @METRICS.register_module(force=True)

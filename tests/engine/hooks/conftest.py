@@ -35,7 +35,7 @@ class FakeRunner:
         self.optim_wrapper = None
         self.distributed = distributed
         self._resume = resume
-        self.logger = logging.getLogger('engine.tests.hooks_extra')
+        self.logger = logging.getLogger('engine.tests.hooks')
         self.work_dir = work_dir
 
 

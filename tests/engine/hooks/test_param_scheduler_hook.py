@@ -58,10 +58,10 @@ def test_wrong_container_type():
 
 
 def test_val_epoch_steps_only_plateau_schedulers_with_metrics():
-    from engine.optim.scheduler import ReduceOnPlateauLR, StepLR
+    import torch
 
-    from ._replay import build_optimizer
-    opt = build_optimizer(dict(type='SGD', lr=0.1, momentum=0.9))
+    from engine.schedulers import ReduceOnPlateauLR, StepLR
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1, momentum=0.9)
     plateau = ReduceOnPlateauLR(opt, monitor='loss', patience=0, factor=0.5)
     step = StepLR(opt, step_size=1, gamma=0.1)
     runner = Runner([step, plateau])

@@ -7,8 +7,8 @@ import pathlib
 
 import pytest
 
-from engine.optim.scheduler import scheduler_trajectory
-from engine.optim.scheduler.trajectory import DummyOptimizer, loop_of, momentum_key
+from engine.schedulers import scheduler_trajectory
+from engine.schedulers.trajectory import DummyOptimizer, loop_of, momentum_key
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 GOLDEN = json.loads((ROOT / 'fixtures' / 'goldens' / 'schedulers.json').read_text())

@@ -14,7 +14,7 @@ from engine.runner import Runner
 from engine.runner.checkpoint_io import load_checkpoint_file, save_checkpoint_file
 from migrate.cli import main
 
-from ckpt_support import ENGINE_CONFIGS, load_engine_config
+from runner_support import ENGINE_CONFIGS, load_engine_config
 
 
 def weights():

@@ -8,9 +8,9 @@ import copy
 
 import pytest
 
-from engine.optim.scheduler import scheduler_trajectory
-from engine.optim.scheduler.builder import build_param_schedulers
-from engine.optim.scheduler.trajectory import DummyOptimizer, loop_of
+from engine.schedulers import scheduler_trajectory
+from engine.schedulers.builder import build_param_schedulers
+from engine.schedulers.trajectory import DummyOptimizer, loop_of
 
 SGD = dict(type='SGD', lr=0.1, momentum=0.9)
 ADAM = dict(type='AdamW', lr=1e-3, betas=(0.95, 0.999))
