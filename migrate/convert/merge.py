@@ -4,15 +4,17 @@ that, merged into a base value, gives a wanted value.
 The converter decides on merged views; a converted file must only write what differs from its
 (converted) bases, so that ``_base_`` chains stay intact and a leaf stays a leaf. Semantics are
 MMEngine 0.10.7's ``Config._merge_a_into_b`` (without list keys): dicts merge key by key,
-``_delete_=True`` replaces, a dict over a non-dict needs ``_delete_``, anything else replaces.
+``_delete_=True`` replaces, a dict over a non-dict needs ``_delete_`` (without it the merge
+raises ConfigError, as MMEngine raises TypeError), anything else replaces. The rules are
+implemented once, in :func:`engine.config.merge.merge_mmengine`; here values are plain dicts.
 """
 from __future__ import annotations
 
 from typing import Any, Dict
 
+from engine.config.merge import merge_mmengine
+from engine.merge_keys import DELETE_KEY
 from migrate.static.values import detached_copy
-
-DELETE_KEY = '_delete_'
 
 
 class _NoChange:
@@ -31,33 +33,18 @@ def merge_into(child: Dict[str, Any], base: Dict[str, Any], *,
 
     ``share_base``: values the child leaves alone are the base's own objects, not copies
     (for views that are only read, as the converter's are: copying every inherited model and
-    pipeline for every file of a tree shows in its run time).
+    pipeline for every file of a tree shows in its run time). What comes from the child is
+    always a copy.
+
+    A dict over a non-dict without ``_delete_`` raises ConfigError: MMEngine would not load
+    such a file, so a converted view must not pretend it does. :func:`delta` never writes one.
 
     >>> merge_into({'a': {'x': 2}}, {'a': {'x': 1, 'y': 1}})
     {'a': {'x': 2, 'y': 1}}
     """
-    out = dict(base)   # shallow: every value is copied once below, merged or kept
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) \
-                and not value.get(DELETE_KEY, False):
-            out[key] = merge_into(value, out[key], share_base=share_base)
-        elif isinstance(value, dict):
-            out[key] = _strip_delete(value, key in out)
-        else:
-            out[key] = detached_copy(value)
     if not share_base:
-        for key, value in base.items():
-            if key not in child:
-                out[key] = detached_copy(value)
-    return out
-
-
-def _strip_delete(value: Dict[str, Any], existed: bool) -> Dict[str, Any]:
-    # MMEngine pops `_delete_` only where it replaced something; on a new key it stays.
-    value = detached_copy(value)
-    if existed:
-        value.pop(DELETE_KEY, None)
-    return value
+        base = detached_copy(base)
+    return merge_mmengine(child, base, adopt_dict=detached_copy, adopt=detached_copy)
 
 
 def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
+from engine.merge_keys import DELETE_KEY
+
 from .errors import StaticConfigError
 from .values import BaseVarRef, Opaque, fresh_copy
-
-DELETE_KEY = '_delete_'
 
 
 def combine_bases(base_dicts: Sequence[dict], base_paths: Sequence[str], file: str) -> dict:

@@ -1,6 +1,7 @@
-"""merge_into (MMEngine's child-over-base merge) and delta (its inverse)."""
+"""delta (the inverse of MMEngine's child-over-base merge) checked through merge_into."""
 import pytest
 
+from engine.errors import ConfigError
 from migrate.convert.merge import NO_CHANGE, delta, merge_into, same_value
 
 BASES = [
@@ -45,9 +46,11 @@ def test_tuple_and_list_differ():
     assert delta([1, 2], (1, 2)) == (1, 2)
 
 
-def test_new_key_keeps_delete_flag_like_mmengine():
-    assert merge_into({'k': {'_delete_': True, 'a': 1}}, {}) == {'k': {'_delete_': True, 'a': 1}}
-    assert merge_into({'k': {'_delete_': True, 'a': 1}}, {'k': {'b': 2}}) == {'k': {'a': 1}}
+def test_merge_of_a_dict_over_a_non_dict_raises_like_mmengine():
+    # the pure-merge cases are in tests/engine/config/test_merge_table.py
+    with pytest.raises(ConfigError) as info:
+        merge_into({'k': {'a': 1}}, {'k': None})
+    assert info.value.key == 'k'
 
 
 @pytest.mark.parametrize('base', BASES)
