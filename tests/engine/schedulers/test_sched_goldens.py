@@ -6,6 +6,8 @@ import pathlib
 
 import pytest
 
+from engine.optim.optim_wrapper import OptimWrapper
+
 from ._replay import max_rel_error, replay
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'goldens' / 'schedulers.json'
@@ -39,11 +41,7 @@ def test_replay_matches_mmengine(case):
 
 
 def test_replay_through_the_engine_optim_wrapper():
-    """The same goldens through engine.optim.OptimWrapper (written separately) when present."""
-    try:
-        from engine.optim.optim_wrapper import OptimWrapper
-    except ImportError:
-        pytest.skip('engine.optim.OptimWrapper is not available')
+    """The same goldens through engine.optim.OptimWrapper (written separately)."""
     for case in CASES:
         ours = replay(case, wrap=lambda opt: OptimWrapper(optimizer=opt))
         for key in case['record']:

@@ -17,7 +17,7 @@ import os
 import pytest
 
 from engine.config import Config
-from engine.optim.scheduler.trajectory import scheduler_trajectory
+from engine.schedulers.trajectory import scheduler_trajectory
 from migrate.convert.converter import Converter
 from migrate.convert.driver import collect_files, convert_all
 
@@ -51,6 +51,22 @@ def max_dev(a_rows, b_rows):
             scale = max(abs(a), abs(b))
             worst = max(worst, 0.0 if scale == 0 else abs(a - b) / scale)
     return worst
+
+
+def momentum_dev(a_rows, b_rows):
+    """Deviation of two momentum trajectories, compared whenever either side has one.
+
+    A side records no momentum (``None`` or ``[]``) only when its optimizer has none; both sides
+    without momentum is the one case that compares as equal (no optimizer of the fixture tree is
+    momentum-free today). One side without momentum where the other has it is a failure (inf).
+    """
+    return max_dev(a_rows or None, b_rows or None)
+
+
+def assert_momentum_on_both_sides_or_neither(name_a, a_rows, name_b, b_rows, leaf):
+    assert bool(a_rows) == bool(b_rows), (
+        f'{leaf}: momentum recorded by {name_a if a_rows else name_b} only '
+        f'({name_a}: {"yes" if a_rows else "none"}, {name_b}: {"yes" if b_rows else "none"})')
 
 
 @pytest.fixture(scope='module')
@@ -88,9 +104,10 @@ def test_mmengine_on_conversion_matches_mmcv_or_is_reported(leaf, tree_conversio
     converted = golden('converted_fixtures', leaf)
     assert 'error' not in converted, converted.get('error')
     assert len(converted['lr']) == len(legacy['lr'])
+    assert_momentum_on_both_sides_or_neither('MMCV', legacy.get('momentum'),
+                                             'MMEngine', converted.get('momentum'), leaf)
     deviation = max(max_dev(legacy['lr'], converted['lr']),
-                    max_dev(legacy['momentum'], converted['momentum'])
-                    if legacy['momentum'] and converted['momentum'] else 0.0)
+                    momentum_dev(legacy.get('momentum'), converted.get('momentum')))
     findings = _schedule_findings(converter, leaf)
     if deviation > EXACT:
         assert findings, f'{leaf}: MMEngine deviates by {deviation:.3g} but nothing is reported'
@@ -106,8 +123,9 @@ def test_engine_runs_the_conversion_like_mmengine(leaf):
                                 epoch_len=entry['epoch_len'],
                                 optimizer=dict(cfg['optim_wrapper']['optimizer']))
     assert max_dev(converted['lr'], ours['lr']) <= EXACT
-    if converted['momentum'] and ours['momentum']:
-        assert max_dev(converted['momentum'], ours['momentum']) <= EXACT
+    assert_momentum_on_both_sides_or_neither('MMEngine', converted.get('momentum'),
+                                             'our engine', ours.get('momentum'), leaf)
+    assert momentum_dev(converted.get('momentum'), ours.get('momentum')) <= EXACT
 
 
 @pytest.mark.parametrize('leaf', LEAVES)
@@ -126,5 +144,6 @@ def test_engine_target_is_exact(leaf, tmp_path):
                                 epoch_len=entry['epoch_len'],
                                 optimizer=dict(cfg['optim_wrapper']['optimizer']))
     assert max_dev(legacy['lr'], ours['lr']) <= EXACT
-    if legacy['momentum'] and ours['momentum']:
-        assert max_dev(legacy['momentum'], ours['momentum']) <= EXACT
+    assert_momentum_on_both_sides_or_neither('MMCV', legacy.get('momentum'),
+                                             'our engine', ours.get('momentum'), leaf)
+    assert momentum_dev(legacy.get('momentum'), ours.get('momentum')) <= EXACT
