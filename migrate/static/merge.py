@@ -7,6 +7,7 @@ result out copy it.
 Mirrors ``mmcv.Config._file2dict``/``_merge_a_into_b`` (allow_list_keys=False): a child dict
 merges into the base dict key by key, ``_delete_=True`` replaces instead (and is dropped), any
 other value replaces. ``_delete_`` is dropped only where the base has the key, as in MMCV.
+The cases it is held to are in ``fixtures/goldens/merge_table.json``, recorded from MMCV itself.
 """
 from __future__ import annotations
 
