@@ -43,7 +43,11 @@ if __name__ == '__main__':
     text = render()
     if '--check' in sys.argv:
         current = open(DOC, encoding='utf-8').read() if os.path.exists(DOC) else ''
-        sys.exit(0 if current == text else 1)
+        if current != text:
+            print(f'{DOC} is out of date: run python scripts/write_rules_doc.py',
+                  file=sys.stderr)
+            sys.exit(1)
+        sys.exit(0)
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
     with open(DOC, 'w', encoding='utf-8') as f:
         f.write(text)

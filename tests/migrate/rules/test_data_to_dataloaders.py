@@ -1,0 +1,82 @@
+"""MIG082 ``data-to-dataloaders``:
+data.samples_per_gpu/workers_per_gpu/train/val/test become *_dataloader with batch_size,
+num_workers and a DefaultSampler (shuffle on train only).
+
+Golden pairs: ``fixtures/rule_cases/MIG082/`` (docs/rules.md shows them); each case's report is
+``REPORTS[case]``; ``NOOPS`` are inputs the converter leaves byte-identical, reporting nothing.
+Conventions and helpers: ``_rule_cases.py``.
+"""
+import pytest
+
+from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
+                         finding, golden_cases, report, report_cases)
+
+RULE = 'MIG082'
+
+REPORTS = {
+    'data': report(
+        rules=['MIG020', 'MIG082'],
+        written=[
+            'val_evaluator',
+            'val_cfg',
+            'test_cfg',
+            'test_evaluator',
+            'train_dataloader',
+            'val_dataloader',
+            'test_dataloader',
+        ],
+        removed=['evaluation', 'data'],
+        untouched=['dataset_type'],
+        findings=[
+            finding('MIG020', 'note', 'evaluation.interval',
+                    'no runner in this file or its bases: val_interval is written by the configs '
+                    'that inherit it'),
+            finding('MIG020', 'note', 'evaluation.metric',
+                    'Accuracy chosen from the val dataset type ImageNet'),
+            finding('MIG082', 'note', 'data.val',
+                    'val batch size = samples_per_gpu (MMDet 2.x validated with batch 1 unless '
+                    'data.val_dataloader said otherwise)'),
+        ],
+    ),
+    'iter_runner_infinite': report(
+        rules=['MIG010', 'MIG082'],
+        written=['train_cfg', 'train_dataloader'],
+        removed=['runner', 'data'],
+    ),
+}
+
+NOOPS = [
+    pytest.param("model = dict(type='ResNet', depth=50)\n", id='no_data'),
+    pytest.param(
+        "train_dataloader = dict(\n"
+        "    batch_size=2, num_workers=2,\n"
+        "    sampler=dict(type='DefaultSampler', shuffle=True),\n"
+        "    dataset=dict(type='CocoDataset', data_root='data/coco/'))\n",
+        id='already_dataloaders'),
+    pytest.param("data_root = 'data/coco/'\ndataset_type = 'CocoDataset'\n",
+                 id='similar_name'),
+    pytest.param("model = dict(type='X', data=dict(samples_per_gpu=2))\n",
+                 id='nested_in_model'),
+    pytest.param("# data = dict(samples_per_gpu=2, workers_per_gpu=2)\n",
+                 id='commented_out'),
+]
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_golden_pair(case):
+    assert_golden_pair(RULE, case)
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_idempotent(case):
+    assert_idempotent(RULE, case)
+
+
+@pytest.mark.parametrize('case', report_cases(RULE, REPORTS))
+def test_report(case):
+    assert_report(RULE, case, REPORTS)
+
+
+@pytest.mark.parametrize('source', NOOPS)
+def test_noop(source, tmp_path):
+    assert_noop(source, tmp_path)

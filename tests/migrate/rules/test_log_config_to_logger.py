@@ -1,0 +1,87 @@
+"""MIG040 ``log-config-to-logger``:
+log_config.interval becomes default_hooks.logger.interval and log_processor.window_size; logger
+hooks become visualizer back ends.
+
+Golden pairs: ``fixtures/rule_cases/MIG040/`` (docs/rules.md shows them); each case's report is
+``REPORTS[case]``; ``NOOPS`` are inputs the converter leaves byte-identical, reporting nothing.
+Conventions and helpers: ``_rule_cases.py``.
+"""
+import pytest
+
+from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
+                         finding, golden_cases, report, report_cases)
+
+RULE = 'MIG040'
+
+REPORTS = {
+    'iter_runner_dropped_hooks': report(
+        rules=['MIG010', 'MIG040'],
+        written=['train_cfg', 'default_hooks', 'log_processor', 'visualizer'],
+        removed=['runner', 'log_config'],
+        findings=[
+            finding('MIG040', 'dropped', 'log_config.hooks[0].reset_flag',
+                    'no equivalent in MMEngine'),
+            finding('MIG040', 'dropped', 'log_config.hooks[1]',
+                    'PaviLoggerHook has no MMEngine back end'),
+            finding('MIG040', 'manual', 'log_config.hooks[2].type',
+                    "unknown logger hook 'MyLoggerHook': write a VisBackend for it"),
+            finding('MIG040', 'dropped', 'log_config',
+                    "ignored by MMCV too: ['ignore_me']"),
+        ],
+    ),
+    'log_config_none': report(
+        rules=['MIG040'],
+        written=['default_hooks'],
+        removed=['log_config'],
+        findings=[
+            finding('MIG040', 'note', 'log_config',
+                    'no logging in MMCV: the logger hook is off'),
+        ],
+    ),
+    'loggers': report(
+        rules=['MIG040'],
+        written=['default_hooks', 'log_processor', 'visualizer'],
+        removed=['log_config'],
+        findings=[
+            finding('MIG040', 'note', 'log_config.hooks[1]',
+                    'TensorBoard events go to <work_dir>/<timestamp>/vis_data'),
+            finding('MIG040', 'approximation', 'log_config.hooks[2]',
+                    "WandbLoggerHook arguments ['log_artifact'] are not carried over to "
+                    'WandbVisBackend', kind='logger-args'),
+        ],
+    ),
+}
+
+NOOPS = [
+    pytest.param("model = dict(type='ResNet', depth=50)\n", id='no_log_config'),
+    pytest.param(
+        "default_hooks = dict(logger=dict(type='LoggerHook', interval=50))\n"
+        "log_processor = dict(type='LogProcessor', window_size=50, by_epoch=True)\n"
+        "log_level = 'INFO'\n",
+        id='already_logger_hook'),
+    pytest.param("log_config_file = 'logging.yaml'\n", id='similar_name'),
+    pytest.param("model = dict(type='X', log_config=dict(interval=50))\n",
+                 id='nested_in_model'),
+    pytest.param("# log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])\n",
+                 id='commented_out'),
+]
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_golden_pair(case):
+    assert_golden_pair(RULE, case)
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_idempotent(case):
+    assert_idempotent(RULE, case)
+
+
+@pytest.mark.parametrize('case', report_cases(RULE, REPORTS))
+def test_report(case):
+    assert_report(RULE, case, REPORTS)
+
+
+@pytest.mark.parametrize('source', NOOPS)
+def test_noop(source, tmp_path):
+    assert_noop(source, tmp_path)

@@ -1,0 +1,74 @@
+"""MIG010 ``runner-to-train-cfg``:
+runner=dict(type, max_epochs|max_iters) and total_epochs become
+train_cfg=dict(type=<Epoch|Iter>BasedTrainLoop, max_epochs|max_iters).
+
+Golden pairs: ``fixtures/rule_cases/MIG010/`` (docs/rules.md shows them); each case's report is
+``REPORTS[case]``; ``NOOPS`` are inputs the converter leaves byte-identical, reporting nothing.
+Conventions and helpers: ``_rule_cases.py``.
+"""
+import pytest
+
+from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
+                         finding, golden_cases, report, report_cases)
+
+RULE = 'MIG010'
+
+REPORTS = {
+    'epoch_runner': report(
+        rules=['MIG010'],
+        written=['train_cfg'],
+        removed=['runner'],
+        untouched=['max_epochs'],
+    ),
+    'iter_runner': report(
+        rules=['MIG010', 'MIG030'],
+        written=['train_cfg', 'default_hooks'],
+        removed=['runner', 'checkpoint_config'],
+    ),
+    'negative_new_style': report(
+        untouched=['train_cfg'],
+    ),
+    'total_epochs': report(
+        rules=['MIG010'],
+        written=['train_cfg'],
+        removed=['total_epochs'],
+        findings=[
+            finding('MIG010', 'note', 'total_epochs',
+                    'total_epochs alone meant an EpochBasedRunner (MMDet 2.x rule)'),
+        ],
+    ),
+}
+
+NOOPS = [
+    pytest.param("model = dict(type='ResNet', depth=50)\n", id='no_runner'),
+    pytest.param("runner_type = 'Runner'\n", id='similar_name_new_key'),
+    pytest.param("max_epochs = 12\nruns = dict(type='EpochBasedRunner', max_epochs=max_epochs)\n",
+                 id='similar_name'),
+    pytest.param("model = dict(type='X', runner=dict(type='EpochBasedRunner', max_epochs=1))\n",
+                 id='nested_in_model'),
+    pytest.param("# runner = dict(type='EpochBasedRunner', max_epochs=12)\n# total_epochs = 12\n",
+                 id='commented_out'),
+    pytest.param({'base.py': "runner = dict(type='EpochBasedRunner', max_epochs=12)\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
+]
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_golden_pair(case):
+    assert_golden_pair(RULE, case)
+
+
+@pytest.mark.parametrize('case', golden_cases(RULE))
+def test_idempotent(case):
+    assert_idempotent(RULE, case)
+
+
+@pytest.mark.parametrize('case', report_cases(RULE, REPORTS))
+def test_report(case):
+    assert_report(RULE, case, REPORTS)
+
+
+@pytest.mark.parametrize('source', NOOPS)
+def test_noop(source, tmp_path):
+    assert_noop(source, tmp_path)
