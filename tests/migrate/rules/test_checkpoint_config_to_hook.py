@@ -68,6 +68,10 @@ NOOPS = [
         "model = dict(type='X', init_cfg=dict(type='Pretrained', checkpoint_config=dict()))\n",
         id='nested_in_model'),
     pytest.param("# checkpoint_config = dict(interval=1)\n", id='commented_out'),
+    pytest.param({'base.py': "runner = dict(type='EpochBasedRunner', max_epochs=12)\n"
+                             "checkpoint_config = dict(interval=1)\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
 ]
 
 

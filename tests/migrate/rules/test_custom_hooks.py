@@ -60,6 +60,10 @@ NOOPS = [
                  id='nested_in_model'),
     pytest.param("# custom_hooks = [dict(type='EMAHook', momentum=0.0001)]\n",
                  id='commented_out'),
+    pytest.param({'base.py': "custom_hooks = [\n"
+                             "    dict(type='EMAHook', momentum=0.0001, priority=49)]\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
 ]
 
 

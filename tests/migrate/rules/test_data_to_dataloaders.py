@@ -59,6 +59,12 @@ NOOPS = [
                  id='nested_in_model'),
     pytest.param("# data = dict(samples_per_gpu=2, workers_per_gpu=2)\n",
                  id='commented_out'),
+    pytest.param({'base.py': "runner = dict(type='EpochBasedRunner', max_epochs=12)\n"
+                             "evaluation = dict(interval=1)\n"
+                             "data = dict(samples_per_gpu=2, workers_per_gpu=2,\n"
+                             "            train=dict(type='A'), val=dict(type='A'))\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
 ]
 
 

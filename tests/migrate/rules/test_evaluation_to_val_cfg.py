@@ -77,6 +77,10 @@ NOOPS = [
     pytest.param("model = dict(type='X', test_cfg=dict(evaluation=dict(metric='bbox')))\n",
                  id='nested_in_model'),
     pytest.param("# evaluation = dict(interval=1, metric='bbox')\n", id='commented_out'),
+    pytest.param({'base.py': "runner = dict(type='EpochBasedRunner', max_epochs=12)\n"
+                             "evaluation = dict(interval=1, metric='bbox')\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
 ]
 
 

@@ -64,6 +64,10 @@ NOOPS = [
                  id='nested_in_model'),
     pytest.param("# log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])\n",
                  id='commented_out'),
+    pytest.param({'base.py': "log_config = dict(\n"
+                             "    interval=50, hooks=[dict(type='TextLoggerHook')])\n",
+                  'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
+                 id='leaf_of_legacy_base'),
 ]
 
 
