@@ -32,8 +32,9 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
         pytest.fail(f'{LINT_IMPORTS} is missing: install the test extras (import-linter)')
     # wide COLUMNS: rich would wrap a long 'name KEPT' line on a narrow pipe
     env = dict(os.environ, PYTHONPATH=str(root), COLUMNS='200')
-    return subprocess.run([str(LINT_IMPORTS), '--no-cache', '--config', str(root / '.importlinter')],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    command = [str(LINT_IMPORTS), '--no-cache', '--config', str(root / '.importlinter')]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_contracts_hold():
