@@ -1,7 +1,10 @@
 """The argument checks of MMCV 1.7.2's updater-hook constructors, as ConfigErrors.
 
 Each check names the MMCV failure it stands for, so a user reading the error knows the legacy
-config could not have run either.
+config could not have run either. Checks of a kind the engine's schedulers make too (numbers,
+fractions, annealing strategies, restart periods) are the shared ones of
+:mod:`engine.schedulers.checks`, reporting through :func:`legacy_failure`; what is left here is
+MMCV's own rules (its asserts on ``step``, ``target_ratio``, the min/ratio pair, ...).
 """
 from __future__ import annotations
 
@@ -9,16 +12,23 @@ import numbers
 from typing import Any, Dict, Optional
 
 from engine.errors import ConfigError
+from engine.schedulers.checks import (Fail, check_anneal_strategy, check_fraction, check_number,
+                                      check_restart_periods, is_number)
 
 from compat.schedules.policies import PolicySpec
-
-ANNEAL_STRATEGIES = ('cos', 'linear')
 
 
 def fail(kind: Optional[str], key: str, message: str, fix: str,
          source: Optional[str]) -> ConfigError:
     """A ConfigError for ``<kind>_config.<key>`` (or the bare ``key`` when ``kind`` is None)."""
     return ConfigError(message, file=source, key=f'{kind}_config.{key}' if kind else key, fix=fix)
+
+
+def legacy_failure(kind: str, source: Optional[str]) -> Fail:
+    """The shared checks' ``fail`` for ``<kind>_config.<arg>`` of a legacy file."""
+    def make(arg: str, message: str, fix: Optional[str] = None) -> ConfigError:
+        return fail(kind, arg, f'{arg} {message}', fix or f'correct {arg}', source)
+    return make
 
 
 def check_policy_args(spec: PolicySpec, params: Dict[str, Any], kind: str,
@@ -43,10 +53,7 @@ def _check_min_pair(spec: PolicySpec, params: Dict[str, Any], kind: str,
                    f'{what} given (MMCV asserts (min is None) ^ (ratio is None))',
                    f'keep only {value_key}=... (an absolute value) or only {ratio_key}=... '
                    '(a fraction of the base value)', source)
-    for key in (value_key, ratio_key):
-        if params[key] is not None and not _is_number(params[key]):
-            raise fail(kind, key, f'{key} must be a number, got {params[key]!r}',
-                       f'write {key}=<number>', source)
+    _check_numbers(params, kind, source, value_key, ratio_key)
 
 
 def _check_step(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
@@ -72,9 +79,8 @@ def _check_step(params: Dict[str, Any], kind: str, source: Optional[str]) -> Non
 
 def _check_numbers(params: Dict[str, Any], kind: str, source: Optional[str], *keys: str) -> None:
     for key in keys:
-        if params.get(key) is not None and not _is_number(params[key]):
-            raise fail(kind, key, f'{key} must be a number, got {params[key]!r}',
-                       f'write {key}=<number>', source)
+        if params.get(key) is not None:
+            check_number(legacy_failure(kind, source), key, params[key], f'write {key}=<number>')
 
 
 def _check_gamma_power(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
@@ -82,11 +88,9 @@ def _check_gamma_power(params: Dict[str, Any], kind: str, source: Optional[str])
 
 
 def _check_flat_cosine(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
-    start = params['start_percent']
-    if not isinstance(start, float) or not 0 <= start <= 1:
-        raise fail(kind, 'start_percent', f'start_percent must be a float in [0, 1], got '
-                   f'{start!r} (MMCV raises ValueError; an int such as 1 is rejected too)',
-                   'write e.g. start_percent=0.75', source)
+    check_fraction(legacy_failure(kind, source), 'start_percent', params['start_percent'],
+                   'write e.g. start_percent=0.75 (MMCV raises ValueError otherwise; an int '
+                   'such as 1 is rejected too)')
 
 
 def _check_cosine_restart(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
@@ -95,26 +99,21 @@ def _check_cosine_restart(params: Dict[str, Any], kind: str, source: Optional[st
             isinstance(p, int) and not isinstance(p, bool) for p in periods):
         raise fail(kind, 'periods', f'periods must be a list of ints, got {periods!r}',
                    'write e.g. periods=[10, 20]', source)
-    if not isinstance(weights, (list, tuple)) or len(weights) != len(periods):
-        raise fail(kind, 'restart_weights', f'restart_weights {weights!r} must have one entry '
-                   f'per period ({len(periods)}) (MMCV asserts equal lengths)',
-                   f'write restart_weights={[1] * len(periods)} or one weight per period',
-                   source)
+    check_restart_periods(legacy_failure(kind, source), periods, weights,
+                          fix=f'write restart_weights={[1] * len(periods)} or one weight per '
+                          'period (MMCV asserts equal lengths)')
 
 
 def _check_strategy(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
-    if params['anneal_strategy'] not in ANNEAL_STRATEGIES:
-        raise fail(kind, 'anneal_strategy', f"anneal_strategy must be 'cos' or 'linear', got "
-                   f"{params['anneal_strategy']!r} (MMCV raises ValueError)",
-                   "use anneal_strategy='cos' or 'linear'", source)
+    check_anneal_strategy(legacy_failure(kind, source), 'anneal_strategy',
+                          params['anneal_strategy'], "use anneal_strategy='cos' or 'linear' "
+                          '(MMCV raises ValueError otherwise)')
 
 
 def _check_pct_start(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
-    pct = params['pct_start']
-    if not isinstance(pct, float) or not 0 <= pct <= 1:
-        raise fail(kind, 'pct_start', f'pct_start must be a float in [0, 1], got {pct!r} (MMCV '
-                   'raises ValueError; an int is rejected too)', 'write e.g. pct_start=0.3',
-                   source)
+    check_fraction(legacy_failure(kind, source), 'pct_start', params['pct_start'],
+                   'write e.g. pct_start=0.3 (MMCV raises ValueError otherwise; an int is '
+                   'rejected too)')
 
 
 def _check_cyclic(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
@@ -128,20 +127,20 @@ def _check_cyclic(params: Dict[str, Any], kind: str, source: Optional[str]) -> N
                else 'write a float or a tuple of two floats, e.g. target_ratio=(10, 1e-4)')
         raise fail(kind, 'target_ratio', f'target_ratio must be a float or a tuple, got '
                    f'{type(ratio).__name__} {ratio!r} (MMCV raises ValueError)', fix, source)
-    if len(ratio) != 2 or not all(_is_number(r) for r in ratio):
+    if len(ratio) != 2 or not all(is_number(r) for r in ratio):
         raise fail(kind, 'target_ratio', f'target_ratio must hold two numbers, got {ratio!r} '
                    '(MMCV asserts it)', 'write e.g. target_ratio=(10, 1e-4)', source)
     params['target_ratio'] = tuple(ratio)
     up = params['step_ratio_up']
-    if not _is_number(up) or not 0 <= up < 1:
+    if not is_number(up) or not 0 <= up < 1:
         raise fail(kind, 'step_ratio_up', f'step_ratio_up must be in [0, 1), got {up!r} (MMCV '
                    'asserts it)', 'write e.g. step_ratio_up=0.4', source)
     gamma = params['gamma']
-    if not _is_number(gamma) or (kind == 'lr' and not 0 < gamma <= 1):
+    if not is_number(gamma) or (kind == 'lr' and not 0 < gamma <= 1):
         raise fail(kind, 'gamma', f'gamma must be in (0, 1], got {gamma!r} (MMCV asserts it)',
                    'write e.g. gamma=1 (no decay between cycles)', source)
     times = params['cyclic_times']
-    if not _is_number(times) or times <= 0:
+    if not is_number(times) or times <= 0:
         raise fail(kind, 'cyclic_times', f'cyclic_times must be a positive number, got '
                    f'{times!r} (MMCV divides max_iters by it)', 'write e.g. cyclic_times=1',
                    source)
@@ -161,7 +160,7 @@ def _check_one_cycle_lr(params: Dict[str, Any], kind: str, source: Optional[str]
     if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool)):
         raise fail(kind, 'total_steps', f'total_steps must be an int, got {steps!r} (MMCV '
                    'raises ValueError)',
-                   f'write total_steps={int(steps) if _is_number(steps) else 1000}', source)
+                   f'write total_steps={int(steps) if is_number(steps) else 1000}', source)
     _check_pct_start(params, kind, source)
     _check_strategy(params, kind, source)
     _check_numbers(params, kind, source, 'div_factor', 'final_div_factor')
@@ -176,10 +175,6 @@ def _check_one_cycle_momentum(params: Dict[str, Any], kind: str, source: Optiona
                        'rejected too)', f'write e.g. {key}=0.9', source)
     _check_pct_start(params, kind, source)
     _check_strategy(params, kind, source)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 _CHECKS = {

@@ -13,43 +13,43 @@ that keep a warmup laid over them exactly (see :mod:`.factor`).
 :func:`scheduler_trajectory` replays a ``param_scheduler`` list on a dummy optimizer.
 """
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
-                                              CosineRestartParamScheduler, LinearParamScheduler,
-                                              PolyParamScheduler)
+                                         CosineRestartParamScheduler, LinearParamScheduler,
+                                         PolyParamScheduler)
 from engine.schedulers.builder import build_param_schedulers, build_scheduler_from_cfg
 from engine.schedulers.clipped_step import (ClippedStepLR, ClippedStepMomentum,
-                                                 ClippedStepParamScheduler)
+                                            ClippedStepParamScheduler)
 from engine.schedulers.cyclic import CyclicLR, CyclicMomentum, CyclicParamScheduler
 from engine.schedulers.factor import FactorParamScheduler
 from engine.schedulers.inv import InvLR, InvParamScheduler
 from engine.schedulers.lr_scheduler import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
-                                                 ExponentialLR, LinearLR, LRSchedulerMixin,
-                                                 MultiStepLR, OneCycleLR, PolyLR,
-                                                 ReduceOnPlateauLR, StepLR)
+                                            ExponentialLR, LinearLR, LRSchedulerMixin,
+                                            MultiStepLR, OneCycleLR, PolyLR,
+                                            ReduceOnPlateauLR, StepLR)
 from engine.schedulers.momentum_scheduler import (ConstantMomentum,
-                                                       CosineAnnealingMomentum,
-                                                       CosineRestartMomentum,
-                                                       ExponentialMomentum, LinearMomentum,
-                                                       MomentumSchedulerMixin,
-                                                       MultiStepMomentum, PolyMomentum,
-                                                       ReduceOnPlateauMomentum, StepMomentum)
+                                                  CosineAnnealingMomentum,
+                                                  CosineRestartMomentum,
+                                                  ExponentialMomentum, LinearMomentum,
+                                                  MomentumSchedulerMixin,
+                                                  MultiStepMomentum, PolyMomentum,
+                                                  ReduceOnPlateauMomentum, StepMomentum)
 from engine.schedulers.multiplicative import (ConstantParamScheduler,
-                                                   ExponentialParamScheduler,
-                                                   MultiStepParamScheduler, StepParamScheduler)
+                                              ExponentialParamScheduler,
+                                              MultiStepParamScheduler, StepParamScheduler)
 from engine.schedulers.one_cycle import OneCycleParamScheduler
 from engine.schedulers.one_cycle_factor import OneCycleMomentum, RelativeOneCycleLR
 from engine.schedulers.param_scheduler import INF, ParamScheduler
 from engine.schedulers.plateau import ReduceOnPlateauParamScheduler
 from engine.schedulers.relative import (RelativeCosineAnnealingLR,
-                                             RelativeCosineAnnealingMomentum,
-                                             RelativeCosineAnnealingParamScheduler,
-                                             RelativeCosineRestartLR,
-                                             RelativeCosineRestartParamScheduler,
-                                             RelativeFlatCosineAnnealingLR,
-                                             RelativeFlatCosineAnnealingParamScheduler,
-                                             RelativeLinearAnnealingLR,
-                                             RelativeLinearAnnealingMomentum,
-                                             RelativeLinearAnnealingParamScheduler,
-                                             RelativePolyLR, RelativePolyParamScheduler)
+                                        RelativeCosineAnnealingMomentum,
+                                        RelativeCosineAnnealingParamScheduler,
+                                        RelativeCosineRestartLR,
+                                        RelativeCosineRestartParamScheduler,
+                                        RelativeFlatCosineAnnealingLR,
+                                        RelativeFlatCosineAnnealingParamScheduler,
+                                        RelativeLinearAnnealingLR,
+                                        RelativeLinearAnnealingMomentum,
+                                        RelativeLinearAnnealingParamScheduler,
+                                        RelativePolyLR, RelativePolyParamScheduler)
 from engine.schedulers.trajectory import scheduler_trajectory
 from engine.schedulers.warmup import WarmupLR, WarmupMomentum, WarmupParamScheduler
 

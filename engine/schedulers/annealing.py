@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence
 
-from engine.schedulers._checks import (check_eta_min_xor_ratio, check_number,
-                                            check_restart_periods, check_unit_interval, fail)
+from engine.schedulers.checks import (check_eta_min_xor_ratio, check_number,
+                                      check_restart_periods, check_unit_interval,
+                                      scheduler_failure)
 from engine.schedulers.closed_form import (annealing_target, cosine_annealing_chain,
                                            cosine_restart_chain, cumulative_periods, linear_chain,
                                            poly_chain)
@@ -24,12 +25,13 @@ class LinearParamScheduler(ParamScheduler):
                  end_factor: float = 1.0, begin: int = 0, end: int = INF, last_step: int = -1,
                  by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
-        check_unit_interval(owner, 'start_factor', start_factor)
-        check_unit_interval(owner, 'end_factor', end_factor)
+        fail = scheduler_failure(owner)
+        check_unit_interval(fail, 'start_factor', start_factor)
+        check_unit_interval(fail, 'end_factor', end_factor)
         if start_factor == 0 and end - begin - 1 > 0:
             # The chained ratio at step 1 has total_iters * start_factor = 0 as denominator:
             # MMEngine dies with ZeroDivisionError there.
-            raise fail(owner, 'start_factor', 'must be > 0 (the chained rule divides by it)',
+            raise fail('start_factor', 'must be > 0 (the chained rule divides by it)',
                        fix='use a tiny positive start_factor such as 1e-3')
         self.start_factor = start_factor
         self.end_factor = end_factor
@@ -56,13 +58,14 @@ class CosineAnnealingParamScheduler(ParamScheduler):
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False,
                  eta_min_ratio: Optional[float] = None):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         if eta_min is None and eta_min_ratio is None:
             eta_min = 0.
-        check_eta_min_xor_ratio(owner, eta_min, eta_min_ratio)
+        check_eta_min_xor_ratio(fail, eta_min, eta_min_ratio)
         if T_max is not None:
-            check_number(owner, 'T_max', T_max)
+            check_number(fail, 'T_max', T_max)
             if T_max < 0:
-                raise fail(owner, 'T_max', f'must be positive, got {T_max!r}')
+                raise fail('T_max', f'must be positive, got {T_max!r}')
         # A zero T_max falls back to the range length, as in MMEngine (`T_max or ...`).
         self.T_max = T_max or (end - begin)
         self.eta_min = eta_min
@@ -87,8 +90,9 @@ class PolyParamScheduler(ParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
-        check_number(owner, 'eta_min', eta_min)
-        check_number(owner, 'power', power)
+        fail = scheduler_failure(owner)
+        check_number(fail, 'eta_min', eta_min)
+        check_number(fail, 'power', power)
         self.eta_min = eta_min
         self.power = power
         self.total_iters = end - begin - 1
@@ -115,8 +119,9 @@ class CosineRestartParamScheduler(ParamScheduler):
                  eta_min_ratio: Optional[float] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
-        check_eta_min_xor_ratio(owner, eta_min, eta_min_ratio)
-        periods, weights = check_restart_periods(owner, periods, restart_weights)
+        fail = scheduler_failure(owner)
+        check_eta_min_xor_ratio(fail, eta_min, eta_min_ratio)
+        periods, weights = check_restart_periods(fail, periods, restart_weights)
         self.periods = periods
         self.restart_weights = weights
         self.eta_min = eta_min

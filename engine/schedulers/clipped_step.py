@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from engine.schedulers._checks import (check_number, check_number_list, check_positive,
-                                            fail)
+from engine.schedulers.checks import (check_number, check_number_list, check_positive,
+                                      scheduler_failure)
 from engine.schedulers.closed_form import clipped_step_value
 from engine.schedulers.factor import FactorParamScheduler
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
@@ -34,16 +34,17 @@ class ClippedStepParamScheduler(FactorParamScheduler):
                  eta_min: Optional[float] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         if (step_size is None) == (milestones is None):
-            raise fail(owner, 'step_size', 'and milestones: give exactly one of them',
+            raise fail('step_size', 'and milestones: give exactly one of them',
                        fix='step_size=N decays every N steps; milestones=[...] at those steps')
         if step_size is not None:
-            check_positive(owner, 'step_size', step_size)
+            check_positive(fail, 'step_size', step_size)
         else:
-            milestones = check_number_list(owner, 'milestones', milestones, positive=True)
-        check_number(owner, 'gamma', gamma)
+            milestones = check_number_list(fail, 'milestones', milestones, positive=True)
+        check_number(fail, 'gamma', gamma)
         if eta_min is not None:
-            check_number(owner, 'eta_min', eta_min)
+            check_number(fail, 'eta_min', eta_min)
         self.step_size = step_size
         self.milestones = milestones
         self.gamma = gamma

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from engine.schedulers._checks import check_number, fail
+from engine.schedulers.checks import check_anneal_strategy, check_number, scheduler_failure
 from engine.schedulers.closed_form import (cyclic_phases, cyclic_value,
-                                                normalize_target_ratio)
+                                           normalize_target_ratio)
 from engine.schedulers.factor import FactorParamScheduler, default_length
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
 from engine.schedulers.momentum_scheduler import MomentumSchedulerMixin
@@ -41,30 +41,29 @@ class CyclicParamScheduler(FactorParamScheduler):
                  total_steps: Optional[int] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         try:
             ratios = normalize_target_ratio(
                 self._default_target_ratio if target_ratio is None else target_ratio)
             for r in ratios:
-                check_number(owner, 'target_ratio', r)
+                check_number(fail, 'target_ratio', r)
         except (TypeError, ValueError) as e:
-            raise fail(owner, 'target_ratio', f'must be a number or two numbers, got '
+            raise fail('target_ratio', f'must be a number or two numbers, got '
                        f'{target_ratio!r}') from e
         if not isinstance(cyclic_times, int) or isinstance(cyclic_times, bool) \
                 or cyclic_times <= 0:
-            raise fail(owner, 'cyclic_times', f'must be a positive int, got {cyclic_times!r}')
-        check_number(owner, 'step_ratio_up', step_ratio_up)
+            raise fail('cyclic_times', f'must be a positive int, got {cyclic_times!r}')
+        check_number(fail, 'step_ratio_up', step_ratio_up)
         if not 0 <= step_ratio_up < 1:
-            raise fail(owner, 'step_ratio_up', f'must be in [0, 1), got {step_ratio_up!r}')
-        if anneal_strategy not in ('cos', 'linear'):
-            raise fail(owner, 'anneal_strategy',
-                       f"must be 'cos' or 'linear', got {anneal_strategy!r}")
-        check_number(owner, 'gamma', gamma)
+            raise fail('step_ratio_up', f'must be in [0, 1), got {step_ratio_up!r}')
+        check_anneal_strategy(fail, 'anneal_strategy', anneal_strategy)
+        check_number(fail, 'gamma', gamma)
         if not 0 < gamma <= 1:
-            raise fail(owner, 'gamma', f'must be in (0, 1], got {gamma!r}')
+            raise fail('gamma', f'must be in (0, 1], got {gamma!r}')
         total_steps = default_length(owner, 'total_steps', total_steps, begin, end)
         period, up = cyclic_phases(int(total_steps), cyclic_times, step_ratio_up)
         if period <= 0:
-            raise fail(owner, 'cyclic_times', f'{cyclic_times} cycles do not fit in '
+            raise fail('cyclic_times', f'{cyclic_times} cycles do not fit in '
                        f'{total_steps} steps', fix='use fewer cycles or more steps')
         self.target_ratio = tuple(ratios)
         self.cyclic_times = cyclic_times

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numbers
 from typing import Any, List, Optional, Sequence
 
-from engine.schedulers._checks import check_number, fail, param_groups_of
+from engine.schedulers.checks import check_number, param_groups_of, scheduler_failure
 from engine.schedulers.param_scheduler import INF, ParamScheduler
 
 
@@ -41,36 +41,39 @@ class FactorParamScheduler(ParamScheduler):
 
 def default_length(owner: str, arg: str, value: Optional[int], begin: int, end: int) -> int:
     """``value`` if given, else the range length ``end - begin`` (which must be finite)."""
+    fail = scheduler_failure(owner)
     if value is None:
         if end == INF:
-            raise fail(owner, arg, 'is needed when end is not set',
+            raise fail(arg, 'is needed when end is not set',
                        fix=f'give {arg} (steps) or end')
         return end - begin
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or value <= 0:
-        raise fail(owner, arg, f'must be a positive number of steps, got {value!r}')
+        raise fail(arg, f'must be a positive number of steps, got {value!r}')
     return value
 
 
 def per_group(owner: str, arg: str, value: Any, optimizer: Any) -> List[float]:
     """One number per param group: a number is repeated, a list must match the groups."""
+    fail = scheduler_failure(owner)
     groups = param_groups_of(owner, optimizer)
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         if len(value) != len(groups):
-            raise fail(owner, arg, f'has {len(value)} values but the optimizer has '
+            raise fail(arg, f'has {len(value)} values but the optimizer has '
                        f'{len(groups)} param groups', fix='give one number for all groups')
         for item in value:
-            check_number(owner, arg, item)
+            check_number(fail, arg, item)
         return list(value)
-    check_number(owner, arg, value)
+    check_number(fail, arg, value)
     return [value] * len(groups)
 
 
 def check_min_args(owner: str, eta_min: Any, eta_min_ratio: Any) -> None:
     """At most one of ``eta_min`` / ``eta_min_ratio`` (neither means ``eta_min = 0``)."""
+    fail = scheduler_failure(owner)
     if eta_min is not None and eta_min_ratio is not None:
-        raise fail(owner, 'eta_min', 'and eta_min_ratio: give one of them, not both',
+        raise fail('eta_min', 'and eta_min_ratio: give one of them, not both',
                    fix='keep eta_min (absolute) or eta_min_ratio (times the base value)')
     for name, value in (('eta_min', eta_min), ('eta_min_ratio', eta_min_ratio)):
         if value is not None:
-            check_number(owner, name, value)
+            check_number(fail, name, value)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from engine.schedulers._checks import check_number, fail
+from engine.schedulers.checks import check_number, scheduler_failure
 from engine.schedulers.closed_form import inv_value
 from engine.schedulers.factor import FactorParamScheduler
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
@@ -30,10 +30,11 @@ class InvParamScheduler(FactorParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
-        check_number(owner, 'gamma', gamma)
-        check_number(owner, 'power', power)
+        fail = scheduler_failure(owner)
+        check_number(fail, 'gamma', gamma)
+        check_number(fail, 'power', power)
         if gamma < 0:
-            raise fail(owner, 'gamma', f'must be >= 0, got {gamma!r}')
+            raise fail('gamma', f'must be >= 0, got {gamma!r}')
         self.gamma = gamma
         self.power = power
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,

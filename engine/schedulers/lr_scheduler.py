@@ -5,11 +5,11 @@ from typing import Any
 
 from engine.schedulers._variant import bind_param_name
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
-                                              CosineRestartParamScheduler, LinearParamScheduler,
-                                              PolyParamScheduler)
+                                         CosineRestartParamScheduler, LinearParamScheduler,
+                                         PolyParamScheduler)
 from engine.schedulers.multiplicative import (ConstantParamScheduler,
-                                                   ExponentialParamScheduler,
-                                                   MultiStepParamScheduler, StepParamScheduler)
+                                              ExponentialParamScheduler,
+                                              MultiStepParamScheduler, StepParamScheduler)
 from engine.schedulers.one_cycle import OneCycleParamScheduler
 from engine.schedulers.plateau import ReduceOnPlateauParamScheduler
 from engine.registry import PARAM_SCHEDULERS

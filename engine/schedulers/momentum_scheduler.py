@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.schedulers._checks import fail, param_groups_of
+from engine.schedulers.checks import param_groups_of, scheduler_failure
 from engine.schedulers._variant import bind_param_name
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
-                                              CosineRestartParamScheduler, LinearParamScheduler,
-                                              PolyParamScheduler)
+                                         CosineRestartParamScheduler, LinearParamScheduler,
+                                         PolyParamScheduler)
 from engine.schedulers.multiplicative import (ConstantParamScheduler,
-                                                   ExponentialParamScheduler,
-                                                   MultiStepParamScheduler, StepParamScheduler)
+                                              ExponentialParamScheduler,
+                                              MultiStepParamScheduler, StepParamScheduler)
 from engine.schedulers.plateau import ReduceOnPlateauParamScheduler
 from engine.registry import PARAM_SCHEDULERS
 
@@ -28,6 +28,7 @@ class MomentumSchedulerMixin:
 
     def _variant_param_name(self, optimizer: Any) -> str:
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         groups = param_groups_of(owner, optimizer)
         # The optimizer's defaults decide, as in MMEngine; a bare object with param_groups
         # only is judged by its first group.
@@ -41,7 +42,7 @@ class MomentumSchedulerMixin:
             for group in groups:
                 group['momentum'] = group['betas'][0]
             return 'momentum'
-        raise fail(owner, 'optimizer', f'{type(optimizer).__name__} has neither momentum nor '
+        raise fail('optimizer', f'{type(optimizer).__name__} has neither momentum nor '
                    'betas to schedule', fix='use an optimizer with momentum, or drop the scheduler')
 
     def step(self, *args: Any, **kwargs: Any) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, List
 
-from engine.schedulers._checks import (check_number, check_number_list, check_positive,
-                                            check_unit_interval, fail)
+from engine.schedulers.checks import (check_number, check_number_list, check_positive,
+                                      check_unit_interval, scheduler_failure)
 from engine.schedulers.closed_form import (constant_chain, exponential_chain,
-                                                multistep_chain, step_chain)
+                                           multistep_chain, step_chain)
 from engine.schedulers.param_scheduler import INF, ParamScheduler
 from engine.registry import PARAM_SCHEDULERS
 
@@ -27,10 +27,11 @@ class ConstantParamScheduler(ParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
-        check_unit_interval(owner, 'factor', factor)
+        fail = scheduler_failure(owner)
+        check_unit_interval(fail, 'factor', factor)
         if factor == 0 and end != INF and end - begin - 1 > 0:
             # MMEngine divides by the factor at end - 1 and dies with ZeroDivisionError.
-            raise fail(owner, 'factor', 'must be > 0 when end is finite (the value is divided '
+            raise fail('factor', 'must be > 0 when end is finite (the value is divided '
                        'by it at step end - 1)', fix='use a tiny positive factor instead of 0')
         self.factor = factor
         self.total_iters = end - begin - 1
@@ -53,8 +54,9 @@ class StepParamScheduler(ParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
-        check_positive(owner, 'step_size', step_size)
-        check_number(owner, 'gamma', gamma)
+        fail = scheduler_failure(owner)
+        check_positive(fail, 'step_size', step_size)
+        check_number(fail, 'gamma', gamma)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
@@ -76,8 +78,9 @@ class MultiStepParamScheduler(ParamScheduler):
                  gamma: float = 0.1, last_step: int = -1, begin: int = 0, end: int = INF,
                  by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
-        self.milestones = Counter(check_number_list(owner, 'milestones', milestones))
-        check_number(owner, 'gamma', gamma)
+        fail = scheduler_failure(owner)
+        self.milestones = Counter(check_number_list(fail, 'milestones', milestones))
+        check_number(fail, 'gamma', gamma)
         self.gamma = gamma
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)
@@ -96,7 +99,7 @@ class ExponentialParamScheduler(ParamScheduler):
     def __init__(self, optimizer: Any, param_name: str, gamma: float, begin: int = 0,
                  end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
-        check_number(type(self).__name__, 'gamma', gamma)
+        check_number(scheduler_failure(type(self).__name__), 'gamma', gamma)
         self.gamma = gamma
         super().__init__(optimizer, param_name, begin=begin, end=end, last_step=last_step,
                          by_epoch=by_epoch, verbose=verbose)

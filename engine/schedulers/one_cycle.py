@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, List, Optional, Sequence, Union
 
 from engine.errors import ConfigError
-from engine.schedulers._checks import check_number, fail, param_groups_of
+from engine.schedulers.checks import (check_anneal_strategy, check_fraction, check_number,
+                                      param_groups_of, scheduler_failure)
 from engine.schedulers.closed_form import one_cycle_phases, one_cycle_value
 from engine.schedulers.param_scheduler import INF, ParamScheduler
 from engine.registry import PARAM_SCHEDULERS
@@ -32,25 +33,23 @@ class OneCycleParamScheduler(ParamScheduler):
                  end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         if param_name != 'lr':
-            raise fail(owner, 'param_name', f"must be 'lr' (1cycle schedules only the learning "
+            raise fail('param_name', f"must be 'lr' (1cycle schedules only the learning "
                        f'rate), got {param_name!r}')
         if total_steps is not None:
             if not isinstance(total_steps, int) or isinstance(total_steps, bool) \
                     or total_steps <= 0:
-                raise fail(owner, 'total_steps', f'must be a positive integer, got {total_steps!r}')
+                raise fail('total_steps', f'must be a positive integer, got {total_steps!r}')
             self.total_steps = total_steps
         else:
             self.total_steps = end - begin
         # MMEngine insists on a float here (pct_start=1 is refused), so a config we accept
         # also builds on MMEngine.
-        if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
-            raise fail(owner, 'pct_start', f'must be a float in [0, 1], got {pct_start!r}')
-        if anneal_strategy not in ('cos', 'linear'):
-            raise fail(owner, 'anneal_strategy',
-                       f"must be 'cos' or 'linear', got {anneal_strategy!r}")
-        check_number(owner, 'div_factor', div_factor)
-        check_number(owner, 'final_div_factor', final_div_factor)
+        check_fraction(fail, 'pct_start', pct_start)
+        check_anneal_strategy(fail, 'anneal_strategy', anneal_strategy)
+        check_number(fail, 'div_factor', div_factor)
+        check_number(fail, 'final_div_factor', final_div_factor)
         self.eta_max = eta_max
         self.div_factor = div_factor
         self.final_div_factor = final_div_factor
@@ -70,14 +69,15 @@ class OneCycleParamScheduler(ParamScheduler):
 
     @staticmethod
     def _per_group(owner: str, groups: list, eta_max: Any) -> List[float]:
+        fail = scheduler_failure(owner)
         if isinstance(eta_max, (list, tuple)):
             if len(eta_max) != len(groups):
-                raise fail(owner, 'eta_max', f'has {len(eta_max)} values but the optimizer has '
+                raise fail('eta_max', f'has {len(eta_max)} values but the optimizer has '
                            f'{len(groups)} param groups')
             for value in eta_max:
-                check_number(owner, 'eta_max', value)
+                check_number(fail, 'eta_max', value)
             return list(eta_max)
-        check_number(owner, 'eta_max', eta_max)
+        check_number(fail, 'eta_max', eta_max)
         return [eta_max] * len(groups)
 
     def _next_values(self, current: List[float]) -> List[float]:

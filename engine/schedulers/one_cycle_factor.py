@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Tuple
 
-from engine.schedulers._checks import check_number, fail
+from engine.schedulers.checks import (check_anneal_strategy, check_fraction, check_number,
+                                      scheduler_failure)
 from engine.schedulers.closed_form import (annealing_cos, annealing_linear,
-                                                one_cycle_momentum_phases)
+                                           one_cycle_momentum_phases)
 from engine.schedulers.factor import FactorParamScheduler, default_length, per_group
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
 from engine.schedulers.momentum_scheduler import MomentumSchedulerMixin
@@ -26,10 +27,9 @@ from engine.registry import PARAM_SCHEDULERS
 
 
 def _check_common(owner: str, pct_start: Any, anneal_strategy: Any) -> None:
-    if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
-        raise fail(owner, 'pct_start', f'must be a float in [0, 1], got {pct_start!r}')
-    if anneal_strategy not in ('cos', 'linear'):
-        raise fail(owner, 'anneal_strategy', f"must be 'cos' or 'linear', got {anneal_strategy!r}")
+    fail = scheduler_failure(owner)
+    check_fraction(fail, 'pct_start', pct_start)
+    check_anneal_strategy(fail, 'anneal_strategy', anneal_strategy)
 
 
 def _phase_value(t: int, phases: List[Tuple[float, Any, Any]], anneal) -> float:
@@ -93,9 +93,10 @@ class RelativeOneCycleLR(LRSchedulerMixin, FactorParamScheduler):
                  three_phase: bool = False, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         _check_common(owner, pct_start, anneal_strategy)
-        check_number(owner, 'div_factor', div_factor)
-        check_number(owner, 'final_div_factor', final_div_factor)
+        check_number(fail, 'div_factor', div_factor)
+        check_number(fail, 'final_div_factor', final_div_factor)
         self.eta_max = eta_max
         self._peaks = per_group(owner, 'eta_max', eta_max, optimizer)
         self.total_steps = default_length(owner, 'total_steps', total_steps, begin, end)

@@ -17,7 +17,7 @@ import logging
 from typing import Any, Dict, List, Tuple
 
 from engine.errors import BuildError
-from engine.schedulers._checks import fail, is_number, param_groups_of
+from engine.schedulers.checks import is_number, param_groups_of, scheduler_failure
 
 INF = int(1e9)
 
@@ -61,21 +61,22 @@ class ParamScheduler:
                 by_epoch: bool, verbose: bool) -> None:
         """Check the common arguments, record ``initial_<param>`` and the base values."""
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         groups = param_groups_of(owner, optimizer)
         if not isinstance(param_name, str) or not param_name:
-            raise fail(owner, 'param_name', f'must be a non-empty string, got {param_name!r}')
+            raise fail('param_name', f'must be a non-empty string, got {param_name!r}')
         for arg, value in (('begin', begin), ('end', end)):
             if not is_number(value):
-                raise fail(owner, arg, f'must be a number of steps, got {value!r}')
+                raise fail(arg, f'must be a number of steps, got {value!r}')
         if end <= begin:
-            raise fail(owner, 'end', f'must be larger than begin, got begin={begin}, end={end}',
+            raise fail('end', f'must be larger than begin, got begin={begin}, end={end}',
                        fix='widen the range or drop the scheduler')
         if not isinstance(last_step, int) or isinstance(last_step, bool) or last_step < -1:
-            raise fail(owner, 'last_step', f'must be an int >= -1, got {last_step!r}')
+            raise fail('last_step', f'must be an int >= -1, got {last_step!r}')
         missing = [i for i, g in enumerate(groups) if param_name not in g]
         if missing:
             keys = sorted(k for k in groups[missing[0]] if k != 'params')
-            raise fail(owner, 'param_name', f'{param_name!r} is not a key of param group '
+            raise fail('param_name', f'{param_name!r} is not a key of param group '
                        f'{missing[0]} (keys: {keys})',
                        fix='schedule a hyper-parameter that the optimizer has')
         initial = f'initial_{param_name}'
@@ -85,7 +86,7 @@ class ParamScheduler:
         else:
             for i, group in enumerate(groups):
                 if initial not in group:
-                    raise fail(owner, 'last_step', f'is {last_step} (resuming) but param group {i} '
+                    raise fail('last_step', f'is {last_step} (resuming) but param group {i} '
                                f"has no '{initial}'",
                                fix='resume from a state dict, or start with last_step=-1')
         self.optimizer = optimizer
@@ -107,12 +108,13 @@ class ParamScheduler:
         arguments named in ``_epoch_unit_args`` are multiplied by ``epoch_length``.
         """
         owner = cls.__name__
+        fail = scheduler_failure(owner)
         if not by_epoch:
-            raise fail(owner, 'convert_to_iter_based',
+            raise fail('convert_to_iter_based',
                        'needs by_epoch=True (only epoch-based schedulers can be converted)',
                        fix='drop convert_to_iter_based or set by_epoch=True')
         if not isinstance(epoch_length, int) or isinstance(epoch_length, bool) or epoch_length <= 0:
-            raise fail(owner, 'convert_to_iter_based',
+            raise fail('convert_to_iter_based',
                        f'needs a positive integer epoch_length, got {epoch_length!r}',
                        fix='build the schedulers with the train dataloader length')
         for name in cls._epoch_unit_args:

@@ -11,7 +11,7 @@ import logging
 from typing import Any, Dict, Optional, Sequence, Union
 
 from engine.errors import ConfigError
-from engine.schedulers._checks import check_number, fail, param_groups_of
+from engine.schedulers.checks import check_number, param_groups_of, scheduler_failure
 from engine.schedulers.closed_form import plateau_is_better, plateau_reduce
 from engine.schedulers.param_scheduler import INF, ParamScheduler
 from engine.registry import PARAM_SCHEDULERS
@@ -41,20 +41,21 @@ class ReduceOnPlateauParamScheduler(ParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         if not by_epoch:
-            raise fail(owner, 'by_epoch', 'must be True (the scheduler follows validations)')
+            raise fail('by_epoch', 'must be True (the scheduler follows validations)')
         self._attach(optimizer, param_name, begin, end, last_step, by_epoch, verbose)
         self._global_step = 0
-        check_number(owner, 'factor', factor)
+        check_number(fail, 'factor', factor)
         if factor >= 1.0:
-            raise fail(owner, 'factor', f'must be < 1, got {factor!r}')
+            raise fail('factor', f'must be < 1, got {factor!r}')
         if rule not in ('less', 'greater'):
-            raise fail(owner, 'rule', f"must be 'less' or 'greater', got {rule!r}")
+            raise fail('rule', f"must be 'less' or 'greater', got {rule!r}")
         if threshold_rule not in ('rel', 'abs'):
-            raise fail(owner, 'threshold_rule', f"must be 'rel' or 'abs', got {threshold_rule!r}")
-        check_number(owner, 'threshold', threshold)
+            raise fail('threshold_rule', f"must be 'rel' or 'abs', got {threshold_rule!r}")
+        check_number(fail, 'threshold', threshold)
         if threshold < 0:
-            raise fail(owner, 'threshold', f'must be >= 0, got {threshold!r}')
+            raise fail('threshold', f'must be >= 0, got {threshold!r}')
         self.factor = factor
         self.min_values = self._min_values(owner, optimizer, min_value)
         self.patience = patience
@@ -72,15 +73,16 @@ class ReduceOnPlateauParamScheduler(ParamScheduler):
 
     @staticmethod
     def _min_values(owner: str, optimizer: Any, min_value: Any) -> list:
+        fail = scheduler_failure(owner)
         groups = param_groups_of(owner, optimizer)
         if not isinstance(min_value, (list, tuple)):
-            check_number(owner, 'min_value', min_value)
+            check_number(fail, 'min_value', min_value)
             return [min_value] * len(groups)
         # An OptimWrapper's pseudo base group is not counted: its floor repeats the last one.
         has_base_group = getattr(optimizer, 'base_param_settings', None) is not None
         n_real = len(groups) - int(has_base_group)
         if len(min_value) != n_real:
-            raise fail(owner, 'min_value', f'has {len(min_value)} values but the optimizer has '
+            raise fail('min_value', f'has {len(min_value)} values but the optimizer has '
                        f'{n_real} param groups')
         values = list(min_value)
         if has_base_group:
@@ -89,7 +91,7 @@ class ReduceOnPlateauParamScheduler(ParamScheduler):
 
     @classmethod
     def build_iter_from_epoch(cls, *args: Any, **kwargs: Any) -> 'ParamScheduler':
-        raise fail(cls.__name__, 'convert_to_iter_based', 'is not supported: the scheduler '
+        raise scheduler_failure(cls.__name__)('convert_to_iter_based', 'is not supported: the scheduler '
                    'follows validation epochs', fix='drop convert_to_iter_based')
 
     def step(self, metrics: Optional[Dict[str, float]] = None) -> None:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence
 
-from engine.schedulers._checks import check_number, check_restart_periods, fail
+from engine.schedulers.checks import (check_fraction, check_number, check_restart_periods,
+                                      scheduler_failure)
 from engine.schedulers.closed_form import (annealing_cos, annealing_linear, annealing_target,
                                            cosine_restart_peak_value, flat_cosine_value,
                                            poly_value)
@@ -85,9 +86,8 @@ class RelativeFlatCosineAnnealingParamScheduler(_RelativeAnnealing):
                  eta_min_ratio: Optional[float] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
-        if not isinstance(start_percent, float) or not 0 <= start_percent <= 1:
-            raise fail(owner, 'start_percent', f'must be a float in [0, 1], got '
-                       f'{start_percent!r}')
+        fail = scheduler_failure(owner)
+        check_fraction(fail, 'start_percent', start_percent)
         self.start_percent = start_percent
         super().__init__(optimizer, param_name, T_max=T_max, eta_min=eta_min,
                          eta_min_ratio=eta_min_ratio, begin=begin, end=end,
@@ -108,7 +108,7 @@ class RelativePolyParamScheduler(_RelativeAnnealing):
                  T_max: Optional[int] = None, eta_min: float = 0., begin: int = 0,
                  end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
-        check_number(type(self).__name__, 'power', power)
+        check_number(scheduler_failure(type(self).__name__), 'power', power)
         self.power = power
         super().__init__(optimizer, param_name, T_max=T_max, eta_min=eta_min, begin=begin,
                          end=end, last_step=last_step, by_epoch=by_epoch, verbose=verbose)
@@ -130,8 +130,9 @@ class RelativeCosineRestartParamScheduler(FactorParamScheduler):
                  eta_min_ratio: Optional[float] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         check_min_args(owner, eta_min, eta_min_ratio)
-        periods, weights = check_restart_periods(owner, periods, restart_weights)
+        periods, weights = check_restart_periods(fail, periods, restart_weights)
         self.periods = periods
         self.restart_weights = weights
         self.eta_min = eta_min

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from engine.schedulers._checks import check_number, fail
+from engine.schedulers.checks import check_number, scheduler_failure
 from engine.schedulers.closed_form import WARMUP_KINDS, warmup_value
 from engine.schedulers.factor import FactorParamScheduler
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
@@ -50,20 +50,21 @@ class WarmupParamScheduler(FactorParamScheduler):
                  divide: Optional[bool] = None, begin: int = 0, end: int = INF,
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
+        fail = scheduler_failure(owner)
         if warmup not in WARMUP_KINDS:
-            raise fail(owner, 'warmup', f'must be one of {", ".join(WARMUP_KINDS)}, '
+            raise fail('warmup', f'must be one of {", ".join(WARMUP_KINDS)}, '
                        f'got {warmup!r}')
-        check_number(owner, 'warmup_ratio', warmup_ratio)
+        check_number(fail, 'warmup_ratio', warmup_ratio)
         if not 0 < warmup_ratio <= 1:
-            raise fail(owner, 'warmup_ratio', f'must be in (0, 1], got {warmup_ratio!r}')
+            raise fail('warmup_ratio', f'must be in (0, 1], got {warmup_ratio!r}')
         if warmup_iters is None:
             if end == INF:
-                raise fail(owner, 'warmup_iters', 'is needed when end is not set',
+                raise fail('warmup_iters', 'is needed when end is not set',
                            fix='give warmup_iters, or end = warmup_iters + 1')
             warmup_iters = end - begin - 1
-        check_number(owner, 'warmup_iters', warmup_iters)
+        check_number(fail, 'warmup_iters', warmup_iters)
         if warmup_iters <= 0:
-            raise fail(owner, 'warmup_iters', f'must be positive, got {warmup_iters!r}')
+            raise fail('warmup_iters', f'must be positive, got {warmup_iters!r}')
         self.warmup = warmup
         self.warmup_ratio = warmup_ratio
         self.warmup_iters = warmup_iters

@@ -21,8 +21,8 @@ flat cosine, restart, linear annealing), :mod:`.cycles` (cyclic, OneCycle), :mod
 """
 from migrate.schedule_map.mapper import map_schedules
 from migrate.schedule_map.measure import max_rel_dev, rel_dev
-from migrate.schedule_map.types import (
-    ASSUMED_EPOCH_LEN, LR_RULE, MOMENTUM_RULE, TOLERANCE, Approximation, Note, ScheduleMapping)
+from migrate.schedule_map.types import (ASSUMED_EPOCH_LEN, LR_RULE, MOMENTUM_RULE, TOLERANCE,
+                                        Approximation, Note, ScheduleMapping)
 
 __all__ = ['map_schedules', 'ScheduleMapping', 'Approximation', 'Note', 'rel_dev',
            'max_rel_dev', 'LR_RULE', 'MOMENTUM_RULE', 'TOLERANCE', 'ASSUMED_EPOCH_LEN']

@@ -1,10 +1,16 @@
-"""Check a converted ``param_scheduler`` list against MMEngine 0.10.7's own argument rules,
-so that ``--target mmengine`` never writes something real MMEngine refuses (or crashes on)."""
+"""Check a converted ``param_scheduler`` list before it is written for ``--target mmengine``:
+only MMEngine 0.10.7 core types, and arguments MMEngine accepts.
+
+The argument rules are not restated here: the list is built on the engine's schedulers, whose
+checks (:mod:`engine.schedulers.checks`) are MMEngine's rules, over a stand-in optimizer.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from engine.errors import ConfigError
+from engine.errors import BuildError, ConfigError
+from engine.schedulers.builder import build_param_schedulers
+from migrate.static.values import detached_copy
 
 #: Scheduler types of MMEngine 0.10.7 core that the mapping may write.
 MMENGINE_TYPES = frozenset({
@@ -13,48 +19,36 @@ MMENGINE_TYPES = frozenset({
     'StepMomentum', 'MultiStepMomentum', 'ExponentialMomentum', 'CosineAnnealingMomentum',
     'PolyMomentum', 'CosineRestartMomentum'})
 
+_LONG_EPOCH = 10 ** 6
+_CONVERTER_BUG = 'this is a converter bug: report the legacy lr_config'
 
-def _unit(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+class _ParamGroups:
+    """All a scheduler reads of an optimizer: one param group per per-group value written
+    (OneCycleLR's ``eta_max`` list counts the wrapper's pseudo group too)."""
+
+    def __init__(self, count: int):
+        self.param_groups = [dict(params=[], lr=0.1, momentum=0.9) for _ in range(count)]
+        self.defaults = dict(lr=0.1, momentum=0.9)
 
 
 def check_mmengine_list(schedulers: List[Dict[str, Any]]) -> None:
     """Raise ConfigError naming ``param_scheduler[i].<arg>`` for anything MMEngine rejects."""
     for i, s in enumerate(schedulers):
-        kind = s['type']
-
-        def bad(arg: str, why: str) -> ConfigError:
-            return ConfigError(f'{kind} {arg} {why} (MMEngine 0.10.7 rejects it)',
-                               key=f'param_scheduler[{i}].{arg}',
-                               fix='this is a converter bug: report the legacy lr_config')
-
-        if kind not in MMENGINE_TYPES:
-            raise bad('type', 'is not an MMEngine scheduler')
-        begin, end = s.get('begin', 0), s.get('end')
-        if end is not None and end <= begin:
-            raise bad('end', f'must be larger than begin ({begin}), got {end}')
-        if s.get('convert_to_iter_based') and not s.get('by_epoch', True):
-            raise bad('convert_to_iter_based', 'needs by_epoch=True')
-        if kind.startswith('Linear'):
-            for arg in ('start_factor', 'end_factor'):
-                if not _unit(s.get(arg, 1.)):
-                    raise bad(arg, f'must be in [0, 1], got {s.get(arg)!r}')
-            if s.get('start_factor', 1 / 3) == 0:
-                raise bad('start_factor', 'must be > 0 (MMEngine divides by it)')
-        if kind.startswith('Constant'):
-            if not _unit(s.get('factor', 1 / 3)) or s.get('factor') == 0:
-                raise bad('factor', f'must be in (0, 1], got {s.get("factor")!r}')
-        if kind.startswith(('CosineAnnealing', 'CosineRestart')):
-            if ('eta_min' in s) == ('eta_min_ratio' in s) and kind.startswith('CosineRestart'):
-                raise bad('eta_min', 'and eta_min_ratio: exactly one is required')
-            if 'eta_min' in s and 'eta_min_ratio' in s:
-                raise bad('eta_min', 'and eta_min_ratio: give one of them')
-        if kind.startswith('CosineRestart') and \
-                len(s['periods']) != len(s.get('restart_weights', [1])):
-            raise bad('restart_weights', 'needs one weight per period')
-        if kind == 'OneCycleLR':
-            steps = s.get('total_steps')
-            if not isinstance(steps, int) or isinstance(steps, bool) or steps <= 0:
-                raise bad('total_steps', f'must be a positive int, got {steps!r}')
-            if not isinstance(s.get('pct_start', 0.3), float):
-                raise bad('pct_start', 'must be a float')
+        if s['type'] not in MMENGINE_TYPES:
+            raise ConfigError(f"{s['type']} type is not an MMEngine scheduler",
+                              key=f'param_scheduler[{i}].type', fix=_CONVERTER_BUG)
+        # MMEngine would run OneCycleLR without total_steps, over end - begin: the converter
+        # always writes the run's length so that the two never disagree.
+        if s['type'] == 'OneCycleLR' and s.get('total_steps') is None:
+            raise ConfigError('OneCycleLR total_steps must be written',
+                              key=f'param_scheduler[{i}].total_steps', fix=_CONVERTER_BUG)
+    optimizer = _ParamGroups(max([len(v) for s in schedulers for v in s.values()
+                                  if isinstance(v, list) and s['type'] == 'OneCycleLR'] or [1]))
+    try:
+        # The epoch length is not known when converting; a long one keeps fractional
+        # epochs of convert_to_iter_based entries whole, as a real dataloader does.
+        build_param_schedulers(detached_copy(schedulers), optimizer, epoch_length=_LONG_EPOCH)
+    except BuildError as exc:
+        raise ConfigError(f'{exc.message} (MMEngine 0.10.7 rejects it)', key=exc.key,
+                          fix=_CONVERTER_BUG) from None

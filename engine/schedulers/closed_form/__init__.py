@@ -15,21 +15,21 @@ from engine.schedulers.closed_form.annealing import (annealing_cos, annealing_li
 from engine.schedulers.closed_form.clipped_step import clipped_step_value, step_exponent
 from engine.schedulers.closed_form.constant import constant_chain, constant_value
 from engine.schedulers.closed_form.cosine import (cosine_annealing_chain,
-                                                       cosine_annealing_value, cosine_ratio)
+                                                  cosine_annealing_value, cosine_ratio)
 from engine.schedulers.closed_form.cosine_restart import (cosine_restart_chain,
-                                                               cosine_restart_peak_value,
-                                                               cosine_restart_value,
-                                                               cumulative_periods,
-                                                               period_index)
+                                                          cosine_restart_peak_value,
+                                                          cosine_restart_value,
+                                                          cumulative_periods,
+                                                          period_index)
 from engine.schedulers.closed_form.cyclic import (cyclic_phase, cyclic_phases,
-                                                       cyclic_value, normalize_target_ratio)
+                                                  cyclic_value, normalize_target_ratio)
 from engine.schedulers.closed_form.exponential import exponential_chain, exponential_value
 from engine.schedulers.closed_form.flat_cosine import flat_cosine_value
 from engine.schedulers.closed_form.inv import inv_value
 from engine.schedulers.closed_form.linear import linear_chain, linear_value
 from engine.schedulers.closed_form.multistep import multistep_chain, multistep_value
 from engine.schedulers.closed_form.one_cycle import (anneal, one_cycle_momentum_phases,
-                                                          one_cycle_phases, one_cycle_value)
+                                                     one_cycle_phases, one_cycle_value)
 from engine.schedulers.closed_form.plateau import plateau_is_better, plateau_reduce
 from engine.schedulers.closed_form.poly import poly_chain, poly_value
 from engine.schedulers.closed_form.step import step_chain, step_value

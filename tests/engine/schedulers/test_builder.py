@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 
 from engine.schedulers import (INF, CosineAnnealingLR, CosineRestartLR, LinearLR,
-                                    MultiStepLR, OneCycleLR, StepLR, build_param_schedulers)
+                               MultiStepLR, OneCycleLR, StepLR, build_param_schedulers)
 from engine.registry import PARAM_SCHEDULERS
 
 from ._replay import build_optimizer

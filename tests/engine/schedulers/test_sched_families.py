@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from engine.schedulers import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
-                                    ExponentialLR, LinearLR, LinearMomentum, MultiStepLR,
-                                    OneCycleLR, PolyLR, ReduceOnPlateauLR, StepLR,
-                                    StepParamScheduler)
+                               ExponentialLR, LinearLR, LinearMomentum, MultiStepLR,
+                               OneCycleLR, PolyLR, ReduceOnPlateauLR, StepLR,
+                               StepParamScheduler)
 
 
 class Groups:
