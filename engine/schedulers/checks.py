@@ -103,8 +103,21 @@ def check_eta_min_xor_ratio(fail: Fail, eta_min: Any, eta_min_ratio: Any) -> Non
         raise fail('eta_min', 'and eta_min_ratio: give exactly one of them, '
                    f'got eta_min={eta_min!r}, eta_min_ratio={eta_min_ratio!r}',
                    'set eta_min (an absolute value) or eta_min_ratio (times the base value)')
-    which, value = ('eta_min', eta_min) if eta_min is not None else ('eta_min_ratio', eta_min_ratio)
-    check_number(fail, which, value)
+    if eta_min is not None:
+        check_number(fail, 'eta_min', eta_min)
+    else:
+        check_number(fail, 'eta_min_ratio', eta_min_ratio)
+
+
+def check_eta_min_or_ratio(fail: Fail, eta_min: Any, eta_min_ratio: Any) -> None:
+    """At most one of ``eta_min`` / ``eta_min_ratio`` (neither means ``eta_min = 0``), and a
+    number."""
+    if eta_min is not None and eta_min_ratio is not None:
+        raise fail('eta_min', 'and eta_min_ratio: give one of them, not both',
+                   'keep eta_min (absolute) or eta_min_ratio (times the base value)')
+    for name, value in (('eta_min', eta_min), ('eta_min_ratio', eta_min_ratio)):
+        if value is not None:
+            check_number(fail, name, value)
 
 
 def param_groups_of(owner: str, optimizer: Any) -> list:

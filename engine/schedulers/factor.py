@@ -67,13 +67,3 @@ def per_group(owner: str, arg: str, value: Any, optimizer: Any) -> List[float]:
     return [value] * len(groups)
 
 
-def check_min_args(owner: str, eta_min: Any, eta_min_ratio: Any) -> None:
-    """At most one of ``eta_min`` / ``eta_min_ratio`` (neither means ``eta_min = 0``)."""
-    fail = scheduler_failure(owner)
-    if eta_min is not None and eta_min_ratio is not None:
-        raise fail('eta_min', 'and eta_min_ratio: give one of them, not both',
-                   fix='keep eta_min (absolute) or eta_min_ratio (times the base value)')
-    for name, value in (('eta_min', eta_min), ('eta_min_ratio', eta_min_ratio)):
-        if value is not None:
-            check_number(fail, name, value)
-

@@ -42,8 +42,8 @@ class MomentumSchedulerMixin:
             for group in groups:
                 group['momentum'] = group['betas'][0]
             return 'momentum'
-        raise fail('optimizer', f'{type(optimizer).__name__} has neither momentum nor '
-                   'betas to schedule', fix='use an optimizer with momentum, or drop the scheduler')
+        raise fail('optimizer', f'{type(optimizer).__name__} has neither momentum nor betas '
+                   'to schedule', fix='use an optimizer with momentum, or drop the scheduler')
 
     def step(self, *args: Any, **kwargs: Any) -> None:
         super().step(*args, **kwargs)

@@ -91,8 +91,9 @@ class ReduceOnPlateauParamScheduler(ParamScheduler):
 
     @classmethod
     def build_iter_from_epoch(cls, *args: Any, **kwargs: Any) -> 'ParamScheduler':
-        raise scheduler_failure(cls.__name__)('convert_to_iter_based', 'is not supported: the scheduler '
-                   'follows validation epochs', fix='drop convert_to_iter_based')
+        fail = scheduler_failure(cls.__name__)
+        raise fail('convert_to_iter_based', 'is not supported: the scheduler follows validation '
+                   'epochs', fix='drop convert_to_iter_based')
 
     def step(self, metrics: Optional[Dict[str, float]] = None) -> None:
         if metrics is None:

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence
 
-from engine.schedulers.checks import (check_fraction, check_number, check_restart_periods,
-                                      scheduler_failure)
+from engine.schedulers.checks import (check_eta_min_or_ratio, check_fraction, check_number,
+                                      check_restart_periods, scheduler_failure)
 from engine.schedulers.closed_form import (annealing_cos, annealing_linear, annealing_target,
                                            cosine_restart_peak_value, flat_cosine_value,
                                            poly_value)
-from engine.schedulers.factor import FactorParamScheduler, check_min_args, default_length
+from engine.schedulers.factor import FactorParamScheduler, default_length
 from engine.schedulers.lr_scheduler import LRSchedulerMixin
 from engine.schedulers.momentum_scheduler import MomentumSchedulerMixin
 from engine.schedulers.param_scheduler import INF
@@ -48,7 +48,7 @@ class _RelativeAnnealing(FactorParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1, by_epoch: bool = True,
                  verbose: bool = False):
         owner = type(self).__name__
-        check_min_args(owner, eta_min, eta_min_ratio)
+        check_eta_min_or_ratio(scheduler_failure(owner), eta_min, eta_min_ratio)
         self.T_max = default_length(owner, 'T_max', T_max, begin, end)
         self.eta_min = eta_min
         self.eta_min_ratio = eta_min_ratio
@@ -131,7 +131,7 @@ class RelativeCosineRestartParamScheduler(FactorParamScheduler):
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         owner = type(self).__name__
         fail = scheduler_failure(owner)
-        check_min_args(owner, eta_min, eta_min_ratio)
+        check_eta_min_or_ratio(fail, eta_min, eta_min_ratio)
         periods, weights = check_restart_periods(fail, periods, restart_weights)
         self.periods = periods
         self.restart_weights = weights
@@ -141,8 +141,8 @@ class RelativeCosineRestartParamScheduler(FactorParamScheduler):
                          by_epoch=by_epoch, verbose=verbose)
 
     def _value(self, index: int, base: float, t: int) -> Optional[float]:
-        return cosine_restart_peak_value(base, annealing_target(base, self.eta_min, self.eta_min_ratio),
-                                         t, self.periods, self.restart_weights)
+        target = annealing_target(base, self.eta_min, self.eta_min_ratio)
+        return cosine_restart_peak_value(base, target, t, self.periods, self.restart_weights)
 
 
 @PARAM_SCHEDULERS.register_module()

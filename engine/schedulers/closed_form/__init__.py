@@ -36,8 +36,8 @@ from engine.schedulers.closed_form.step import step_chain, step_value
 from engine.schedulers.closed_form.warmup import WARMUP_KINDS, warmup_factor, warmup_value
 
 __all__ = [
-    'WARMUP_KINDS', 'anneal', 'annealing_cos', 'annealing_linear', 'annealing_target', 'clipped_step_value',
-    'cosine_restart_peak_value', 'cyclic_phase', 'cyclic_phases', 'cyclic_value', 'flat_cosine_value',
+    'WARMUP_KINDS', 'anneal', 'annealing_cos', 'annealing_linear', 'annealing_target',
+    'clipped_step_value', 'cosine_restart_peak_value', 'cyclic_phase', 'cyclic_phases', 'cyclic_value', 'flat_cosine_value',
     'inv_value', 'normalize_target_ratio', 'one_cycle_momentum_phases', 'step_exponent',
     'warmup_factor', 'warmup_value', 'constant_chain', 'constant_value', 'cosine_annealing_chain',
     'cosine_annealing_value', 'cosine_ratio', 'cosine_restart_chain', 'cosine_restart_value',

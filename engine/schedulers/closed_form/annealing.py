@@ -10,7 +10,8 @@ import math
 from typing import Optional
 
 
-def annealing_target(base: float, eta_min: Optional[float], eta_min_ratio: Optional[float]) -> float:
+def annealing_target(base: float, eta_min: Optional[float],
+                     eta_min_ratio: Optional[float]) -> float:
     """Where an annealing schedule ends for a group whose base value is ``base``:
     ``base * eta_min_ratio`` when a ratio is given, else ``eta_min`` (0 when neither is).
 
