@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
+import numpy as np
+import torch
+
 from engine.hooks.hook import DATA_BATCH, Hook
 from engine.registry import HOOKS
 
 
 def _is_scalar(value) -> bool:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return True
-    return hasattr(value, 'numel') and value.numel() == 1 or (
-        hasattr(value, 'ndim') and getattr(value, 'ndim', 1) == 0)
+    """MMEngine's rule for a metric logged as a scalar: a number (a bool too, being an int)
+    or an array/tensor of exactly one element, whatever its shape; anything else is info."""
+    if isinstance(value, np.ndarray):
+        return value.size == 1
+    if isinstance(value, torch.Tensor):
+        return value.numel() == 1
+    return isinstance(value, (int, float, np.number))
 
 
 @HOOKS.register_module()
