@@ -1,28 +1,57 @@
-"""Set-ups beyond the recorded goldens (long exp warmups, clipping at the first step, absolute
+"""Set-ups beyond legacy_schedules.json (long exp warmups, clipping at the first step, absolute
 minima, fractional 1cycle phases, cycles with a remainder, warmups laid over restarts and
-1cycle, ...), checked against MMCV's maths in compat: engine exact, mmengine exact unless it
-reports the measured deviation."""
+1cycle, and the coverage grid's set-ups), checked against their values recorded from the real
+MMCV 1.7.2: engine exact, mmengine exact unless it reports the measured deviation."""
 from __future__ import annotations
 
 import pytest
 
-from schedmap_cases import CASES
-from schedmap_support import Setup, check_mapping
+from migrate.schedule_map import max_rel_dev
+from schedmap_cases import CASES, GOLDENS, RAW_CASES
+from schedmap_support import TOL, Setup, check_mapping
 
-PARAMS = [pytest.param(name, target, given, id=f'{name}-{target}-{"len" if given else "nolen"}')
+#: name -> why: forms the mapper calls exact that do not equal MMCV (bugs, kept as xfail)
+KNOWN_MISMATCHES = {}
+
+
+def _marks(name):
+    if name in KNOWN_MISMATCHES:
+        return [pytest.mark.xfail(strict=True, reason=KNOWN_MISMATCHES[name])]
+    return []
+
+
+PARAMS = [pytest.param(name, target, given, marks=_marks(name),
+                       id=f'{name}-{target}-{"len" if given else "nolen"}')
           for name, c in CASES.items() for target in ('engine', 'mmengine')
-          for given in ((True, False) if c['config']['runner']['type'] == 'EpochBasedRunner'
-                        else (True,))]
+          for given in ((True, False) if Setup(c['config'], 1).epoch_based else (True,))]
+
+
+def test_every_case_is_recorded_as_written():
+    # A case edited or added without re-running the recorder would be checked against
+    # values MMCV never produced for it.
+    assert set(GOLDENS) == set(RAW_CASES)
+    for name, case in RAW_CASES.items():
+        golden = GOLDENS[name]
+        assert (golden['config'], golden['epoch_len'], golden['num_groups']) == \
+            (case['config'], case['epoch_len'], case['num_groups']), name
+
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_compat_equals_mmcv(name):
+    c, golden = CASES[name], GOLDENS[name]
+    legacy = Setup(c['config'], c['epoch_len'], c['num_groups']).legacy()
+    assert max_rel_dev(golden['lr'], legacy.lr) <= TOL
+    if golden['momentum'] is not None:
+        assert max_rel_dev(golden['momentum'], legacy.momentum) <= TOL
 
 
 @pytest.mark.parametrize('name,target,given', PARAMS)
 def test_synthetic_setup(name, target, given):
-    c = CASES[name]
+    c, golden = CASES[name], GOLDENS[name]
     setup = Setup(c['config'], c['epoch_len'], c['num_groups'])
     epoch_len = c['epoch_len'] if given else None
     mapping = setup.map(target, epoch_len)
-    legacy = setup.legacy()
-    check_mapping(setup, mapping, target, legacy.lr, legacy.momentum, epoch_len)
+    check_mapping(setup, mapping, target, golden['lr'], golden['momentum'], epoch_len)
 
 
 def kinds(name, target='mmengine', given=True):
