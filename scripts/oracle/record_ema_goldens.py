@@ -5,7 +5,7 @@ Run with the oracle interpreter (it must not import our ``engine`` package)::
     .oracle/mmengine/bin/python scripts/oracle/record_ema_goldens.py
 
 Writes ``fixtures/goldens/ema.json``. ``make_model`` and ``perturb`` are duplicated verbatim in
-``tests/engine/hooks_extra/test_ema_goldens.py``; change both together.
+``tests/engine/hooks/test_ema_hook.py and tests/engine/model/test_averaged_model.py``; change both together.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import os
 import sys
 
 import torch
-import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ema_models import make_model, perturb  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'fixtures', 'goldens', 'ema.json')
@@ -36,29 +38,6 @@ AVERAGERS = [
 ]
 
 
-# --- duplicated in the test: keep identical -------------------------------------------------
-def make_model() -> nn.Module:
-    """Linear(4, 3) + BatchNorm1d(3) with every float tensor drawn from a seeded generator."""
-    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
-    g = torch.Generator().manual_seed(1234)
-    with torch.no_grad():
-        for _, t in sorted(model.state_dict().items()):
-            if t.dtype.is_floating_point:
-                t.copy_(torch.rand(t.shape, generator=g, dtype=torch.float64).to(t.dtype) + 0.5)
-    return model
-
-
-def perturb(model: nn.Module, step: int) -> None:
-    """Simulate one training step: add a deterministic delta to every parameter and buffer."""
-    g = torch.Generator().manual_seed(1000 + step)
-    with torch.no_grad():
-        for _, t in sorted(model.state_dict().items()):
-            if t.dtype.is_floating_point:
-                delta = torch.randn(t.shape, generator=g, dtype=torch.float64) * 0.1
-                t.add_(delta.to(t.dtype))
-            else:
-                t.add_(1)
-# ---------------------------------------------------------------------------------------------
 
 
 def to_json(state: dict) -> dict:

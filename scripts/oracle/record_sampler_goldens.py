@@ -6,7 +6,7 @@ Run with the oracle interpreter (it must not import this repository's ``engine``
 
 Ranks are simulated by replacing ``get_dist_info`` in MMEngine's sampler module, so one process
 records what every rank of a W-process job would see. Writes fixtures/goldens/samplers.json,
-which tests/engine/data_eval/test_goldens.py compares against.
+which tests/engine/dataset/test_sampler_goldens.py compares against.
 """
 from __future__ import annotations
 

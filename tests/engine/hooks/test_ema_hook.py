@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 
 import pytest
 import torch
@@ -192,48 +193,12 @@ def test_mismatched_checkpoint_warns_or_raises(make_runner, caplog):
     assert isinstance(err.value, RuntimeError)
 
 # === Against MMEngine 0.10.7 ===============================================================
-# Goldens: fixtures/goldens/ema.json, from ``scripts/oracle/record_ema_goldens.py``; ``make_model``
-# and ``perturb`` below are copies of the ones there (tests/engine/model/test_averaged_model.py holds the same copies).
+# Goldens: fixtures/goldens/ema.json, from ``scripts/oracle/record_ema_goldens.py``, whose model and
+# steps (scripts/oracle/ema_models.py) are imported here.
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 GOLDENS = json.load(open(os.path.join(ROOT, 'fixtures', 'goldens', 'ema.json')))
-ATOL = 1e-7
-
-
-# --- copied from scripts/oracle/record_ema_goldens.py: keep identical -------------------------
-def make_model() -> nn.Module:
-    """Linear(4, 3) + BatchNorm1d(3) with every float tensor drawn from a seeded generator."""
-    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
-    g = torch.Generator().manual_seed(1234)
-    with torch.no_grad():
-        for _, t in sorted(model.state_dict().items()):
-            if t.dtype.is_floating_point:
-                t.copy_(torch.rand(t.shape, generator=g, dtype=torch.float64).to(t.dtype) + 0.5)
-    return model
-
-
-def perturb(model: nn.Module, step: int) -> None:
-    """Simulate one training step: add a deterministic delta to every parameter and buffer."""
-    g = torch.Generator().manual_seed(1000 + step)
-    with torch.no_grad():
-        for _, t in sorted(model.state_dict().items()):
-            if t.dtype.is_floating_point:
-                delta = torch.randn(t.shape, generator=g, dtype=torch.float64) * 0.1
-                t.add_(delta.to(t.dtype))
-            else:
-                t.add_(1)
-# ---------------------------------------------------------------------------------------------
-
-
-def assert_state_matches(state: dict, golden: dict) -> None:
-    assert list(sorted(state)) == sorted(golden)
-    for k, v in golden.items():
-        got = state[k].detach().cpu()
-        want = torch.tensor(v, dtype=torch.float64)
-        assert tuple(got.shape) == tuple(want.shape), k
-        if got.dtype.is_floating_point:
-            torch.testing.assert_close(got.double(), want, atol=ATOL, rtol=0, msg=k)
-        else:
-            assert got.tolist() == v, k
+sys.path.insert(0, os.path.join(ROOT, 'scripts', 'oracle'))
+from ema_models import assert_state_matches, make_model, perturb  # noqa: E402
 
 
 class GoldenRunner:
