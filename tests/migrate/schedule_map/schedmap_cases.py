@@ -19,3 +19,7 @@ RAW_CASES = json.loads(CASES_FILE.read_text())['cases']
 CASES = {name: dict(config=ast.literal_eval(c['config']), epoch_len=c['epoch_len'],
                     num_groups=c['num_groups']) for name, c in RAW_CASES.items()}
 GOLDENS = json.loads(GOLDENS_FILE.read_text())['setups']
+
+#: name -> why: cases whose mapping claims exactness but does not equal MMCV (bugs in the
+#: mapper, kept as strict xfails until fixed; they count for no form's coverage)
+KNOWN_MISMATCHES = {}

@@ -7,11 +7,8 @@ from __future__ import annotations
 import pytest
 
 from migrate.schedule_map import max_rel_dev
-from schedmap_cases import CASES, GOLDENS, RAW_CASES
+from schedmap_cases import CASES, GOLDENS, KNOWN_MISMATCHES, RAW_CASES
 from schedmap_support import TOL, Setup, check_mapping
-
-#: name -> why: forms the mapper calls exact that do not equal MMCV (bugs, kept as xfail)
-KNOWN_MISMATCHES = {}
 
 
 def _marks(name):
