@@ -5,7 +5,7 @@ What is measured (CPU, one process per framework, files in a temporary folder):
 * the model: a stack of ``Linear(width, width)`` layers, ~25M float32 parameters (100.7 MB)
   with the defaults (6 layers of 2048 x 2048 + biases);
 * the checkpoint: ``{'meta': {...}, 'state_dict': weights}``, the same dict for both;
-* **save** -- ours: ``engine.runner.checkpoint_io.save_checkpoint_file`` (``torch.save``
+* **save** -- ours: ``engine.checkpoint.checkpoint_io.save_checkpoint_file`` (``torch.save``
   streamed into a hidden temporary file, ``fsync``, rename, ``fsync`` of the folder: a crash
   never leaves a torn checkpoint); MMEngine: ``mmengine.runner.save_checkpoint`` (``torch.save``
   into a ``BytesIO``, then one write of its bytes, no fsync);
@@ -63,7 +63,7 @@ def _framework_io(framework: str):
     """``(save(ckpt, path), load(model, path))`` of one framework."""
     if framework == 'engine':
         sys.path.insert(0, ROOT)
-        from engine.runner.checkpoint_io import (load_checkpoint_file, load_model_state,
+        from engine.checkpoint.checkpoint_io import (load_checkpoint_file, load_model_state,
                                                  save_checkpoint_file)
 
         def load(model, path):

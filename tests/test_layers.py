@@ -64,7 +64,7 @@ def tree_copy(tmp_path):
     ('compat/schedules/_layer_breach.py', 'import torch.nn\n', ('torch-free',)),
     ('engine/schedulers/_layer_breach.py', 'from engine.dist.utils import get_rank\n',
      ('torch-free',)),
-    ('engine/runner/checkpoint_io.py', 'from engine.runner.runner import Runner\n',
+    ('engine/checkpoint/checkpoint_io.py', 'from engine.runner.runner import Runner\n',
      ('acyclic',)),
 ])
 def test_a_forbidden_edge_breaks_its_contract(tree_copy, module, source, broken):

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Union
 from engine.hooks.best_checkpoint import BestTracker
 from engine.hooks.hook import DATA_BATCH, Hook
 from engine.registry import HOOKS
-from engine.runner.checkpoint_io import (load_checkpoint_file, remove_stale_partials,
+from engine.checkpoint.checkpoint_io import (load_checkpoint_file, remove_stale_partials,
                                          save_checkpoint_file, write_pointer)
 
 

@@ -32,8 +32,8 @@ import engine
 from engine.dist.utils import all_gather_object, get_rank, get_world_size, is_distributed
 from engine.errors import CheckpointError
 from engine.model.wrappers import unwrap_model
-from engine.runner.checkpoint_io import model_state_dict
-from engine.runner.mmengine_checkpoint import is_mmengine_checkpoint
+from engine.checkpoint.checkpoint_io import model_state_dict
+from engine.checkpoint.mmengine_checkpoint import is_mmengine_checkpoint
 from engine.runner.rng_state import get_rng_state
 
 FORMAT = 'engine-checkpoint'

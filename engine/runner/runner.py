@@ -21,7 +21,7 @@ from engine.hooks.hook import Hook
 from engine.logging.log_processor import LogProcessor
 from engine.model.wrappers import unwrap_model
 from engine.runner.build import build_runner_of
-from engine.runner.checkpoint_io import (find_latest_checkpoint, load_checkpoint_file,
+from engine.checkpoint.checkpoint_io import (find_latest_checkpoint, load_checkpoint_file,
                                          load_model_state, save_checkpoint_file,
                                          weights_from_checkpoint)
 from engine.runner.checkpoint_state import apply_resume, build_checkpoint, finalize_fields

@@ -130,7 +130,7 @@ def build_cfg(spec):
 
 def stall_writes_of(filename):
     """Make the checkpoint write of ``filename`` stop half-way, forever."""
-    import engine.runner.checkpoint_io as cio
+    import engine.checkpoint.checkpoint_io as cio
     real = cio._write_payload
 
     def stalling(checkpoint, f):

@@ -15,7 +15,7 @@ import threading
 import pytest
 import torch
 
-from engine.runner.checkpoint_io import (PARTIAL_SUFFIX, find_latest_checkpoint,
+from engine.checkpoint.checkpoint_io import (PARTIAL_SUFFIX, find_latest_checkpoint,
                                          load_checkpoint_file)
 
 WORKER = os.path.join(os.path.dirname(__file__), 'ckpt_worker.py')

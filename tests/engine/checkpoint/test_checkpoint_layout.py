@@ -7,7 +7,7 @@ import torch
 
 import engine
 from engine.runner import Runner
-from engine.runner.checkpoint_io import (PARTIAL_SUFFIX, find_latest_checkpoint,
+from engine.checkpoint.checkpoint_io import (PARTIAL_SUFFIX, find_latest_checkpoint,
                                          remove_stale_partials, write_pointer)
 
 from runner_support import load_engine_config

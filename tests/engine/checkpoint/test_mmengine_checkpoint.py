@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from engine.runner import Runner
-from engine.runner.checkpoint_io import load_checkpoint_file
+from engine.checkpoint.checkpoint_io import load_checkpoint_file
 
 from runner_support import MMENGINE_CKPT_DIR, load_engine_config
 

@@ -20,7 +20,7 @@ from engine.errors import CheckpointError
 from engine.fileio import (PARTIAL_SUFFIX, atomic_write,  # noqa: F401 (re-exported)
                            atomic_write_bytes)
 from engine.model.wrappers import unwrap_model
-from engine.runner.mmengine_checkpoint import (mmengine_safe_globals,
+from engine.checkpoint.mmengine_checkpoint import (mmengine_safe_globals,
                                                normalize_mmengine_checkpoint)
 
 POINTER_NAME = 'last_checkpoint'
@@ -97,7 +97,7 @@ def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = Fa
     """Load a checkpoint dict with ``weights_only=True`` (``unsafe=True``: any pickle).
 
     Checkpoints written by MMEngine load too (their message-hub objects are read through
-    stand-ins, see :mod:`engine.runner.mmengine_checkpoint`). Every failure is a
+    stand-ins, see :mod:`engine.checkpoint.mmengine_checkpoint`). Every failure is a
     :class:`CheckpointError` naming the file and the fix.
 
     ``mmap`` (default: for zip files loaded to CPU on POSIX systems) maps the file instead of

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from engine.errors import CheckpointError, EngineError
 from engine.runner import Runner
-from engine.runner.checkpoint_io import load_checkpoint_file, save_checkpoint_file
+from engine.checkpoint.checkpoint_io import load_checkpoint_file, save_checkpoint_file
 from migrate.cli import main
 
 from runner_support import ENGINE_CONFIGS, load_engine_config
