@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from engine.errors import ConfigError, EngineError
+from migrate.convert.bindings import Kept, Removal, plan_removal
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
 from migrate.convert.render import Renderer, literal
@@ -119,6 +120,7 @@ class Converter:
         self._unfinished.add(path)
         try:
             self._convert(path, result)
+            _check_compiles(result)
         except EngineError as e:
             result.error = str(e)
             result.text_out = None
@@ -192,22 +194,35 @@ class Converter:
         for key in inherited:
             if key not in plan.values and key in NEW_RUNTIME_KEYS and inherited[key] is not None:
                 emitted[key] = None   # switched off in the legacy view (e.g. evaluation=None)
-        kept = {k: v for k, v in own.items() if k not in consumed_here and k not in emitted}
+        removal = Removal(set())
+        if emitted or consumed_here:
+            removal = plan_removal(source.module, source.text,
+                                   set(consumed_here) | {k for k in emitted if k in own})
+        # keys bound in ways the rewriter cannot edit stay in the file as written
+        removed = [k for k in consumed_here if k not in removal.kept]
+        kept = {k: v for k, v in own.items() if k not in removed and k not in emitted}
         # read-only views (shared with the bases' views); converted_view() hands out copies
         self._converted_view[path] = merge_into({**kept, **emitted}, inherited, share_base=True)
         result.rules = [r for r in plan.applied
-                        if _rule_touches(r, self.rules, consumed_here, emitted)]
+                        if _rule_touches(r, self.rules, removed, emitted)]
+        # A finding on a key this file defines and keeps (a custom optimizer hook left for
+        # the user to port) belongs to the file's conversion; a file with nothing to convert
+        # (converted already) reports nothing, so converting twice changes nothing.
+        concerned = own if emitted or consumed_here else consumed_here
         result.findings = [f for f in plan.findings
-                           if f.key.split('.')[0].split('[')[0] in consumed_here
+                           if f.key.split('.')[0].split('[')[0] in concerned
                            or (f.path and f.path[0] in emitted)]
-        result.untouched = [k for k in own if k not in consumed_here and k not in emitted]
+        left = [_left_as_written(k, self.rules, emitted) for k in removal.kept.values()]
+        result.findings += [finding for finding, _ in left]
+        result.untouched = [k for k in own if k not in removed and k not in emitted]
         result.written = list(emitted)
-        result.removed = consumed_here
+        result.removed = removed
         if not emitted and not consumed_here:
             result.text_out = source.text
             return
         try:
-            result.text_out = self._rewrite(source, plan, emitted, set(consumed_here), result)
+            result.text_out = self._rewrite(source, plan, emitted, set(removed), result,
+                                            removal, left)
         except SyntaxError as e:  # pragma: no cover - a converter bug
             raise ConfigError(f'the converted text does not parse: {e}', file=path,
                               fix='report this as a converter bug') from e
@@ -235,8 +250,10 @@ class Converter:
 
     # -- source edits -----------------------------------------------------------------------
     def _rewrite(self, source: Any, plan: Plan, emitted: Dict[str, Any], remove: Set[str],
-                 result: FileResult) -> str:
+                 result: FileResult, removal: Removal,
+                 left: List[Tuple[Finding, 'Kept']]) -> str:
         module = source.module
+        stays = set(removal.kept)
         positions = [i for i, stmt in enumerate(module.body) if removable(stmt, remove)]
         index_of_key: Dict[str, int] = {}
         for i in positions:
@@ -249,8 +266,10 @@ class Converter:
             if key in index_of_key:
                 spots.append(index_of_key[key])
             at = max(spots) if spots else None
+            if key in stays:
+                at = None   # after the statement left as written, which it overrides
             comments, above = _comments_for(plan.findings, key, value)
-            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove,
+            renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove | stays,
                                                       self._expressions.setdefault(
                                                           source.path, {})),
                                 comments=comments)
@@ -259,13 +278,17 @@ class Converter:
                 code = '\n'.join(f'# {c}' for c in above) + '\n' + code
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
-        remove = remove | {k for k in emitted if k in source.own}
+        remove = remove | {k for k in emitted if k in source.own and k not in stays}
         # the new statements must be Python (the rest of the file parsed already)
         compile('\n'.join(code for _, code in inserts), source.path, 'exec',
                 ast.PyCF_ONLY_AST, dont_inherit=True)
         inline = _Literals({key: source.own.get(key) for key in remove
                             if not _is_opaque(source.own.get(key))})
-        return rewrite_module(module, remove, inserts, inline, text=source.text)
+        notes: Dict[int, List[str]] = {}
+        for finding, where in left:
+            notes.setdefault(where.index, []).append(finding.comment())
+        return rewrite_module(module, remove, inserts, inline, text=source.text,
+                              drop=removal.drop, notes=notes, parsed=removal.parsed)
 
 
 class _Literals(Mapping):
@@ -298,6 +321,40 @@ class _Collision(Exception):
 def _names(stmt: cst.CSTNode) -> List[str]:
     from migrate.convert.rewrite import assigned_names
     return assigned_names(stmt)
+
+
+def _left_as_written(kept: Kept, rules: Sequence[Rule],
+                     emitted: Dict[str, Any]) -> Tuple[Finding, Kept]:
+    """The manual finding (and the comment above its statement) for a key left as written."""
+    key = kept.key
+    carried = [k for k in emitted if key in sources_of(k, rules)]
+    if key in emitted:
+        todo = f'{key} is written again further down, which overrides it: delete it here'
+    elif carried:
+        todo = (f'its value is carried by {", ".join(carried)}: delete this binding of '
+                f'{key} by hand')
+    else:
+        todo = (f'make it a plain top-level `{key} = ...` assignment and convert again, or '
+                'convert it by hand')
+    message = (f'{key} is {kept.how} (line {kept.line}), which the converter cannot rewrite '
+               f'safely: left as written; {todo}')
+    return Finding('MIG000', 'manual', key, message), kept
+
+
+def _check_compiles(result: FileResult) -> None:
+    """The last guard before anything is written: an output that is not valid Python is a
+    converter bug, reported for this file instead of being written."""
+    if result.text_out is None or result.text_out == result.text_in:
+        return
+    try:
+        compile(result.text_out, result.path, 'exec', dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        line = getattr(e, 'lineno', None)
+        where = f' at line {line} ({e.msg})' if line else f' ({e})'
+        raise ConfigError(f'the converted text is not valid Python{where}, so it was not '
+                          'written', file=result.path,
+                          fix='this is a converter bug: please report it with the input '
+                          'file') from None
 
 
 def _rule_touches(rule_id: str, rules: Sequence[Rule], consumed: List[str],
@@ -354,6 +411,8 @@ def _code_lookup(source: Any, plan: Plan, at: Optional[int], bound: Dict[str, in
         origin = plan.origins.get(tuple(path))
         if origin is None:
             return None
+        if source.mutations.get(origin[0]):
+            return None   # the text written is the value before a later in-place edit
         node = source.expr(origin)
         if node is None or _own_value(source.own, origin, _MISSING) != value:
             return None

@@ -90,7 +90,10 @@ class _Inline(cst.CSTTransformer):
 def rewrite_module(module: cst.Module, remove: Set[str],
                    inserts: Sequence[Tuple[Optional[int], str]],
                    inline: Optional[Dict[str, str]] = None,
-                   text: Optional[str] = None) -> str:
+                   text: Optional[str] = None,
+                   drop: Optional[Set[int]] = None,
+                   notes: Optional[Dict[int, List[str]]] = None,
+                   parsed: Optional[List[ast.stmt]] = None) -> str:
     """Return the source of ``module`` without the statements assigning ``remove`` and with
     ``inserts`` (statement index -> source of new statements; ``None`` appends at the end).
 
@@ -98,10 +101,13 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     inherits its leading comments. The result is spliced as text: untouched statements are
     the module's own code, and inserted source is used as written (in the file's line ending),
     never reparsed. ``text`` (the module's source, if at hand) saves generating the code of
-    the untouched statements: they are cut out of it.
+    the untouched statements: they are cut out of it. ``drop``: indexes of further statements
+    to remove as if they assigned ``remove`` keys; ``notes``: comment lines (without ``# ``)
+    to put right above a kept statement's first line. ``parsed``: ``ast.parse(text).body``,
+    if the caller has it.
     """
     newline = module.default_newline
-    pieces = _cut(module, text) if text is not None else None
+    pieces = _cut(module, text, parsed) if text is not None else None
     header = pieces[0] if pieces else \
         ''.join(module.code_for_node(line) for line in module.header)
     footer = pieces[-1] if pieces else \
@@ -120,7 +126,7 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     emitted = False
     for index, stmt in enumerate(module.body):
         new = ''.join(by_index.get(index, []))
-        if removable(stmt, remove):
+        if removable(stmt, remove) or (drop and index in drop):
             pending += _leading_text(code_of(index, stmt), len(stmt.leading_lines))
             if new:
                 out.append(pending + new)
@@ -130,6 +136,10 @@ def rewrite_module(module: cst.Module, remove: Set[str],
         if inline_names is not None and inline_names.search(code) \
                 and names_used(code) & set(inliner.values):
             code = module.code_for_node(stmt.visit(inliner))
+        if notes and index in notes:
+            lead = _leading_text(code, len(stmt.leading_lines))
+            code = lead + ''.join(_as_lines(f'# {line}', newline) for line in notes[index]) \
+                + code[len(lead):]
         out.append(new + pending + code)
         pending, emitted = '', True
     tail = ''.join(by_index.get(None, []))
@@ -146,7 +156,8 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     return text
 
 
-def _cut(module: cst.Module, text: str) -> Optional[List[str]]:
+def _cut(module: cst.Module, text: str,
+         parsed: Optional[List[ast.stmt]] = None) -> Optional[List[str]]:
     """``[header, statement 0, ..., statement n-1, footer]`` as slices of ``text``, located
     with Python's own parser (a statement's code starts ``len(leading_lines)`` lines above its
     first line). None when anything does not line up: the caller generates the code instead.
@@ -154,7 +165,7 @@ def _cut(module: cst.Module, text: str) -> Optional[List[str]]:
     if not text.endswith(('\n', '\r')):
         return None   # the last line's code would lack the line end generation gives it
     try:
-        nodes = ast.parse(text).body
+        nodes = ast.parse(text).body if parsed is None else parsed
     except (SyntaxError, ValueError):
         return None
     starts = [0] + [m.end() for m in _LINE_END.finditer(text)]   # offset of each line

@@ -125,11 +125,6 @@ def test_noop(source, tmp_path):
     assert_noop(source, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'BUG: a legacy key bound inside an if block is a key of the loaded config, but its '
-    'statement is not a removable top-level one: the rewriter inlines the value into the '
-    "assignment target, giving \"dict(policy='step', step=[8, 11]) = dict(...)\" (a "
-    'SyntaxError) instead of leaving it (with a manual finding) or converting it'))
 def test_key_bound_in_if_block_gives_valid_python(tmp_path):
     path = tmp_path / 'config.py'
     path.write_text("if True:\n    lr_config = dict(policy='step', step=[8, 11])\n")

@@ -9,7 +9,7 @@ Conventions and helpers: ``_rule_cases.py``.
 import pytest
 
 from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
-                         finding, golden_cases, known_bug, report, report_cases)
+                         finding, golden_cases, report, report_cases)
 
 RULE = 'MIG002'
 
@@ -19,10 +19,7 @@ REPORTS = {
         written=['optim_wrapper'],
         removed=['optimizer', 'optimizer_config'],
     ),
-    # BUG: MIG002 reports the custom hook as a manual decision, but the converter keeps only
-    # findings on keys the file removed or wrote, and optimizer_config is (rightly) left in
-    # place: the report says nothing about it.
-    'custom_hook_kept': known_bug(report(
+    'custom_hook_kept': report(
         rules=['MIG001', 'MIG002'],
         written=['optim_wrapper'],
         removed=['optimizer'],
@@ -32,8 +29,7 @@ REPORTS = {
                     "custom optimizer hook 'MyOptimizerHook' is left as it is: port it to an "
                     'OptimWrapper subclass (backward/step now run inside model.train_step)'),
         ],
-    ), reason='the manual finding on an optimizer_config left in place is filtered out of '
-              'the report (Converter._convert keeps findings of removed/written keys only)'),
+    ),
     'fp16_hook': report(
         rules=['MIG001', 'MIG002'],
         written=['optim_wrapper'],

@@ -56,10 +56,6 @@ def test_noop(source, tmp_path):
     assert_noop(source, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'BUG: keys bound by tuple unpacking (seed, deterministic = 0, True) are removed by '
-    "inlining their values into the target, giving '0, True = 0, True' (a SyntaxError) "
-    'next to the new randomness statement'))
 def test_keys_bound_by_tuple_unpacking_give_valid_python(tmp_path):
     path = tmp_path / 'config.py'
     path.write_text('seed, deterministic = 0, True\n')
