@@ -169,8 +169,12 @@ def _visit(node: ast.AST, local: bool, top: ast.AST, block: Optional[str],
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         names.append((node.name, node.lineno, how('defined by `def`/`class`')))
     elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-        kind = 'deleted with `del`' if isinstance(node.ctx, ast.Del) else \
-            how(_store_how(top, node))
+        if isinstance(node.ctx, ast.Del):
+            kind = 'deleted with `del`'
+        elif local:
+            kind = 'a local name (of a comprehension, lambda, def or class)'
+        else:
+            kind = how(_store_how(top, node))
         names.append((node.id, node.lineno, kind))
     elif isinstance(node, ast.NamedExpr):
         # ``:=`` binds in the enclosing function or module, even inside a comprehension

@@ -331,8 +331,8 @@ def _left_as_written(kept: Kept, rules: Sequence[Rule],
     if key in emitted:
         todo = f'{key} is written again further down, which overrides it: delete it here'
     elif carried:
-        todo = (f'its value is carried by {", ".join(carried)}: delete this binding of '
-                f'{key} by hand')
+        todo = (f'its value is carried by {", ".join(carried)}: remove {key} from this '
+                'file by hand')
     else:
         todo = (f'make it a plain top-level `{key} = ...` assignment and convert again, or '
                 'convert it by hand')
