@@ -122,7 +122,8 @@ def _unsafe(touched, keys: Set[str]) -> Tuple[Dict[str, Kept], Set[int]]:
             edited = {name for name, _ in use.edits} & keys
             if not edited:
                 continue
-            if single and use.pure_edit and len(edited) == 1 and not use.binds:
+            if single and use.pure_edit and len(edited) == 1 and not use.binds \
+                    and {name for name, _ in use.edits} == edited:
                 drop.add(index)   # its effect is already in the key's value
                 continue
             for name, line in use.edits:
@@ -167,7 +168,8 @@ def _visit(node: ast.AST, local: bool, top: ast.AST, block: Optional[str],
 
     names = uses.shadows if local else uses.binds
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        names.append((node.name, node.lineno, how('defined by `def`/`class`')))
+        names.append((node.name, node.lineno, 'defined by `def`/`class`' if node is top
+                      else how('defined by `def`/`class`')))
     elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
         if isinstance(node.ctx, ast.Del):
             kind = 'deleted with `del`'

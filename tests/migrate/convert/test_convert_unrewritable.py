@@ -158,6 +158,20 @@ def test_edit_inside_a_block_stays(tmp_path):
     assert "optimizer=dict(type='SGD', lr=0.02)" in result.text_out
 
 
+def test_edit_of_another_name_too_stays(tmp_path):
+    source = ("optimizer = dict(type='SGD', lr=0.01)\nnotes = dict()\n"
+              "notes['lr'] = optimizer['lr'] = 0.02\n")
+    result = convert(tmp_path, source)
+    assert 'edited in place by a statement that does more' in \
+        left_as_written(result, 'optimizer')
+    assert_kept_verbatim(source, result.text_out)
+
+
+def test_def_named_like_a_key(tmp_path):
+    result = convert(tmp_path, 'def seed():\n    return 0\n\n\nseed = 0\n')
+    assert 'defined by `def`/`class` (line 1)' in left_as_written(result, 'seed')
+
+
 def test_augmented_assignment_of_a_name_converts(tmp_path):
     result = convert(tmp_path, 'total_epochs = 12\ntotal_epochs += 2\n')
     assert result.text_out == "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=14)\n"
