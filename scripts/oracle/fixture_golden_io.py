@@ -76,6 +76,18 @@ def remove_stale(out_dir: str, leaves: Iterable[str]) -> List[str]:
     return removed
 
 
+def encode(value: Any) -> Any:
+    """A config value as JSON that keeps tuples apart from lists (``{'__tuple__': [...]}``)
+    and key order; dict keys become strings."""
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return {'__tuple__': [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    return value
+
+
 def jsonable(obj: Any) -> Any:
     """Config values as JSON: tuples become lists, anything else unknown becomes its repr."""
     if isinstance(obj, dict):

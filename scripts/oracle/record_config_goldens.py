@@ -14,6 +14,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_golden_io import encode  # noqa: E402
+
 import mmengine
 from mmengine.config import Config, DictAction
 
@@ -54,16 +57,6 @@ VALUES = [
     'a.b', '[1,2]', '(1,2)', '[]', '()', '(1,)', '[1,]', '1,2,3', 'x,y',
     '[(1,2),[a,b]]', '[1,[2,[3,(4,)]]]', '((1,2),(3,4))', '[True,None,0.5,x]', '1,',
 ]
-
-
-def encode(value):
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return {'__tuple__': [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    return value
 
 
 def main():

@@ -24,6 +24,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_golden_io import encode  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'fixtures', 'goldens', 'merge_table.json')
 
@@ -117,16 +120,6 @@ CASES = [
     ('list_keys_on_dict', 'with list keys a digit key on a dict is an ordinary key',
      {'d': {'a': 1}}, {'d': {'0': 2}}, {'allow_list_keys': True}),
 ]
-
-
-def encode(value):
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return {'__tuple__': [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    return value
 
 
 def load_config_class(lib):
