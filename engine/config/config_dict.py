@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import copy
-import difflib
 from collections import OrderedDict
 from typing import Any
+
+from engine.suggest import close_names
 
 
 def wrap(value: Any) -> Any:
@@ -37,7 +38,7 @@ def missing_key_message(name: str, keys) -> str:
     """The text of an error about a key that is not there, with the closest existing keys."""
     text = f"no key '{name}'"
     candidates = [key for key in keys if isinstance(key, str)]
-    close = difflib.get_close_matches(name, candidates, n=3)
+    close = close_names(name, candidates)
     if close:
         text += ' (did you mean ' + ', '.join(f"'{c}'" for c in close) + '?)'
     return text

@@ -6,7 +6,6 @@ raises a :class:`ConfigError`/:class:`BuildError` that names the key and the fix
 from __future__ import annotations
 
 import copy
-import difflib
 import inspect
 from functools import partial
 from typing import Any, Callable, Mapping, Optional
@@ -18,6 +17,7 @@ from engine.dist.utils import get_rank, get_world_size
 from engine.errors import BuildError, ConfigError
 from engine.registry.registry import Registry
 from engine.registry.root import DATA_SAMPLERS, DATASETS, FUNCTIONS
+from engine.suggest import close_names
 
 _LOADER_ARGS = frozenset(inspect.signature(DataLoader.__init__).parameters) - {'self'}
 # keys consumed here; everything else goes to the DataLoader constructor
@@ -123,7 +123,7 @@ def build_dataloader(cfg: Any, *, seed: Optional[int] = None, diff_rank_seed: bo
     batch_size = _batch_size(cfg, key)
     unknown = sorted(set(cfg) - _LOADER_ARGS - _OWN_KEYS)
     if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(_LOADER_ARGS | _OWN_KEYS), n=1)
+        close = close_names(unknown[0], sorted(_LOADER_ARGS | _OWN_KEYS), n=1)
         raise ConfigError(f"unknown dataloader option '{unknown[0]}'"
                           + (f" (did you mean '{close[0]}'?)" if close else ''),
                           key=f'{key}.{unknown[0]}',

@@ -5,11 +5,12 @@ been imported (``engine`` imports all of its own modules; user code uses ``custo
 """
 from __future__ import annotations
 
-import difflib
 import inspect
-from typing import Any, Callable, Dict, Iterator, Optional, Type, Union
+import re
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Type, Union
 
 from engine.errors import BuildError
+from engine.suggest import close_names, did_you_mean
 
 
 class Registry:
@@ -57,18 +58,27 @@ class Registry:
             raise BuildError(self._unknown_message(name), fix=self._unknown_fix(name)) from None
 
     def _unknown_message(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self._modules), n=3, cutoff=0.5)
-        lowered = [k for k in self._modules if k.lower() == str(name).lower() and k not in close]
-        close = lowered + close
         msg = f"'{name}' is not a registered {self.name}"
-        if close:
-            msg += '; did you mean ' + ', '.join(repr(c) for c in close) + '?'
-        return msg
+        hint = did_you_mean(name, self._modules)
+        return msg + '; ' + hint if hint else msg
 
     def _unknown_fix(self, name: str) -> str:
-        return (f"use one of the registered {self.name} names "
-                f"({', '.join(sorted(self._modules)[:12])}{', ...' if len(self) > 12 else ''}) "
+        kind, names = self._same_kind(name)
+        what = f'{self.name} names' + (f" ending in '{kind}'" if kind else '')
+        return (f"use one of the registered {what} "
+                f"({', '.join(names[:12])}{', ...' if len(names) > 12 else ''}) "
                 'or import the module that registers it with custom_imports=dict(imports=[...])')
+
+    def _same_kind(self, name: str) -> Tuple[str, List[str]]:
+        """The registered names of the kind ``name`` looks like (one registry holds several:
+        ``*LR``, ``*Momentum`` and ``*ParamScheduler`` are all param schedulers), told by the
+        last word of the name; all names when no registered name ends that way."""
+        everything = sorted(self._modules)
+        kind = _last_word(str(name))
+        family = [n for n in everything if kind and _last_word(n) == kind]
+        if family and len(family) < len(everything):
+            return kind, family
+        return '', everything
 
     # -- registration -------------------------------------------------------------------------
     def register_module(self, name: Union[str, list, None] = None, force: bool = False,
@@ -154,8 +164,17 @@ def _check_arguments(obj_cls: Any, args: dict, registry: Registry) -> None:
         name = getattr(obj_cls, '__name__', repr(obj_cls))
         hints = []
         for k in unknown:
-            close = difflib.get_close_matches(k, sorted(accepted - {'self'}), n=1)
+            close = close_names(k, sorted(accepted - {'self'}), n=1)
             hints.append(f"'{k}'" + (f" (did you mean '{close[0]}'?)" if close else ''))
         raise BuildError(f'{name} got unexpected argument(s) {", ".join(hints)}',
                          key=unknown[0],
                          fix=f'{name} accepts: {", ".join(sorted(accepted - {"self"}))}')
+
+
+#: the last word of a CamelCase or snake_case name: ``LR`` of ``CosineAnnealingLR``
+_LAST_WORD = re.compile(r'(?:[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+)$')
+
+
+def _last_word(name: str) -> str:
+    match = _LAST_WORD.search(name)
+    return match.group(0) if match else ''
