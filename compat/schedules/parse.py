@@ -8,11 +8,11 @@ the file and the fix instead.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, Dict, Optional, Type
 
 from engine.schedulers.closed_form import WARMUP_KINDS
+from engine.suggest import close_names
 
 from compat.schedules.checks import check_policy_args, fail
 from compat.schedules.policies import (LR_BASE_ARGS, LR_POLICIES, MOMENTUM_BASE_ARGS,
@@ -54,7 +54,7 @@ def parse_momentum_config(momentum_config: Optional[Mapping], *,
 def check_runner_type(runner_type: str, source: Optional[str] = None) -> None:
     """The runner types whose timeline is modelled; anything else is a ConfigError."""
     if runner_type not in RUNNER_TYPES:
-        close = difflib.get_close_matches(str(runner_type), RUNNER_TYPES, n=1)
+        close = close_names(runner_type, RUNNER_TYPES, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ''
         raise fail(None, 'runner.type', f'runner type {runner_type!r} is not supported here',
                    f'{hint}use one of {", ".join(RUNNER_TYPES)}', source)
@@ -118,7 +118,7 @@ def _policy_spec(cfg: Dict[str, Any], kind: str, table: Dict[str, PolicySpec],
                    f"a name with capitals and title-cases an all-lowercase one, so it looks "
                    f"up '{missing_class}', which is not registered (KeyError)",
                    f"write policy='{right}' (multi-word policies must be CamelCase)", source)
-    close = difflib.get_close_matches(policy, list(table), n=1, cutoff=0.6)
+    close = close_names(policy, list(table), n=1)
     hint = f"did you mean '{close[0]}'? " if close else ''
     raise fail(kind, 'policy', f"unknown {kind} policy {policy!r}: MMCV 1.7.2 has no "
                f"'{missing_class}' (KeyError unless a downstream codebase registers it; "
@@ -140,7 +140,7 @@ def _check_unknown_keys(cfg: Dict[str, Any], kind: str, spec: PolicySpec,
                        '(TypeError: unexpected keyword argument)',
                        'give warmup_iters in iterations (epochs * iterations per epoch) and '
                        'remove warmup_by_epoch', source)
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        close = close_names(name, allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ''
         raise fail(kind, name, f"policy '{spec.name}' takes no argument {name!r} (MMCV raises "
                    f'TypeError: unexpected keyword argument)',
