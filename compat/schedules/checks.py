@@ -196,3 +196,61 @@ def _check_one_cycle(params: Dict[str, Any], kind: str, source: Optional[str]) -
 
 
 _CHECKS['OneCycle'] = _check_one_cycle
+
+
+# -- downstream policies (compat/schedules/downstream.py) ------------------------------------
+def _check_cooldown(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    _check_numbers(params, kind, source, 'cool_down_ratio', 'cool_down_time')
+
+
+def _check_yolox(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    last = params['num_last_epochs']
+    if not isinstance(last, int) or isinstance(last, bool) or last < 0:
+        raise fail(kind, 'num_last_epochs', f'num_last_epochs must be an int >= 0, got '
+                   f'{last!r} (YOLOXLrUpdaterHook multiplies the dataloader length by it)',
+                   'write e.g. num_last_epochs=15', source)
+
+
+_SIAMESE_PHASE_KEYS = ('type', 'start_lr_factor', 'end_lr_factor', 'end_epoch', 'start_epoch')
+
+
+def _check_siamese_rpn(params: Dict[str, Any], kind: str, source: Optional[str]) -> None:
+    phases = params['lr_configs']
+    example = ("write e.g. lr_configs=[dict(type='step', start_lr_factor=0.2, "
+               "end_lr_factor=1.0, end_epoch=5), dict(type='log', start_lr_factor=1.0, "
+               "end_lr_factor=0.1, end_epoch=20)]")
+    if not isinstance(phases, (list, tuple)) or not phases or \
+            not all(isinstance(p, dict) for p in phases):
+        raise fail(kind, 'lr_configs', f'lr_configs must be a non-empty list of dicts, got '
+                   f'{phases!r}', example, source)
+    start = 0
+    for i, phase in enumerate(phases):
+        key = f'lr_configs[{i}]'
+        unknown = sorted(set(phase) - set(_SIAMESE_PHASE_KEYS))
+        missing = [k for k in _SIAMESE_PHASE_KEYS[:4] if k not in phase]
+        if unknown or missing:
+            what = f'takes no {unknown}' if unknown else f'needs {missing}'
+            raise fail(kind, key, f'a SiameseRPN phase {what} (MMTracking raises '
+                       'TypeError/KeyError)', example, source)
+        if phase['type'] not in ('step', 'log'):
+            raise fail(kind, f'{key}.type', f"phase type must be 'step' or 'log', got "
+                       f"{phase['type']!r} (MMTracking raises KeyError)", example, source)
+        for name in ('start_lr_factor', 'end_lr_factor'):
+            value = phase[name]
+            if not is_number(value) or value <= 0:
+                raise fail(kind, f'{key}.{name}', f'{name} must be a positive number, got '
+                           f'{value!r} (MMTracking takes its logarithm or divides by it)',
+                           example, source)
+        end = phase['end_epoch']
+        least = start + 1 if phase['type'] == 'step' else start
+        if not isinstance(end, int) or isinstance(end, bool) or end < least:
+            raise fail(kind, f'{key}.end_epoch', f'end_epoch must be an int >= {least} (this '
+                       f'phase starts at epoch {start}), got {end!r}',
+                       'make every phase end after the previous one', source)
+        start = end
+    params['lr_configs'] = tuple({k: v for k, v in phase.items() if k != 'start_epoch'}
+                                 for phase in phases)
+
+
+_CHECKS.update({'CosineAnnealingCooldown': _check_cooldown, 'YOLOX': _check_yolox,
+                'SiameseRPN': _check_siamese_rpn})

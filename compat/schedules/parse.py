@@ -153,6 +153,12 @@ def _check_base_args(base: Dict[str, Any], kind: str, spec: PolicySpec, runner_t
     if spec.iter_only and base['by_epoch']:
         raise fail(kind, 'by_epoch', f"policy '{spec.name}' only supports by_epoch=False "
                    '(MMCV asserts it)', 'remove by_epoch or set it to False', source)
+    if spec.epoch_only and not base['by_epoch']:
+        why = (' (IterBasedRunner defaults it to False)' if runner_type == 'IterBasedRunner'
+               else '')
+        raise fail(kind, 'by_epoch', f"policy '{spec.name}' ({spec.origin}) only supports "
+                   f'by_epoch=True{why}: its hook asserts it',
+                   'remove by_epoch=False and train with an EpochBasedRunner', source)
     if warmup is not None and warmup not in WARMUP_KINDS:
         raise fail(kind, 'warmup', f'warmup {warmup!r} is not supported (MMCV raises '
                    'ValueError)', "use None, 'constant', 'linear' or 'exp'", source)

@@ -21,6 +21,8 @@ class PolicySpec:
     args: Mapping[str, Any]
     iter_only: bool = False                       # by_epoch must be False (its default)
     min_pair: Optional[Tuple[str, str]] = None     # exactly one of the two must be set
+    epoch_only: bool = False                      # by_epoch must be True (the hook asserts it)
+    origin: str = 'MMCV 1.7.2'                    # who registers the hook
 
     @property
     def class_prefix(self) -> str:
@@ -52,6 +54,18 @@ LR_POLICIES: Dict[str, PolicySpec] = {spec.name: spec for spec in (
                             'anneal_strategy': 'cos', 'div_factor': 25,
                             'final_div_factor': 1e4, 'three_phase': False}, iter_only=True),
     PolicySpec('LinearAnnealing', dict(_MIN_LR), min_pair=('min_lr', 'min_lr_ratio')),
+    # Registered by downstream codebases (see compat/schedules/downstream.py).
+    PolicySpec('CosineAnnealingCooldown', {**_MIN_LR, 'cool_down_ratio': 0.1,
+                                           'cool_down_time': 10},
+               min_pair=('min_lr', 'min_lr_ratio'), origin='MMCls 0.x'),
+    PolicySpec('StepFixCosineAnnealing', dict(_MIN_LR), min_pair=('min_lr', 'min_lr_ratio'),
+               origin='MMSelfSup 0.x'),
+    PolicySpec('YOLOX', {'num_last_epochs': REQUIRED, **_MIN_LR},
+               min_pair=('min_lr', 'min_lr_ratio'), origin='MMDet 2.x'),
+    PolicySpec('SiameseRPN', {'lr_configs': (
+        {'type': 'step', 'start_lr_factor': 0.2, 'end_lr_factor': 1.0, 'end_epoch': 5},
+        {'type': 'log', 'start_lr_factor': 1.0, 'end_lr_factor': 0.1, 'end_epoch': 20})},
+        epoch_only=True, origin='MMTracking 0.x'),
 )}
 
 MOMENTUM_POLICIES: Dict[str, PolicySpec] = {spec.name: spec for spec in (

@@ -16,6 +16,7 @@ from engine.schedulers.closed_form import (annealing_cos, annealing_linear, anne
                                            flat_cosine_value, inv_value, poly_value)
 
 from compat.schedules.checks import fail
+from compat.schedules.downstream import DOWNSTREAM_POLICIES, downstream_regular
 from compat.schedules.one_cycle import one_cycle_lr_value, one_cycle_momentum_value
 from compat.schedules.schedule import LegacySchedule
 
@@ -23,10 +24,12 @@ RegularFn = Callable[[int, float, int, int], float]   # (group, base, epoch, cur
 
 
 def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max_iters: int,
-                     num_groups: int, optimizer_type: Optional[str] = None) -> RegularFn:
+                     num_groups: int, optimizer_type: Optional[str] = None,
+                     epoch_len: Optional[int] = None) -> RegularFn:
     """``f(group, base, epoch, cur_iter)``: the schedule's regular value.
 
-    ``max_iters`` is the runner's (``max_epochs * epoch_len`` for EpochBasedRunner).
+    ``max_iters`` is the runner's (``max_epochs * epoch_len`` for EpochBasedRunner);
+    ``epoch_len`` (the dataloader length) is read by some downstream policies only.
 
     >>> from compat.schedules.parse import parse_lr_config
     >>> f = regular_function(parse_lr_config(dict(policy='step', step=2)), max_epochs=6,
@@ -55,6 +58,9 @@ def regular_function(schedule: LegacySchedule, *, max_epochs: Optional[int], max
     # MMCV's policies are the shared closed forms with the runner's progress (epoch or
     # iteration) as the step; the lambdas spell the progress out because they run every
     # iteration of a replay.
+    if name in DOWNSTREAM_POLICIES:
+        return downstream_regular(schedule, max_epochs=max_epochs, max_iters=max_iters,
+                                  epoch_len=epoch_len)
     if name == 'fixed':
         return lambda g, base, epoch, it: base
     if name == 'step':

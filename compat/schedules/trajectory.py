@@ -14,6 +14,7 @@ from typing import Callable, List, Optional, Sequence
 from engine.schedulers.closed_form import warmup_value
 
 from compat.schedules.checks import fail
+from compat.schedules.downstream import yolox_warmup
 from compat.schedules.parse import check_runner_type
 from compat.schedules.regular import RegularFn, regular_function
 from compat.schedules.schedule import LegacySchedule, LrSchedule, MomentumSchedule
@@ -113,13 +114,16 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
         fixed = list(bases)
         return lambda epoch, it: fixed
     regular: RegularFn = regular_function(schedule, max_epochs=max_epochs, max_iters=max_iters,
-                                          num_groups=len(bases), optimizer_type=optimizer_type)
+                                          num_groups=len(bases), optimizer_type=optimizer_type,
+                                          epoch_len=epoch_len)
     warmup_iters = schedule.warmup_iters
     if schedule.warmup_by_epoch:
         warmup_iters = schedule.warmup_iters * epoch_len
     if schedule.warmup is None:
         warmup_iters = 0   # decided once: row() runs every iteration
     kind, ratio = schedule.warmup, schedule.warmup_ratio
+    # YOLOX's warmup replaces the value (from the base value) instead of scaling it
+    from_base = yolox_warmup(schedule) if schedule.policy == 'YOLOX' else None
     groups = list(enumerate(bases))
     single = bases[0] if len(bases) == 1 else None   # the usual case, without a loop
     # A by-epoch hook computes its regular values once per epoch (before_train_epoch).
@@ -141,6 +145,8 @@ def _track(schedule: Optional[LegacySchedule], bases: Sequence[float], warm: Cal
             if by_epoch:
                 epoch_values[0], epoch_values[1] = epoch, current
         if it < warmup_iters:
+            if from_base is not None:
+                return [from_base(base, it, warmup_iters) for base in bases]
             return [warm(value, kind, ratio, it, warmup_iters) for value in current]
         return current
     return row

@@ -16,6 +16,7 @@ from engine.schedulers.closed_form.clipped_step import clipped_step_value, step_
 from engine.schedulers.closed_form.constant import constant_chain, constant_value
 from engine.schedulers.closed_form.cosine import (cosine_annealing_chain,
                                                   cosine_annealing_value, cosine_ratio)
+from engine.schedulers.closed_form.cosine_cooldown import cosine_cooldown_value
 from engine.schedulers.closed_form.cosine_restart import (cosine_restart_chain,
                                                           cosine_restart_peak_value,
                                                           cosine_restart_value,
@@ -32,8 +33,11 @@ from engine.schedulers.closed_form.one_cycle import (anneal, one_cycle_momentum_
                                                      one_cycle_phases, one_cycle_value)
 from engine.schedulers.closed_form.plateau import plateau_is_better, plateau_reduce
 from engine.schedulers.closed_form.poly import poly_chain, poly_value
+from engine.schedulers.closed_form.siamese_rpn import siamese_rpn_factors, siamese_rpn_value
 from engine.schedulers.closed_form.step import step_chain, step_value
+from engine.schedulers.closed_form.step_fix_cosine import step_fix_cosine_value
 from engine.schedulers.closed_form.warmup import WARMUP_KINDS, warmup_factor, warmup_value
+from engine.schedulers.closed_form.yolox import yolox_value, yolox_warmup_value
 
 __all__ = [
     'WARMUP_KINDS', 'anneal', 'annealing_cos', 'annealing_linear', 'annealing_target',
@@ -45,4 +49,7 @@ __all__ = [
     'linear_value', 'multistep_chain', 'multistep_value', 'one_cycle_phases', 'one_cycle_value',
     'period_index', 'plateau_is_better', 'plateau_reduce', 'poly_chain', 'poly_value',
     'step_chain', 'step_value',
+    # downstream (MMCls, MMSelfSup, MMDet, MMTracking) policies
+    'cosine_cooldown_value', 'siamese_rpn_factors', 'siamese_rpn_value', 'step_fix_cosine_value',
+    'yolox_value', 'yolox_warmup_value',
 ]
