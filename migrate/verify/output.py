@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from typing import List, Optional
 
 from engine.errors import ConfigError
@@ -48,17 +49,55 @@ def format_table(c: ScheduleComparison, full: bool = False) -> str:
             break
         a, b = c.legacy.lr[i][0], c.converted.lr[i][0]
         line = f'{c.epoch[i]:>5} {c.iter[i]:>7}  {a:>14.8g} {b:>14.8g}'
-        dev = rel_dev(a, b)
+        dev = _row_dev(c.legacy.lr[i], c.converted.lr[i])   # every group, not only the shown
         if has_m:
             ma, mb = c.legacy.momentum[i][0], c.converted.momentum[i][0]
             line += f'  {ma:>11.6g} {mb:>13.6g}'
-            dev = max(dev, rel_dev(ma, mb))
+            dev = max(dev, _row_dev(c.legacy.momentum[i], c.converted.momentum[i]))
         if dev > TOLERANCE:
             line += f'  <- differs ({dev:.3g})'
             if i == c.first_divergence:
                 line += ' FIRST'
         lines.append(line)
     return '\n'.join(lines)
+
+
+def _row_dev(left: List[float], right: List[float]) -> float:
+    return max((rel_dev(a, b) for a, b in zip(left, right)), default=0.0)
+
+
+def groups_header(c: ScheduleComparison) -> Optional[str]:
+    """Which param group the lr columns show, when paramwise lr multipliers make several."""
+    if len(c.groups) < 2:
+        return None
+    others = ', '.join(f'{g.label} {g.lr_mult:g} (lr {c.base_lr * g.lr_mult:.6g})'
+                       for g in c.groups[1:])
+    return (f'param groups: {len(c.groups)} replayed and compared (one per paramwise_cfg lr '
+            f'multiplier); the lr columns show the group at optimizer.lr = {c.base_lr:g} '
+            f'(lr_mult 1), not necessarily the model\'s first; the others: {others}')
+
+
+def explain_difference(c: ScheduleComparison, command: Optional[str] = None) -> List[str]:
+    """On a difference: the approximations the converter reported (rule, kind, measured
+    deviation), and ``--target engine`` where that target is exact."""
+    if c.equal:
+        return []
+    lines = []
+    for a in c.approximations:
+        where = '' if os.path.abspath(a.file) == os.path.abspath(c.config) else f' in {a.file}'
+        deviation = '' if a.deviation is None else f'; measured max rel. deviation ' \
+                                                   f'{a.deviation:.3g}'
+        lines.append(f'approximation reported by the converter{where}: [{a.rule}] {a.key} '
+                     f'({a.kind or "no kind"}){deviation}: {a.message}')
+    if not c.approximations:
+        lines.append('the converter reported no approximation for this config, so this '
+                     'difference is unexpected: please report it as a converter bug')
+    if c.engine_target_exact:
+        again = (f'{command} --target engine' if command
+                 else 'the same command with --target engine')
+        lines.append('hint: --target engine is exact here (engine-only schedulers give SAME); '
+                     f'run {again}')
+    return lines
 
 
 def summary(c: ScheduleComparison) -> str:
@@ -114,8 +153,12 @@ def write_plot(c: ScheduleComparison, path: str) -> None:
     atomic_write_bytes(path, buf.getvalue())
 
 
-def render_report(c: ScheduleComparison, full: bool = False) -> str:
-    lines: List[Optional[str]] = [f'legacy:    {c.config}', format_table(c, full), '']
+def render_report(c: ScheduleComparison, full: bool = False,
+                  command: Optional[str] = None) -> str:
+    """The whole printout; ``command`` is the verify command as typed, for the hint."""
+    lines: List[Optional[str]] = [f'legacy:    {c.config}', groups_header(c),
+                                  format_table(c, full), '']
     lines.extend(f'note: {n}' for n in c.notes)
     lines.append(summary(c))
+    lines.extend(explain_difference(c, command))
     return '\n'.join(x for x in lines if x is not None)

@@ -1,10 +1,11 @@
 """Schedule-only verification: the legacy lr/momentum (MMCV 1.7.2 maths from compat) beside
 the converted config's schedulers run on the engine, iteration by iteration.
 
-The converted side is real: the tree is converted into a temporary folder, the converted
-config is loaded from disk with the engine's (MMEngine-compatible) ``Config`` and its
-``param_scheduler`` is built by the engine's builder over a dummy optimizer taken from
-``optim_wrapper.optimizer``.
+Neither file is executed. The legacy tree is read by the static evaluator; the converted
+tree is written to a folder (temporary, or ``--keep``), read back the same way and merged as
+MMEngine merges it (:mod:`.converted_view`); its ``param_scheduler`` is replayed by the
+engine's schedulers over a dummy optimizer taken from ``optim_wrapper.optimizer``. A schedule
+input the evaluator cannot compute is refused by key (:mod:`.computable`).
 """
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ import math
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from engine.errors import ConfigError
 from migrate.convert.converter import Converter
 from migrate.rules._schedule import optimizer_facts
 from migrate.schedule_map.measure import rel_dev  # noqa: F401 (used by output too)
 from migrate.tables import RUNNER_TO_LOOP
+from migrate.verify.approximations import Approximation, reported_approximations
+from migrate.verify.computable import require_computable
+from migrate.verify.converted_view import load_converted_view
+from migrate.verify.new_style import refuse_new_style
+from migrate.verify.param_groups import LrGroup, custom_constructor, lr_groups, lr_mult_paths
 
 #: Relative error under which two values count as the same (the equivalence contract).
 TOLERANCE = 1e-12
@@ -46,6 +52,12 @@ class ScheduleComparison:
     max_deviation: float = 0.0
     max_deviation_at: Optional[int] = None
     notes: List[str] = field(default_factory=list)
+    #: the replayed param groups (the table shows the first); one unless paramwise lr_mult
+    groups: List[LrGroup] = field(default_factory=lambda: [LrGroup('optimizer.lr', 1.0)])
+    base_lr: Optional[float] = None
+    approximations: List[Approximation] = field(default_factory=list)
+    #: on a difference under --target mmengine: whether --target engine gives SAME
+    engine_target_exact: Optional[bool] = None
 
     @property
     def equal(self) -> bool:
@@ -65,11 +77,42 @@ class ScheduleComparison:
                 'first_divergence': self.first_divergence,
                 'max_rel_deviation': self.max_deviation,
                 'max_rel_deviation_at': self.max_deviation_at, 'tolerance': TOLERANCE,
-                'notes': self.notes}
+                'notes': self.notes,
+                'param_groups': [{'label': g.label, 'lr_mult': g.lr_mult} for g in self.groups],
+                'approximations': [a.as_dict() for a in self.approximations],
+                'engine_target_exact': self.engine_target_exact}
 
 
-def legacy_side(legacy: Dict[str, Any], *, epoch_len: int, source: str):
-    """The MMCV 1.7.2 per-iteration lr/momentum of a merged legacy view."""
+def _optimizer_inputs(prefix: tuple, optimizer: Any) -> List[tuple]:
+    """Key paths of what the replay reads from an optimizer dict at ``prefix``."""
+    paramwise = optimizer.get('paramwise_cfg') if isinstance(optimizer, dict) else None
+    return ([prefix + (k,) for k in ('type', 'lr', 'momentum', 'betas')] +
+            (lr_mult_paths(paramwise, prefix + ('paramwise_cfg',)) if paramwise is not None
+             else []))
+
+
+def legacy_inputs(legacy: Dict[str, Any]) -> List[tuple]:
+    """Key paths of the legacy view the MMCV replay reads."""
+    return (_optimizer_inputs(('optimizer',), legacy.get('optimizer')) +
+            [('lr_config',), ('momentum_config',), ('runner',), ('total_epochs',)])
+
+
+def converted_inputs(view: Dict[str, Any]) -> List[tuple]:
+    """Key paths of the converted view the engine replay reads."""
+    wrapper = view.get('optim_wrapper')
+    optimizer = wrapper.get('optimizer') if isinstance(wrapper, dict) else None
+    paramwise = wrapper.get('paramwise_cfg') if isinstance(wrapper, dict) else None
+    return (_optimizer_inputs(('optim_wrapper', 'optimizer'), optimizer) +
+            (lr_mult_paths(paramwise, ('optim_wrapper', 'paramwise_cfg'))
+             if paramwise is not None else []) +
+            [('param_scheduler',)] +
+            [('train_cfg', k) for k in ('type', 'by_epoch', 'max_epochs', 'max_iters')])
+
+
+def legacy_side(legacy: Dict[str, Any], *, epoch_len: int, source: str,
+                groups: Sequence[LrGroup] = (LrGroup('optimizer.lr', 1.0),)):
+    """The MMCV 1.7.2 per-iteration lr/momentum of a merged legacy view, one column per
+    group (lr = optimizer.lr * lr_mult, as MMCV's optimizer constructor sets it)."""
     from compat.schedules import legacy_trajectory, parse_lr_config, parse_momentum_config
 
     runner_type, max_epochs, max_iters = runner_of(legacy, source)
@@ -81,10 +124,17 @@ def legacy_side(legacy: Dict[str, Any], *, epoch_len: int, source: str):
     mom = parse_momentum_config(legacy.get('momentum_config'), runner_type=runner_type,
                                 source=source)
     base_m = opt['base_momentum']
+    base_lrs = [_group_lr(opt['base_lr'], g) for g in groups]
     traj = legacy_trajectory(lr, mom, runner_type=runner_type, max_epochs=max_epochs,
-                             max_iters=max_iters, epoch_len=epoch_len, base_lrs=[opt['base_lr']],
-                             base_momentums=[base_m] if base_m is not None else None)
+                             max_iters=max_iters, epoch_len=epoch_len, base_lrs=base_lrs,
+                             base_momentums=[base_m] * len(groups) if base_m is not None
+                             else None)
     return traj
+
+
+def _group_lr(base_lr: float, group: LrGroup) -> float:
+    # the group at optimizer.lr keeps the number as written (an int lr stays an int)
+    return base_lr if group.lr_mult == 1.0 else base_lr * group.lr_mult
 
 
 def runner_of(legacy: Dict[str, Any], source: str):
@@ -101,11 +151,10 @@ def runner_of(legacy: Dict[str, Any], source: str):
     return rtype, runner.get('max_epochs'), runner.get('max_iters')
 
 
-def converted_side(path: str, converter: Converter, *, epoch_len: int, workdir: str):
-    """Write the converted tree of ``path`` under ``workdir``, load it, run its schedulers."""
-    from engine.config import Config
+def write_converted_tree(path: str, converter: Converter, workdir: str) -> str:
+    """Convert ``path`` (and its bases) and write the converted files under ``workdir``, with
+    their relative layout; returns the converted leaf's path there."""
     from engine.fileio import atomic_write_text
-    from engine.schedulers.trajectory import scheduler_trajectory
 
     leaf = converter.convert(path)
     if leaf.error:
@@ -115,45 +164,100 @@ def converted_side(path: str, converter: Converter, *, epoch_len: int, workdir: 
     for result in involved:
         atomic_write_text(os.path.join(workdir, os.path.relpath(result.path, root)),
                           result.text_out)
-    converted_path = os.path.join(workdir, os.path.relpath(leaf.path, root))
-    cfg = Config.fromfile(converted_path)
-    wrapper = cfg.get('optim_wrapper') or {}
+    return os.path.join(workdir, os.path.relpath(leaf.path, root))
+
+
+def converted_side(path: str, converter: Converter, *, epoch_len: int, workdir: str):
+    """Write the converted tree of ``path`` under ``workdir``, read it back statically, replay
+    its schedulers. Returns (trajectory, lr groups, optimizer lr, converted leaf path)."""
+    from engine.schedulers.trajectory import scheduler_trajectory
+
+    converted_path = write_converted_tree(path, converter, workdir)
+    view = load_converted_view(converted_path)
+    # errors name the legacy file: the converted one is gone after a temporary run
+    require_computable(view, converted_inputs(view), file=path, side='converted')
+    wrapper = view.get('optim_wrapper') or {}
     optimizer = wrapper.get('optimizer') if isinstance(wrapper, dict) else None
     if not isinstance(optimizer, dict):
         raise ConfigError('the converted config has no optim_wrapper.optimizer', file=path,
                           key='optim_wrapper', fix='the legacy file needs an optimizer')
-    traj = scheduler_trajectory(cfg.get('param_scheduler'), train_cfg=dict(cfg['train_cfg']),
-                                epoch_len=epoch_len, optimizer=dict(optimizer))
-    return traj, converted_path
+    train_cfg = view.get('train_cfg')
+    if not isinstance(train_cfg, dict):
+        raise ConfigError('the converted config has no train_cfg', file=path, key='train_cfg',
+                          fix='verify a complete training config (a leaf)')
+    lr = optimizer.get('lr')
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+        raise ConfigError(f'the converted optimizer lr is {lr!r}, not a number', file=path,
+                          key='optim_wrapper.optimizer.lr',
+                          fix='give the legacy optimizer a numeric lr')
+    groups = lr_groups(wrapper.get('paramwise_cfg'))
+    replayed = dict(optimizer)
+    if len(groups) > 1:
+        replayed['groups'] = [{'lr': _group_lr(lr, g)} for g in groups]
+    traj = scheduler_trajectory(view.get('param_scheduler'), train_cfg=dict(train_cfg),
+                                epoch_len=epoch_len, optimizer=replayed)
+    return traj, groups, converted_path
 
 
 def compare_schedules(path: str, *, target: str = 'mmengine', epoch_len: Optional[int] = None,
-                      keep_dir: Optional[str] = None) -> ScheduleComparison:
-    """Run both sides for ``path`` and compare them at :data:`TOLERANCE`."""
+                      keep_dir: Optional[str] = None,
+                      try_engine_target: bool = True) -> ScheduleComparison:
+    """Run both sides for ``path`` and compare them at :data:`TOLERANCE`.
+
+    On a difference under ``target='mmengine'`` with ``try_engine_target``, the comparison is
+    run again for ``--target engine`` to say whether that target is exact here.
+    """
     from migrate.static import load_config_tree
 
     converter = Converter(target=target, epoch_len=epoch_len)
     tree = load_config_tree(path, converter.loader)
+    merged = tree.merged
+    refuse_new_style(merged, file=path)
+    require_computable(merged, legacy_inputs(merged), file=path, side='legacy')
     assumed = epoch_len is None
     length = epoch_len or DEFAULT_EPOCH_LEN
-    legacy = legacy_side(tree.merged, epoch_len=length, source=path)
+    optimizer = merged.get('optimizer')
+    legacy_groups = lr_groups(optimizer.get('paramwise_cfg')
+                              if isinstance(optimizer, dict) else None)
+    legacy = legacy_side(merged, epoch_len=length, source=path, groups=legacy_groups)
     if keep_dir:
         os.makedirs(keep_dir, exist_ok=True)
-        converted, _ = converted_side(path, converter, epoch_len=length, workdir=keep_dir)
+        converted, groups, _ = converted_side(path, converter, epoch_len=length,
+                                              workdir=keep_dir)
     else:
         with tempfile.TemporaryDirectory(prefix='migrate-verify-') as tmp:
-            converted, _ = converted_side(path, converter, epoch_len=length, workdir=tmp)
-    legacy_s = Side(legacy.lr, legacy.momentum)
-    conv_s = Side(converted['lr'], converted.get('momentum'))
-    comparison = ScheduleComparison(config=path, target=target, epoch_len=length,
-                                    epoch_len_assumed=assumed, epoch=list(legacy.epoch),
-                                    iter=list(legacy.iter), legacy=legacy_s, converted=conv_s)
-    if assumed and tree.merged.get('runner', {}).get('type', 'EpochBasedRunner') != \
-            'IterBasedRunner':
+            converted, groups, _ = converted_side(path, converter, epoch_len=length,
+                                                  workdir=tmp)
+    comparison = ScheduleComparison(
+        config=path, target=target, epoch_len=length, epoch_len_assumed=assumed,
+        epoch=list(legacy.epoch), iter=list(legacy.iter), legacy=Side(legacy.lr, legacy.momentum),
+        converted=Side(converted['lr'], converted.get('momentum')), groups=legacy_groups,
+        base_lr=optimizer_facts(merged)['base_lr'],
+        approximations=reported_approximations(converter.results, path))
+    if assumed and (merged.get('runner') or {}).get('type') != 'IterBasedRunner':
         comparison.notes.append(f'epoch length assumed {length} iterations '
                                 '(pass --epoch-len N for your dataloader length)')
+    constructor = custom_constructor(optimizer)
+    if constructor:
+        comparison.notes.append(f'optimizer.constructor {constructor!r} builds its own param '
+                                'groups: only the lr multipliers of paramwise_cfg are replayed')
+    _compare_groups(comparison, legacy_groups, groups)
     _compare(comparison)
+    if not comparison.equal and target == 'mmengine' and try_engine_target:
+        engine = compare_schedules(path, target='engine', epoch_len=epoch_len,
+                                   try_engine_target=False)
+        comparison.engine_target_exact = engine.equal
     return comparison
+
+
+def _compare_groups(c: ScheduleComparison, legacy: List[LrGroup],
+                    converted: List[LrGroup]) -> None:
+    mults = [g.lr_mult for g in legacy], [g.lr_mult for g in converted]
+    if mults[0] != mults[1]:
+        c.notes.append(f'param groups differ: legacy lr multipliers {mults[0]}, converted '
+                       f'{mults[1]}')
+        c.first_divergence = 0
+        c.max_deviation = math.inf
 
 
 def _compare(c: ScheduleComparison) -> None:
