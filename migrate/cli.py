@@ -153,8 +153,11 @@ def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optiona
            full: bool) -> None:
     """Run LEGACY_CFG (MMCV 1.x semantics) beside its conversion and compare, per iteration.
 
-    Exit status 1 when they diverge.
+    Neither file is executed: both are read statically. Exit status 1 when they diverge,
+    2 on an error (a new-style config given, a value that cannot be computed statically).
     """
+    import shlex
+
     from migrate.verify.output import render_report, write_json, write_plot
     from migrate.verify.schedule import compare_schedules
 
@@ -162,14 +165,17 @@ def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optiona
         _fail(EngineError('full-training verify comes with the compat runtime',
                           key='--schedule-only',
                           fix='pass --schedule-only to compare the lr/momentum schedules'))
+    command = f'migrate verify {shlex.quote(legacy_cfg)} --schedule-only' + (
+        f' --epoch-len {epoch_len}' if epoch_len else '')
     try:
         comparison = compare_schedules(legacy_cfg, target=target, epoch_len=epoch_len,
                                        keep_dir=keep_dir)
-        click.echo(render_report(comparison, full))
+        click.echo(render_report(comparison, full, command))
         if json_out:
             write_json(comparison, json_out)
         if plot_out:
             write_plot(comparison, plot_out)
+            click.echo(f'plot: {plot_out}')
     except EngineError as e:
         _fail(e)
         return
