@@ -121,7 +121,8 @@ def convert(src: Optional[str], output: Optional[str], in_place: bool, target: s
         _fail(e)
         return
     for result in run.errors:
-        click.echo(f'error: {result.error}', err=True)
+        for message in result.error_messages:
+            click.echo(f'error: {message}', err=True)
     if not quiet:
         for result in run.results:
             for f in result.findings:

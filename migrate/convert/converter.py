@@ -28,6 +28,7 @@ from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
 from migrate.convert.render import Renderer, literal
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
+from migrate.meaning import check_meaning
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
 from migrate.static.values import detached_copy
@@ -47,10 +48,16 @@ class FileResult:
     written: List[str] = field(default_factory=list)
     removed: List[str] = field(default_factory=list)
     error: Optional[str] = None
+    #: meaning-check failures (migrate.meaning): the file is written, the run fails
+    meaning_errors: List[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return self.text_out is not None and self.text_out != self.text_in
+
+    @property
+    def error_messages(self) -> List[str]:
+        return ([self.error] if self.error else []) + self.meaning_errors
 
     def as_dict(self, root: Optional[str] = None) -> Dict[str, Any]:
         path = os.path.relpath(self.path, root) if root else self.path
@@ -64,7 +71,7 @@ class FileResult:
                                if f.severity == 'approximation'],
             'findings': [f.as_dict() for f in self.findings],
             'untouched_keys': self.untouched,
-            'errors': [self.error] if self.error else [],
+            'errors': self.error_messages,
         }
 
 
@@ -217,6 +224,9 @@ class Converter:
         result.untouched = [k for k in own if k not in removed and k not in emitted]
         result.written = list(emitted)
         result.removed = removed
+        result.meaning_errors = check_meaning(
+            path, plan.legacy, self._converted_view[path], plan.findings + result.findings,
+            deferred={key for file, key in self.deferred if file == path})
         if not emitted and not consumed_here:
             result.text_out = source.text
             return
@@ -370,7 +380,8 @@ def _comments_for(findings: List[Finding], key: str, value: Any):
     inline: Dict[tuple, List[str]] = {}
     above: List[str] = []
     for finding in findings:
-        if finding.severity != 'approximation' or not finding.path or finding.path[0] != key:
+        marks = finding.severity == 'approximation' or finding.marked
+        if not marks or not finding.path or finding.path[0] != key:
             continue
         if len(finding.path) == 1:
             above.append(finding.comment())

@@ -51,7 +51,7 @@ class ConvertRun:
 
     @property
     def errors(self) -> List[FileResult]:
-        return [r for r in self.results if r.error]
+        return [r for r in self.results if r.error_messages]
 
     def report(self, options: ConvertOptions) -> Dict[str, Any]:
         approx = sum(len([f for f in r.findings if f.severity == 'approximation'])
