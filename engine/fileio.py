@@ -7,10 +7,21 @@ hidden ``.<name>.<random>.partial`` that a later run can remove. Used for checkp
 from __future__ import annotations
 
 import os
+import re
 import secrets
-from typing import IO, Callable
+from typing import IO, Callable, Optional
 
 PARTIAL_SUFFIX = '.partial'
+_TOKEN_BYTES = 4   # the random part of a temporary name, in bytes (twice as many hex digits)
+_PARTIAL_NAME = re.compile(r'\.(?P<target>.+)\.[0-9a-f]{%d}' % (2 * _TOKEN_BYTES)
+                           + re.escape(PARTIAL_SUFFIX))
+
+
+def partial_target(name: str) -> Optional[str]:
+    """The file name a leftover temporary file ``name`` of :func:`atomic_write` was for, or
+    None when ``name`` is not one (so a cleanup removes only what this module made)."""
+    match = _PARTIAL_NAME.fullmatch(name)
+    return match.group('target') if match else None
 
 
 def fsync_dir(directory: str) -> None:
@@ -38,7 +49,7 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None], durable: bool = 
     if not os.path.isdir(directory):   # a stat: far cheaper than a failing mkdir
         os.makedirs(directory, exist_ok=True)
     # not tempfile.mkstemp: its files are private (0600); ours get the umask's mode
-    tmp = os.path.join(directory, f'.{os.path.basename(path)}.{secrets.token_hex(4)}'
+    tmp = os.path.join(directory, f'.{os.path.basename(path)}.{secrets.token_hex(_TOKEN_BYTES)}'
                                   f'{PARTIAL_SUFFIX}')
     try:
         with open(tmp, 'xb') as f:

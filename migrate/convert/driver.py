@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from engine.errors import ConfigError
 from engine.fileio import atomic_write_bytes, atomic_write_text
+from migrate.convert import inplace
 from migrate.convert.converter import Converter, FileResult
 from migrate.rules import RULES
 from migrate.rules.base import Rule
@@ -100,6 +101,10 @@ def run_convert(src: str, options: ConvertOptions,
         raise ConfigError('-o is the source tree itself', file=src,
                           fix='use --in-place to rewrite the source tree')
     files = collect_files(src)
+    if options.in_place and not (options.check or options.diff):
+        inplace.prepare(src, SKIP_DIRS, options, echo)   # resumes an interrupted run
+    else:
+        inplace.refuse_interrupted(src, SKIP_DIRS)   # a half-converted tree misleads
     converter = Converter(rules=options.rules, target=options.target,
                           epoch_len=options.epoch_len)
     run = ConvertRun(root=os.path.abspath(src))
@@ -169,8 +174,7 @@ def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,
     if options.check or options.diff:
         return
     if options.in_place:
-        for result in run.changed:
-            atomic_write_text(result.path, result.text_out)
+        inplace.write(src, run.changed, options)
         return
     if not os.path.isdir(src):
         result = run.results[0]

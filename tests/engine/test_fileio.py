@@ -36,3 +36,17 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial(tmp_path):
     with pytest.raises(OSError, match='disk full'):
         fileio.atomic_write(str(path), explode)
     assert path.read_text() == 'old\n' and os.listdir(tmp_path) == ['cfg.py']
+
+
+def test_partial_target_names_only_the_temporary_files_atomic_write_makes(tmp_path):
+    path = tmp_path / 'cfg.py'
+    seen = []
+
+    def peek(f):
+        seen.extend(os.listdir(tmp_path))   # the temporary file, while it exists
+
+    fileio.atomic_write(str(path), peek)
+    assert len(seen) == 1 and fileio.partial_target(seen[0]) == 'cfg.py'
+    for name in ('cfg.py', 'notes.partial', '.cfg.py.partial', '.cfg.py.0a1b2c3.partial',
+                 '.cfg.py.0A1B2C3D.partial', 'cfg.py.0a1b2c3d.partial'):
+        assert fileio.partial_target(name) is None, name
