@@ -33,6 +33,9 @@ class Finding:
     kind: str = ''
     deviation: Optional[float] = None
     path: Optional[Path] = None      # where to hang the comment in the new config
+    #: hang a ``# migrate[RULE]`` comment at ``path`` although this is no approximation (a
+    #: setting the file keeps aside or cannot carry: the file must say so, not only the report)
+    marked: bool = False
 
     def comment(self) -> str:
         text = f'migrate[{self.rule}]: {self.message}'
@@ -97,9 +100,10 @@ class Plan:
         return node
 
     def report(self, rule: str, severity: str, key: str, message: str, *, kind: str = '',
-               deviation: Optional[float] = None, path: Optional[Path] = None) -> None:
+               deviation: Optional[float] = None, path: Optional[Path] = None,
+               marked: bool = False) -> None:
         self.findings.append(Finding(rule, severity, key, message, kind, deviation,
-                                     tuple(path) if path is not None else None))
+                                     tuple(path) if path is not None else None, marked))
 
 
 class Rule:
