@@ -51,6 +51,23 @@ def parse_momentum_config(momentum_config: Optional[Mapping], *,
                   MomentumSchedule, runner_type, source)
 
 
+def unmodelled_policy(cfg: Any, kind: str) -> Optional[str]:
+    """The ``policy`` of an ``lr_config`` / ``momentum_config`` that neither MMCV 1.7.2 nor a
+    modelled downstream codebase registers (a custom hook), else None. A known policy spelled
+    in the wrong case is not one: MMCV itself fails on it, and parsing says so.
+
+    >>> unmodelled_policy(dict(policy='MyWarmRestart'), 'lr'), unmodelled_policy(dict(policy='step'), 'lr')
+    ('MyWarmRestart', None)
+    """
+    table = LR_POLICIES if kind == 'lr' else MOMENTUM_POLICIES
+    policy = cfg.get('policy') if isinstance(cfg, Mapping) else None
+    if not isinstance(policy, str) or lookup_policy(policy, table) is not None:
+        return None
+    if _fold(policy) in {_fold(name) for name in table}:
+        return None
+    return policy
+
+
 def check_runner_type(runner_type: str, source: Optional[str] = None) -> None:
     """The runner types whose timeline is modelled; anything else is a ConfigError."""
     if runner_type not in RUNNER_TYPES:

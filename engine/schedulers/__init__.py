@@ -9,7 +9,9 @@ cannot express exactly (``migrate convert --target engine`` writes them): ``Warm
 ``WarmupMomentum`` (constant/linear/exp warmup; the momentum one divides), ``InvLR``,
 ``ClippedStepLR`` / ``ClippedStepMomentum`` (step with a floor), ``CyclicLR`` /
 ``CyclicMomentum``, ``OneCycleMomentum``, and ``Relative*`` versions of the annealing policies
-that keep a warmup laid over them exactly (see :mod:`.factor`).
+that keep a warmup laid over them exactly (see :mod:`.factor`), and the downstream codebases'
+policies (``CosineCooldownLR``, ``StepFixCosineAnnealingLR``, ``YOLOXLR``, ``SiameseRPNLR``;
+:mod:`.downstream`).
 :func:`scheduler_trajectory` replays a ``param_scheduler`` list on a dummy optimizer.
 """
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
@@ -19,6 +21,8 @@ from engine.schedulers.builder import build_param_schedulers, build_scheduler_fr
 from engine.schedulers.clipped_step import (ClippedStepLR, ClippedStepMomentum,
                                             ClippedStepParamScheduler)
 from engine.schedulers.cyclic import CyclicLR, CyclicMomentum, CyclicParamScheduler
+from engine.schedulers.downstream import (CosineCooldownLR, SiameseRPNLR,
+                                         StepFixCosineAnnealingLR, YOLOXLR)
 from engine.schedulers.factor import FactorParamScheduler
 from engine.schedulers.inv import InvLR, InvParamScheduler
 from engine.schedulers.lr_scheduler import (ConstantLR, CosineAnnealingLR, CosineRestartLR,
@@ -75,5 +79,7 @@ __all__ = [
     'RelativeLinearAnnealingMomentum', 'RelativeFlatCosineAnnealingParamScheduler',
     'RelativeFlatCosineAnnealingLR', 'RelativePolyParamScheduler', 'RelativePolyLR',
     'RelativeCosineRestartParamScheduler', 'RelativeCosineRestartLR',
+    # engine-only, for downstream codebases' policies
+    'CosineCooldownLR', 'StepFixCosineAnnealingLR', 'YOLOXLR', 'SiameseRPNLR',
     'scheduler_trajectory',
 ]

@@ -212,10 +212,14 @@ class Converter:
         self._converted_view[path] = merge_into({**kept, **emitted}, inherited, share_base=True)
         result.rules = [r for r in plan.applied
                         if _rule_touches(r, self.rules, removed, emitted)]
+        # Findings that mark a key this file keeps as written (an unknown policy or runner)
+        # put a comment above it, once: a file that already says it is left alone.
+        markers = _kept_key_markers(plan.findings, source.module, own,
+                                    set(removed) | set(emitted))
         # A finding on a key this file defines and keeps (a custom optimizer hook left for
         # the user to port) belongs to the file's conversion; a file with nothing to convert
         # (converted already) reports nothing, so converting twice changes nothing.
-        concerned = own if emitted or consumed_here else consumed_here
+        concerned = own if emitted or consumed_here or markers else consumed_here
         result.findings = [f for f in plan.findings
                            if f.key.split('.')[0].split('[')[0] in concerned
                            or (f.path and f.path[0] in emitted)]
@@ -227,12 +231,12 @@ class Converter:
         result.meaning_errors = check_meaning(
             path, plan.legacy, self._converted_view[path], plan.findings + result.findings,
             deferred={key for file, key in self.deferred if file == path})
-        if not emitted and not consumed_here:
+        if not emitted and not consumed_here and not markers:
             result.text_out = source.text
             return
         try:
             result.text_out = self._rewrite(source, plan, emitted, set(removed), result,
-                                            removal, left)
+                                            removal, left, markers)
         except SyntaxError as e:  # pragma: no cover - a converter bug
             raise ConfigError(f'the converted text does not parse: {e}', file=path,
                               fix='report this as a converter bug') from e
@@ -261,7 +265,8 @@ class Converter:
     # -- source edits -----------------------------------------------------------------------
     def _rewrite(self, source: Any, plan: Plan, emitted: Dict[str, Any], remove: Set[str],
                  result: FileResult, removal: Removal,
-                 left: List[Tuple[Finding, 'Kept']]) -> str:
+                 left: List[Tuple[Finding, 'Kept']],
+                 markers: Optional[Dict[int, List[str]]] = None) -> str:
         module = source.module
         stays = set(removal.kept)
         positions = [i for i, stmt in enumerate(module.body) if removable(stmt, remove)]
@@ -297,6 +302,8 @@ class Converter:
         notes: Dict[int, List[str]] = {}
         for finding, where in left:
             notes.setdefault(where.index, []).append(finding.comment())
+        for index, comments in (markers or {}).items():
+            notes.setdefault(index, []).extend(comments)
         return rewrite_module(module, remove, inserts, inline, text=source.text,
                               drop=removal.drop, notes=notes, parsed=removal.parsed)
 
@@ -331,6 +338,33 @@ class _Collision(Exception):
 def _names(stmt: cst.CSTNode) -> List[str]:
     from migrate.convert.rewrite import assigned_names
     return assigned_names(stmt)
+
+
+def _kept_key_markers(findings: Sequence[Finding], module: cst.Module, own: Mapping,
+                      changed: Set[str]) -> Dict[int, List[str]]:
+    """Statement index -> marker comments, for findings whose ``path`` is one key this file
+    assigns at top level and keeps as written (an ``lr_config`` whose policy nobody models).
+    The key's last top-level assignment carries it; a marker already in the comment lines
+    above that statement is not repeated, so converting twice changes nothing."""
+    wanted = [f for f in findings if f.path and len(f.path) == 1 and f.path[0] in own
+              and f.path[0] not in changed]
+    if not wanted:
+        return {}
+    where: Dict[str, int] = {}
+    for index, stmt in enumerate(module.body):
+        for name in _names(stmt):
+            where[name] = index
+    markers: Dict[int, List[str]] = {}
+    for finding in wanted:
+        index = where.get(finding.path[0])
+        if index is None:
+            continue
+        above = {line.comment.value for line in module.body[index].leading_lines
+                 if line.comment is not None}
+        comment = finding.comment()
+        if f'# {comment}' not in above and comment not in markers.get(index, []):
+            markers.setdefault(index, []).append(comment)
+    return markers
 
 
 def _left_as_written(kept: Kept, rules: Sequence[Rule],

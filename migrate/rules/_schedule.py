@@ -2,7 +2,7 @@
 approximations as findings on the right ``param_scheduler`` entries."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
 from migrate.rules.optimizer_to_optim_wrapper import is_multi_optimizer
@@ -27,6 +27,33 @@ def optimizer_facts(legacy: dict) -> Optional[dict]:
         momentum = 0.9 if 'Adam' in str(otype) else (0.0 if otype == 'SGD' else None)
     return dict(optimizer_type=str(otype), base_lr=lr if isinstance(lr, (int, float)) else 0.1,
                 base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+
+
+def keep_as_written(rule: Rule, plan: Plan, key: str, message: str, kind: str) -> None:
+    """Leave ``key`` in the file as written (not consumed), with a ``# migrate[RULE]`` marker
+    above it and a manual finding: what nobody models must not fail the file."""
+    rule.report(plan, MANUAL, key, message, kind=kind, path=(key,))
+
+
+def unconvertible_reason(plan: Plan, key: str, cfg: Any) -> Optional[Tuple[str, str]]:
+    """Why ``lr_config`` / ``momentum_config`` cannot be converted here, as (kind, message),
+    or None: a policy nobody models, or a runner type nobody models."""
+    from compat.schedules.parse import unmodelled_policy
+
+    what = key.split('_')[0]
+    policy = unmodelled_policy(cfg, what)
+    if policy is not None:
+        return ('unknown-policy',
+                f"unknown {what} policy {policy!r} left as written: neither MMCV 1.7.2 nor a "
+                f'modelled downstream codebase registers {policy}{"Lr" if what == "lr" else "Momentum"}'
+                'UpdaterHook; write its param_scheduler by hand (a custom scheduler class '
+                'registered in PARAM_SCHEDULERS) and delete this key')
+    runner = plan.facts.get('runner_unmodelled')
+    if runner is not None:
+        return ('unknown-runner',
+                f'{key} left as written: its schedule runs on the unknown runner type '
+                f'{runner!r}, whose timeline nobody models; convert the runner first')
+    return None
 
 
 def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: Any) -> None:

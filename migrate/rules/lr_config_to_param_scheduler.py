@@ -2,8 +2,9 @@
 plus a ``# migrate[MIG100]`` comment where MMEngine cannot express the legacy schedule)."""
 from __future__ import annotations
 
-from migrate.rules._schedule import map_into_plan
+from migrate.rules._schedule import keep_as_written, map_into_plan, unconvertible_reason
 from migrate.rules.base import Plan, Rule
+from migrate.schedule_map.types import Unmappable
 
 
 class LrConfigToParamScheduler(Rule):
@@ -21,6 +22,10 @@ class LrConfigToParamScheduler(Rule):
         from compat.schedules import parse_lr_config
 
         cfg = plan.get('lr_config')
+        reason = unconvertible_reason(plan, 'lr_config', cfg)
+        if reason is not None:
+            keep_as_written(self, plan, 'lr_config', reason[1], reason[0])
+            return
         plan.consume('lr_config')
         if cfg is None:
             if not isinstance(plan.values.get('param_scheduler'), list):
@@ -29,4 +34,9 @@ class LrConfigToParamScheduler(Rule):
         policy = parse_lr_config(cfg, runner_type=plan.facts.get('runner_type',
                                                                   'EpochBasedRunner'),
                                  source=plan.source)
-        map_into_plan(self, plan, 'lr_config', policy, None)
+        try:
+            map_into_plan(self, plan, 'lr_config', policy, None)
+        except Unmappable as why:
+            plan.consumed.remove('lr_config')
+            keep_as_written(self, plan, 'lr_config', f'lr_config left as written: {why}',
+                            'no-form-here')

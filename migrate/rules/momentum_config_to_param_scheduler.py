@@ -1,8 +1,9 @@
 """MIG101: ``momentum_config`` -> momentum schedulers appended to ``param_scheduler``."""
 from __future__ import annotations
 
-from migrate.rules._schedule import map_into_plan
+from migrate.rules._schedule import keep_as_written, map_into_plan, unconvertible_reason
 from migrate.rules.base import Plan, Rule
+from migrate.schedule_map.types import Unmappable
 
 
 class MomentumConfigToParamScheduler(Rule):
@@ -17,10 +18,19 @@ class MomentumConfigToParamScheduler(Rule):
         from compat.schedules import parse_momentum_config
 
         cfg = plan.get('momentum_config')
+        reason = unconvertible_reason(plan, 'momentum_config', cfg)
+        if reason is not None:
+            keep_as_written(self, plan, 'momentum_config', reason[1], reason[0])
+            return
         plan.consume('momentum_config')
         if cfg is None:
             return
         policy = parse_momentum_config(cfg, runner_type=plan.facts.get('runner_type',
                                                                         'EpochBasedRunner'),
                                        source=plan.source)
-        map_into_plan(self, plan, 'momentum_config', None, policy)
+        try:
+            map_into_plan(self, plan, 'momentum_config', None, policy)
+        except Unmappable as why:
+            plan.consumed.remove('momentum_config')
+            keep_as_written(self, plan, 'momentum_config', f'momentum_config left as written: {why}',
+                            'no-form-here')

@@ -1,9 +1,20 @@
-"""MIG010: ``runner`` / ``total_epochs`` -> ``train_cfg`` (loop type and length)."""
+"""MIG010: ``runner`` / ``total_epochs`` -> ``train_cfg`` (loop type and length).
+
+Downstream runners that keep an MMCV runner's timeline map to that runner's loop
+(:data:`DOWNSTREAM_RUNNERS`); a runner type nobody models stays as written with a
+``# migrate[MIG010]`` marker and a manual finding, and the rest of the file still converts.
+"""
 from __future__ import annotations
 
 from engine.errors import ConfigError
-from migrate.rules.base import DROPPED, NOTE, Plan, Rule
+from migrate.rules.base import DROPPED, MANUAL, NOTE, Plan, Rule
 from migrate.tables import RUNNER_TO_LOOP
+
+#: Downstream runner -> the MMCV runner whose loop (and schedule timeline) it keeps.
+#: ``EpochBasedRunnerAmp``: the Swin-Transformer object-detection fork
+#: (mmcv_custom/runner/epoch_based_runner.py), an EpochBasedRunner whose checkpoints also hold
+#: apex's ``amp.state_dict()``.
+DOWNSTREAM_RUNNERS = {'EpochBasedRunnerAmp': 'EpochBasedRunner'}
 
 
 class RunnerToTrainCfg(Rule):
@@ -17,7 +28,6 @@ class RunnerToTrainCfg(Rule):
     def apply(self, plan: Plan) -> None:
         runner = plan.get('runner')
         total = plan.get('total_epochs')
-        plan.consume('runner', 'total_epochs')
         if runner is None:
             if total is None:
                 return
@@ -29,12 +39,12 @@ class RunnerToTrainCfg(Rule):
         if not isinstance(runner, dict):
             raise ConfigError(f'must be a dict, got {runner!r}', file=plan.source, key='runner',
                               fix="write runner = dict(type='EpochBasedRunner', max_epochs=N)")
-        rtype = runner.get('type', 'EpochBasedRunner')
-        if rtype not in RUNNER_TO_LOOP:
-            raise ConfigError(f'unknown runner type {rtype!r}', file=plan.source,
-                              key='runner.type',
-                              fix='use EpochBasedRunner or IterBasedRunner, or port the custom '
-                                  'runner to a train loop (train_cfg=dict(type=...)) first')
+        written_type = runner.get('type', 'EpochBasedRunner')
+        rtype = DOWNSTREAM_RUNNERS.get(written_type, written_type) \
+            if isinstance(written_type, str) else written_type
+        if not isinstance(rtype, str) or rtype not in RUNNER_TO_LOOP:
+            self._keep_unknown_runner(plan, written_type)
+            return
         if 'max_epochs' in runner and 'max_iters' in runner:
             raise ConfigError('sets both max_epochs and max_iters (MMCV raises on this too)',
                               file=plan.source, key='runner', fix='keep only one of them')
@@ -50,12 +60,15 @@ class RunnerToTrainCfg(Rule):
             raise ConfigError(f'{rtype} needs {length_key}', file=plan.source,
                               key=f'runner.{length_key}',
                               fix=f'add {length_key}=N to runner')
+        plan.consume('runner', 'total_epochs')
         plan.set(('train_cfg', 'type'), loop)
         plan.set(('train_cfg', length_key), length,
                  origin=('runner', length_key) if 'runner' in plan.legacy else origin)
         plan.facts.update(runner_type=rtype, by_epoch=rtype == 'EpochBasedRunner',
                           max_epochs=length if length_key == 'max_epochs' else None,
                           max_iters=length if length_key == 'max_iters' else None)
+        if written_type in DOWNSTREAM_RUNNERS:
+            self._report_downstream_runner(plan, written_type, loop)
         if 'constructor' in runner:
             self.report(plan, DROPPED, 'runner.constructor',
                         f"runner constructor {runner['constructor']!r} has no config "
@@ -66,3 +79,33 @@ class RunnerToTrainCfg(Rule):
         if total is not None and 'runner' not in plan.legacy:
             self.report(plan, NOTE, 'total_epochs',
                         'total_epochs alone meant an EpochBasedRunner (MMDet 2.x rule)')
+
+    def _keep_unknown_runner(self, plan: Plan, rtype: object) -> None:
+        """Leave ``runner`` (and ``total_epochs``) as written, marked, for a manual port."""
+        plan.facts['runner_unmodelled'] = rtype
+        self.report(plan, MANUAL, 'runner.type',
+                    f'unknown runner type {rtype!r} left as written: nobody models its loop; '
+                    'port it to a train loop (train_cfg=dict(type=...) with a custom loop class, '
+                    'or EpochBasedTrainLoop/IterBasedTrainLoop if it keeps their timeline) '
+                    'and convert again', kind='unknown-runner', path=('runner',))
+
+    def _report_downstream_runner(self, plan: Plan, rtype: str, loop: str) -> None:
+        fp16 = plan.legacy.get('fp16') is not None or _uses_apex(plan.legacy)
+        if fp16:
+            self.report(plan, MANUAL, 'runner.type',
+                        f'{rtype} became {loop}; it also saved and loaded apex amp state '
+                        '(amp.state_dict()) in checkpoints, which MMEngine has no place for: '
+                        "choose optim_wrapper=dict(type='AmpOptimWrapper') (torch.cuda.amp) "
+                        'for mixed precision, and do not resume an apex checkpoint\'s loss '
+                        'scaler', kind='apex-amp')
+        else:
+            self.report(plan, NOTE, 'runner.type',
+                        f'{rtype} became {loop} (with no fp16/apex settings it ran as an '
+                        'EpochBasedRunner)', kind='downstream-runner')
+
+
+def _uses_apex(legacy: dict) -> bool:
+    """The Swin fork's apex set-up: ``optimizer_config`` with ``use_fp16=True``
+    (its DistOptimizerHook calls ``apex.amp.scale_loss``)."""
+    hook = legacy.get('optimizer_config')
+    return isinstance(hook, dict) and bool(hook.get('use_fp16'))

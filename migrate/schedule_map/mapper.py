@@ -11,12 +11,13 @@ from dataclasses import replace
 from typing import Callable, Dict, List, Optional
 
 from engine.errors import ConfigError
-from migrate.schedule_map import annealing, cycles, step
+from migrate.schedule_map import annealing, cycles, downstream, step
 from migrate.schedule_map.context import EPOCH_RUNNER, ITER_RUNNER, Context, fmt, kind_of
 from migrate.schedule_map.measure import measure
 from migrate.schedule_map.memo import MEASUREMENTS
 from migrate.schedule_map.types import (LR_RULE, MOMENTUM_RULE, ROUNDING, TOLERANCE,
-                                        Approximation, Note, Part, Pending, ScheduleMapping)
+                                        Approximation, Note, Part, Pending, ScheduleMapping,
+                                        Unmappable)
 from migrate.schedule_map.validate import check_mmengine_list
 from migrate.schedule_map.warmup import map_lr_warmup, map_momentum_warmup
 
@@ -34,6 +35,11 @@ LR_MAPPERS: Dict[str, Mapper] = {
     'LinearAnnealing': annealing.map_linear_annealing,
     'cyclic': cycles.map_cyclic,
     'OneCycle': cycles.map_one_cycle,
+    # downstream codebases' policies
+    'CosineAnnealingCooldown': downstream.map_cosine_cooldown,
+    'StepFixCosineAnnealing': downstream.map_step_fix_cosine,
+    'YOLOX': downstream.map_yolox,
+    'SiameseRPN': downstream.map_siamese_rpn,
 }
 MOMENTUM_MAPPERS: Dict[str, Mapper] = {
     'step': step.map_step,
@@ -157,9 +163,8 @@ def _map_one(policy, ctx: Context, rule: str, mappers: Dict[str, Mapper],
                           file=policy.source, fix='remove momentum_config')
     mapper = mappers.get(policy.policy)
     if mapper is None:
-        raise ConfigError(f'{what} policy {policy.policy!r} has no mapping',
-                          key=f'{what}_config.policy', file=policy.source,
-                          fix='write param_scheduler by hand')
+        raise Unmappable(f'{what} policy {policy.policy!r} has no param_scheduler form: '
+                         'write param_scheduler by hand')
     # The MMEngine target leaves a momentum warmup out, so nothing is laid over the policy.
     warm = policy.warmup is not None and (rule == LR_RULE or ctx.engine)
     main = mapper(policy, ctx, rule, warm)

@@ -108,3 +108,9 @@ class Part:
             self.notes.append(Note(n.rule, n.kind, n.message,
                                    None if n.scheduler_index is None
                                    else n.scheduler_index + offset))
+
+
+class Unmappable(Exception):
+    """A legacy schedule this mapping cannot write for this run (e.g. its exact form needs
+    the dataloader length): the rule leaves the key as written, marked, for a manual port.
+    The message says why and what to do."""
