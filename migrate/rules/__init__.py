@@ -1,6 +1,7 @@
 """The converter's rules, one per module, in the order they run.
 
-The order matters only where a rule reads what an earlier one decided: the runner rule records
+The order matters only where a rule reads what an earlier one decided: the model-cfg rule moves
+a model's top-level train_cfg/test_cfg out of the loop keys first; the runner rule records
 the loop kind and length first (schedules, evaluation, checkpoint and logging depend on it);
 custom hooks run before the checkpoint rule, which may add a SyncBuffersHook.
 """
@@ -17,6 +18,7 @@ from migrate.rules.env_cfg import EnvCfg
 from migrate.rules.evaluation_to_val_cfg import EvaluationToValCfg
 from migrate.rules.fp16_to_amp import Fp16ToAmpOptimWrapper
 from migrate.rules.log_config_to_logger import LogConfigToLogger
+from migrate.rules.model_train_test_cfg import ModelTrainTestCfg
 from migrate.rules.lr_config_to_param_scheduler import LrConfigToParamScheduler
 from migrate.rules.momentum_config_to_param_scheduler import MomentumConfigToParamScheduler
 from migrate.rules.optimizer_config_to_optim_wrapper import OptimizerConfigToOptimWrapper
@@ -28,6 +30,7 @@ from migrate.rules.workflow import Workflow
 
 #: Every rule, in running order. Ids are stable: never renumber, never reuse.
 RULES: Tuple[Rule, ...] = (
+    ModelTrainTestCfg(),
     RunnerToTrainCfg(),
     OptimizerToOptimWrapper(),
     OptimizerConfigToOptimWrapper(),
