@@ -26,7 +26,7 @@ from engine.errors import ConfigError, EngineError
 from migrate.convert.bindings import Kept, Removal, plan_removal
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
-from migrate.convert.render import Renderer, literal
+from migrate.convert.render import Renderer, comment_lines, comment_width, literal
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.meaning import check_meaning
 from migrate.rules import RULES
@@ -229,7 +229,7 @@ class Converter:
         result.written = list(emitted)
         result.removed = removed
         result.meaning_errors = check_meaning(
-            path, plan.legacy, self._converted_view[path], plan.findings + result.findings,
+            path, plan.legacy, self._converted_view[path], self._reported_findings(path, result),
             deferred={key for file, key in self.deferred if file == path})
         if not emitted and not consumed_here and not markers:
             result.text_out = source.text
@@ -240,6 +240,19 @@ class Converter:
         except SyntaxError as e:  # pragma: no cover - a converter bug
             raise ConfigError(f'the converted text does not parse: {e}', file=path,
                               fix='report this as a converter bug') from e
+
+    def _reported_findings(self, path: str, result: FileResult) -> List[Finding]:
+        """The findings the report shows for ``path`` and its bases: only those may excuse a
+        meaning difference (a finding filtered out of every report would be a silent loss)."""
+        found, stack, seen = list(result.findings), list(self._bases_of.get(path, ())), set()
+        while stack:
+            base = stack.pop()
+            if base in seen or base not in self.results:
+                continue
+            seen.add(base)
+            found += self.results[base].findings
+            stack.extend(self._bases_of.get(base, ()))
+        return found
 
     def _inherited(self, tree: Any, path: str) -> Dict[str, Any]:
         inherited: Dict[str, Any] = {}
@@ -275,6 +288,7 @@ class Converter:
             for name in _names(module.body[i]):
                 index_of_key[name] = i
         bound = binding_positions(module)
+        width = comment_width(source.text)
         inserts: List[Tuple[Optional[int], str]] = []
         for key, value in emitted.items():
             spots = [index_of_key[k] for k in sources_of(key, self.rules) if k in index_of_key]
@@ -287,10 +301,10 @@ class Converter:
             renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove | stays,
                                                       self._expressions.setdefault(
                                                           source.path, {})),
-                                comments=comments)
+                                comments=comments, comment_width=width)
             code = renderer.statement(key, value)
             if above:
-                code = '\n'.join(f'# {c}' for c in above) + '\n' + code
+                code = '\n'.join(comment_lines(above, '', width)) + '\n' + code
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own and k not in stays}
@@ -305,7 +319,8 @@ class Converter:
         for index, comments in (markers or {}).items():
             notes.setdefault(index, []).extend(comments)
         return rewrite_module(module, remove, inserts, inline, text=source.text,
-                              drop=removal.drop, notes=notes, parsed=removal.parsed)
+                              drop=removal.drop, notes=notes, parsed=removal.parsed,
+                              comment_width=width)
 
 
 class _Literals(Mapping):

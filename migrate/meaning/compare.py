@@ -33,16 +33,20 @@ class Mismatch:
 
 
 def _covers(finding_key: str, fact_key: str) -> bool:
-    """Does a finding on ``finding_key`` concern ``fact_key`` (equal, inside or above it)?
+    """Does a finding on ``finding_key`` concern ``fact_key``: the same key or one above it;
+    a ``fact_key`` ending in ``*`` also takes findings on keys inside it.
 
-    >>> _covers('log_config.hooks[1]', 'log_config.hooks'), _covers('fp16', 'fp16.x')
+    >>> _covers('log_config.hooks[1]', 'log_config.hooks*'), _covers('fp16', 'fp16.x')
     (True, True)
-    >>> _covers('evaluation.metric', 'evaluation.interval')
+    >>> _covers('evaluation.metric', 'evaluation')
     False
     """
     def inside(a: str, b: str) -> bool:
         return a == b or a.startswith((b + '.', b + '['))
-    return inside(finding_key, fact_key) or inside(fact_key, finding_key)
+    if fact_key.endswith('*'):
+        fact_key = fact_key[:-1]
+        return inside(finding_key, fact_key) or inside(fact_key, finding_key)
+    return inside(fact_key, finding_key)
 
 
 def _excuse(findings: Iterable[Finding], keys: Sequence[str],

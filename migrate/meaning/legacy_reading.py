@@ -54,13 +54,15 @@ def val_points(view: View) -> Any:
     """When ``EvalHook`` validates: ``evaluation.interval``/``start`` over the loop's length.
 
     >>> str(val_points({'runner': {'type': 'EpochBasedRunner', 'max_epochs': 12},
-    ...                 'evaluation': {'interval': 5}}))
+    ...                 'evaluation': {'interval': 5}, 'data': {'val': {}}}))
     'at 5, 10, ... 10 (every 5)'
     """
     kind_length = loop(view)
     evaluation = view.get('evaluation')
-    if kind_length is NOT_SET or not isinstance(evaluation, dict):
-        return NOT_SET
+    data = _data(view)
+    if kind_length is NOT_SET or not isinstance(evaluation, dict) or data is None \
+            or 'val' not in data:
+        return NOT_SET   # train_detector validates on build_dataset(cfg.data.val)
     length = kind_length[1]
     interval, start = evaluation.get('interval', 1), evaluation.get('start')
     if not all(isinstance(v, int) for v in (length, interval)) \
