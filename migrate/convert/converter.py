@@ -26,7 +26,7 @@ from engine.errors import ConfigError, EngineError
 from migrate.convert.bindings import Kept, Removal, plan_removal
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
-from migrate.convert.render import Renderer, comment_lines, comment_width, literal
+from migrate.convert.render import Renderer, literal
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.meaning import check_meaning
 from migrate.rules import RULES
@@ -288,7 +288,6 @@ class Converter:
             for name in _names(module.body[i]):
                 index_of_key[name] = i
         bound = binding_positions(module)
-        width = comment_width(source.text)
         inserts: List[Tuple[Optional[int], str]] = []
         for key, value in emitted.items():
             spots = [index_of_key[k] for k in sources_of(key, self.rules) if k in index_of_key]
@@ -301,10 +300,10 @@ class Converter:
             renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove | stays,
                                                       self._expressions.setdefault(
                                                           source.path, {})),
-                                comments=comments, comment_width=width)
+                                comments=comments)
             code = renderer.statement(key, value)
             if above:
-                code = '\n'.join(comment_lines(above, '', width)) + '\n' + code
+                code = '\n'.join(f'# {c}' for c in above) + '\n' + code
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own and k not in stays}
@@ -319,8 +318,7 @@ class Converter:
         for index, comments in (markers or {}).items():
             notes.setdefault(index, []).extend(comments)
         return rewrite_module(module, remove, inserts, inline, text=source.text,
-                              drop=removal.drop, notes=notes, parsed=removal.parsed,
-                              comment_width=width)
+                              drop=removal.drop, notes=notes, parsed=removal.parsed)
 
 
 class _Literals(Mapping):
