@@ -43,6 +43,29 @@ REPORTS = {
         written=['train_cfg', 'train_dataloader'],
         removed=['runner', 'data'],
     ),
+    'mmaction_videos_per_gpu': report(
+        rules=['MIG002', 'MIG082'],
+        written=['optim_wrapper', 'train_dataloader', 'val_dataloader', 'test_dataloader'],
+        removed=['optimizer_config', 'data'],
+        untouched=['dataset_type'],
+        findings=[
+            finding('MIG002', 'note', 'optimizer_config.update_interval',
+                    'update_interval became accumulative_counts (exact for mmselfsup 0.x; '
+                    'OpenSelfSup never stepped a trailing partial window)'),
+            finding('MIG082', 'note', 'data.videos_per_gpu',
+                    'train batch_size = videos_per_gpu // update_interval = 32 // 4 (MMAction2 '
+                    '0.x train_model)'),
+        ],
+    ),
+    'mmdet_loader_overrides': report(
+        rules=['MIG082'],
+        written=['train_dataloader', 'test_dataloader'],
+        removed=['data'],
+        findings=[
+            finding('MIG082', 'dropped', 'data.test_dataloader.dist',
+                    'data.test_dataloader.dist dropped: MMEngine takes it from the launcher'),
+        ],
+    ),
 }
 
 NOOPS = [

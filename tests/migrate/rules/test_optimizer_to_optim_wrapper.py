@@ -6,6 +6,8 @@ Golden pairs: ``fixtures/rule_cases/MIG001/`` (docs/rules.md shows them); each c
 ``REPORTS[case]``; ``NOOPS`` are inputs the converter leaves byte-identical, reporting nothing.
 Conventions and helpers: ``_rule_cases.py``.
 """
+import re
+
 import pytest
 
 from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
@@ -23,6 +25,20 @@ REPORTS = {
             finding('MIG001', 'manual', 'optimizer.constructor',
                     'LearningRateDecayOptimizerConstructor must be ported to an '
                     'OPTIM_WRAPPER_CONSTRUCTORS class that returns an OptimWrapper'),
+        ],
+    ),
+    'paramwise_options_regex_kept_aside': report(
+        rules=['MIG001'],
+        written=['legacy_paramwise_options', 'optim_wrapper'],
+        removed=['optimizer'],
+        findings=[
+            finding('MIG001', 'manual', 'optimizer.paramwise_options',
+                    'optimizer.paramwise_options kept aside as legacy_paramwise_options (no '
+                    'effect: training runs without these per-parameter settings): '
+                    "'(bn|gn)(\\\\d+)?.(weight|bias)' uses a repeat, which no finite set of "
+                    'substrings matches exactly; write '
+                    "optim_wrapper.paramwise_cfg=dict(custom_keys={'<substring>': "
+                    'dict(lr_mult=..., decay_mult=...)}) for your parameter names'),
         ],
     ),
     'sgd': report(
@@ -66,3 +82,29 @@ def test_report(case):
 @pytest.mark.parametrize('source', NOOPS)
 def test_noop(source, tmp_path):
     assert_noop(source, tmp_path)
+
+
+def test_paramwise_options_regexes_that_are_substrings_become_custom_keys():
+    from migrate.rules._paramwise_options import to_custom_keys
+    optimizer = dict(type='AdamW', lr=1e-3, weight_decay=0.05)
+    # MMSelfSup 0.x MAE: every regex a finite set of substrings, all with the same options
+    assert to_custom_keys({'norm': dict(weight_decay=0.), '(mask|cls)_token':
+                           dict(weight_decay=0.)}, optimizer) == {
+        'norm': dict(weight_decay=0.), 'mask_token': dict(weight_decay=0.),
+        'cls_token': dict(weight_decay=0.)}
+    # multipliers: weight_decay_mult is MMEngine's decay_mult, momentum_mult an absolute value
+    assert to_custom_keys({'head': dict(lr_mult=10, weight_decay_mult=0.5)}, optimizer) == {
+        'head': dict(lr_mult=10, decay_mult=0.5)}
+
+
+@pytest.mark.parametrize('options, why', [
+    ({'(bn|gn)(\\d+)?.(weight|bias)': dict(weight_decay=0.)}, 'a repeat'),
+    ({'bn.weight': dict(weight_decay=0.)}, "'.' (any character)"),
+    ({'\\Ahead': dict(lr_mult=10)}, 'an anchor'),
+    ({'head': dict(lr_mult=10), 'bias': dict(weight_decay=0.)}, 'only the longest key'),
+    ({'\\.weight': dict(weight_decay=0.)}, 'leading dot'),
+])
+def test_paramwise_options_that_substrings_cannot_carry_are_refused(options, why):
+    from migrate.rules._paramwise_options import NotExact, to_custom_keys
+    with pytest.raises(NotExact, match=re.escape(why)):
+        to_custom_keys(options, dict(type='SGD', lr=0.1, weight_decay=1e-4))
