@@ -233,7 +233,8 @@ def compare_schedules(path: str, *, target: str = 'mmengine', epoch_len: Optiona
         epoch=list(legacy.epoch), iter=list(legacy.iter), legacy=Side(legacy.lr, legacy.momentum),
         converted=Side(converted['lr'], converted.get('momentum')), groups=legacy_groups,
         base_lr=optimizer_facts(merged)['base_lr'],
-        approximations=reported_approximations(converter.results, path))
+        approximations=reported_approximations(converter.results,
+                                              [f.path for f in tree.files()]))
     if assumed and (merged.get('runner') or {}).get('type') != 'IterBasedRunner':
         comparison.notes.append(f'epoch length assumed {length} iterations '
                                 '(pass --epoch-len N for your dataloader length)')

@@ -3,6 +3,7 @@ agreement with the recorded goldens on both sides (MMCV for the legacy side, MME
 converted side)."""
 import gzip
 import json
+import math
 import os
 
 import pytest
@@ -91,3 +92,69 @@ def test_verify_agrees_with_goldens_on_both_sides(leaf, tmp_path):
             assert ours['momentum'] == pytest.approx([row[0] for row in real['momentum']],
                                                      rel=1e-12, abs=0)
     assert res.exit_code == (0 if data['equal'] else 1)
+
+
+def test_difference_names_the_approximation_suggests_engine_and_prints_the_plot(tmp_path):
+    plot = tmp_path / 'p.png'
+    res = run('verify', APPROX_CFG, '--schedule-only', '--plot', plot)
+    assert res.exit_code == 1
+    lines = res.stdout.splitlines()
+    approx = [line for line in lines if line.startswith('approximation reported')]
+    assert len(approx) == 1
+    assert '[MIG100] lr_config (warmup-by-epoch-needs-epoch-len); measured max rel. deviation ' \
+           '0.002' in approx[0]
+    assert lines[-2] == ('hint: --target engine is exact here (engine-only schedulers give '
+                         f'SAME); run migrate verify {APPROX_CFG} --schedule-only --target engine')
+    assert lines[-1] == f'plot: {plot}'
+    same = run('verify', EXACT_CFG, '--schedule-only', '--plot', plot)
+    assert same.exit_code == 0 and same.stdout.splitlines()[-1] == f'plot: {plot}'
+    assert 'approximation' not in same.stdout and 'hint' not in same.stdout
+
+
+def test_a_converted_config_is_refused_with_its_own_message(tmp_path):
+    converted = tmp_path / 'converted.py'
+    assert run('convert', EXACT_CFG, '-o', converted, '-q').exit_code == 0
+    res = run('verify', converted, '--schedule-only')
+    assert res.exit_code == 2
+    assert 'new-style (MMEngine) config already' in res.stderr
+    assert 'pass the legacy config it was converted from' in res.stderr
+    assert 'runner' not in res.stderr.split('fix:')[0].split('legacy keys')[0]
+
+
+def test_a_value_that_cannot_be_computed_statically_is_named(tmp_path):
+    cfg = tmp_path / 'dynamic.py'
+    cfg.write_text("from my_project import steps\n"
+                   "optimizer = dict(type='SGD', lr=0.1, momentum=0.9)\n"
+                   "lr_config = dict(policy='step', step=steps(12))\n"
+                   "runner = dict(type='EpochBasedRunner', max_epochs=12)\n")
+    res = run('verify', cfg, '--schedule-only')
+    assert res.exit_code == 2
+    assert f"{cfg}: key 'lr_config.step': the legacy value cannot be computed statically: " \
+           "steps(12)" in res.stderr
+    assert 'Traceback' not in res.stderr and isinstance(res.exception, SystemExit)
+
+
+def test_paramwise_groups_are_all_compared_and_the_header_says_which_is_shown(tmp_path):
+    cfg = tmp_path / 'paramwise.py'
+    cfg.write_text("optimizer = dict(type='SGD', lr=0.02, momentum=0.9,\n"
+                   "                 paramwise_cfg=dict(custom_keys={'backbone': "
+                   "dict(lr_mult=0.1)}))\n"
+                   "lr_config = dict(policy='CosineAnnealing', min_lr=1e-4, warmup='linear',\n"
+                   "                 warmup_iters=10, warmup_ratio=0.1)\n"
+                   "runner = dict(type='EpochBasedRunner', max_epochs=3)\n")
+    res = run('verify', cfg, '--schedule-only', '--epoch-len', 10, '--json', tmp_path / 'v.json')
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[1] == (
+        'param groups: 2 replayed and compared (one per paramwise_cfg lr multiplier); the lr '
+        "columns show the group at optimizer.lr = 0.02 (lr_mult 1), not necessarily the model's "
+        "first; the others: custom_keys['backbone'].lr_mult 0.1 (lr 0.002)")
+    data = json.loads((tmp_path / 'v.json').read_text())
+    backbone = [row[1] for row in data['legacy']['lr_groups']]
+    assert backbone[0] == pytest.approx(0.002 * 0.1, rel=1e-12)   # warmup from 0.1 x lr
+    # last epoch (2 of 3) of a cosine towards the absolute min_lr, from the group's own lr
+    assert backbone[-1] == pytest.approx(1e-4 + (0.002 - 1e-4) * (1 + math.cos(math.pi * 2 / 3))
+                                         / 2, rel=1e-12)
+    for ours, theirs in zip(data['converted']['lr_groups'], data['legacy']['lr_groups']):
+        assert ours == pytest.approx(theirs, rel=1e-12, abs=0)
+    assert data['param_groups'][1] == {'label': "custom_keys['backbone'].lr_mult",
+                                       'lr_mult': 0.1}
