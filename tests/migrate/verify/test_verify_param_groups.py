@@ -9,8 +9,8 @@ def test_one_group_without_multipliers():
 
 def test_distinct_multipliers_in_mmcv_matching_order():
     cfg = dict(custom_keys={'head': dict(lr_mult=10.0), 'backbone.layer1': dict(lr_mult=0.1),
-                            'pos_block': dict(decay_mult=0.0, lr_mult=0.5), 'neck': dict(lr_mult=0.1),
-                            'norm': dict(lr_mult=1.0)},
+                            'pos_block': dict(decay_mult=0.0, lr_mult=0.5),
+                            'neck': dict(lr_mult=0.1), 'norm': dict(lr_mult=1.0)},
                bias_lr_mult=2, dcn_offset_lr_mult=0.1)
     assert lr_groups(cfg) == [LrGroup('optimizer.lr', 1.0),
                               LrGroup("custom_keys['backbone.layer1'].lr_mult", 0.1),
