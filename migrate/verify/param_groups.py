@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional
 
+from engine.errors import ConfigError
+
 #: The constructors whose lr multipliers are modelled here (MMCV's and MMEngine's defaults).
 DEFAULT_CONSTRUCTORS = ('DefaultOptimizerConstructor', 'DefaultOptimWrapperConstructor')
 
@@ -26,25 +28,31 @@ class LrGroup:
     lr_mult: float
 
 
-def lr_groups(paramwise_cfg: Any) -> List[LrGroup]:
+def lr_groups(paramwise_cfg: Any, *, key: str = 'paramwise_cfg',
+              file: Optional[str] = None) -> List[LrGroup]:
     """The group at the base lr, then one per distinct other lr multiplier, in MMCV's order
-    of matching (custom keys by decreasing length, then alphabetically; then bias, dcn)."""
+    of matching (custom keys by decreasing length, then alphabetically; then bias, dcn).
+    A multiplier that is not a number is refused (``key`` and ``file`` name it): both
+    constructors would fail on it."""
     groups = [LrGroup('optimizer.lr', 1.0)]
     if not isinstance(paramwise_cfg, Mapping):
         return groups
     candidates = []
     custom = paramwise_cfg.get('custom_keys')
     if isinstance(custom, Mapping):
-        for key in sorted(sorted(custom), key=len, reverse=True):
-            options = custom[key]
+        for name in sorted(sorted(custom), key=len, reverse=True):
+            options = custom[name]
             if isinstance(options, Mapping) and 'lr_mult' in options:
-                candidates.append((f'custom_keys[{key!r}].lr_mult', options['lr_mult']))
+                candidates.append((f'custom_keys[{name!r}].lr_mult', options['lr_mult']))
     for name in ('bias_lr_mult', 'dcn_offset_lr_mult'):
         if name in paramwise_cfg:
             candidates.append((name, paramwise_cfg[name]))
     seen = {1.0}
     for label, mult in candidates:
-        if isinstance(mult, (int, float)) and not isinstance(mult, bool) and mult not in seen:
+        if not isinstance(mult, (int, float)) or isinstance(mult, bool):
+            raise ConfigError(f'the lr multiplier is {mult!r}, not a number', file=file,
+                              key=f'{key}.{label}', fix='write the multiplier as a number')
+        if mult not in seen:
             seen.add(mult)
             groups.append(LrGroup(label, float(mult)))
     return groups

@@ -123,6 +123,12 @@ def legacy_side(legacy: Dict[str, Any], *, epoch_len: int, source: str,
     lr = parse_lr_config(legacy.get('lr_config'), runner_type=runner_type, source=source)
     mom = parse_momentum_config(legacy.get('momentum_config'), runner_type=runner_type,
                                 source=source)
+    optimizer = legacy.get('optimizer')
+    written_lr = optimizer.get('lr') if isinstance(optimizer, dict) else None
+    if written_lr is not None and (not isinstance(written_lr, (int, float))
+                                   or isinstance(written_lr, bool)):
+        raise ConfigError(f'optimizer.lr is {written_lr!r}, not a number', file=source,
+                          key='optimizer.lr', fix='write the lr as a number')
     base_m = opt['base_momentum']
     base_lrs = [_group_lr(opt['base_lr'], g) for g in groups]
     traj = legacy_trajectory(lr, mom, runner_type=runner_type, max_epochs=max_epochs,
@@ -190,7 +196,8 @@ def converted_side(path: str, converter: Converter, *, epoch_len: int, workdir: 
         raise ConfigError(f'the converted optimizer lr is {lr!r}, not a number', file=path,
                           key='optim_wrapper.optimizer.lr',
                           fix='give the legacy optimizer a numeric lr')
-    groups = lr_groups(wrapper.get('paramwise_cfg'))
+    groups = lr_groups(wrapper.get('paramwise_cfg'), key='optim_wrapper.paramwise_cfg',
+                       file=path)
     replayed = dict(optimizer)
     if len(groups) > 1:
         replayed['groups'] = [{'lr': _group_lr(lr, g)} for g in groups]
@@ -218,7 +225,8 @@ def compare_schedules(path: str, *, target: str = 'mmengine', epoch_len: Optiona
     length = epoch_len or DEFAULT_EPOCH_LEN
     optimizer = merged.get('optimizer')
     legacy_groups = lr_groups(optimizer.get('paramwise_cfg')
-                              if isinstance(optimizer, dict) else None)
+                              if isinstance(optimizer, dict) else None,
+                              key='optimizer.paramwise_cfg', file=path)
     legacy = legacy_side(merged, epoch_len=length, source=path, groups=legacy_groups)
     if keep_dir:
         os.makedirs(keep_dir, exist_ok=True)

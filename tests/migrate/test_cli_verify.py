@@ -132,6 +132,12 @@ def test_a_value_that_cannot_be_computed_statically_is_named(tmp_path):
     assert f"{cfg}: key 'lr_config.step': the legacy value cannot be computed statically: " \
            "steps(12)" in res.stderr
     assert 'Traceback' not in res.stderr and isinstance(res.exception, SystemExit)
+    cfg.write_text("optimizer = dict(type='SGD', lr='0.1', momentum=0.9)\n"
+                   "lr_config = dict(policy='fixed')\n"
+                   "runner = dict(type='EpochBasedRunner', max_epochs=12)\n")
+    res = run('verify', cfg, '--schedule-only')
+    assert res.exit_code == 2
+    assert f"{cfg}: key 'optimizer.lr': optimizer.lr is '0.1', not a number" in res.stderr
 
 
 def test_paramwise_groups_are_all_compared_and_the_header_says_which_is_shown(tmp_path):

@@ -1,4 +1,7 @@
 """The param groups a schedule-only verify replays, one per distinct paramwise lr multiplier."""
+import pytest
+
+from engine.errors import ConfigError
 from migrate.verify.param_groups import LrGroup, custom_constructor, lr_groups, lr_mult_paths
 
 
@@ -33,3 +36,11 @@ def test_only_non_default_constructors_are_named():
     assert custom_constructor(dict(constructor='DefaultOptimizerConstructor')) is None
     assert custom_constructor(dict(constructor='LearningRateDecayOptimizerConstructor')) == \
         'LearningRateDecayOptimizerConstructor'
+
+
+def test_a_multiplier_that_is_not_a_number_is_refused_by_key():
+    with pytest.raises(ConfigError) as err:
+        lr_groups(dict(custom_keys={'head': dict(lr_mult='10')}), key='optimizer.paramwise_cfg',
+                  file='cfg.py')
+    assert err.value.key == "optimizer.paramwise_cfg.custom_keys['head'].lr_mult"
+    assert err.value.file == 'cfg.py'
