@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -240,17 +241,28 @@ def _remove_journal(path: str) -> None:
 
 
 def _write(path: str, text: str) -> None:
-    """A durable atomic write; a failure names the file and leaves the journal to resume."""
+    """A durable atomic write that keeps the file's permissions (the new file would get the
+    umask's); a failure names the file and leaves the journal for the rerun."""
     pause = _test_pause()
     try:
+        mode = _mode_of(path)
         if pause:
             atomic_write(path, lambda f: _paused_write(f, text.encode('utf-8'), pause))
         else:
             atomic_write_text(path, text)
+        if mode is not None:
+            os.chmod(path, mode)
     except OSError as e:
         raise ConfigError(f'cannot write the converted file: {e.strerror or e}', file=path,
                           fix='make the file and its folder writable and run the same command '
                           'again (it finishes the interrupted conversion)') from None
+
+
+def _mode_of(path: str) -> Optional[int]:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
 
 
 def _paused_write(f: Any, data: bytes, pause: float) -> None:

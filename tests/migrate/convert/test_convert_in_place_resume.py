@@ -330,3 +330,14 @@ def test_the_fixture_tree_in_place_twice_is_byte_identical_and_file_by_file(tmp_
         result = run_convert(path, ConvertOptions(check=True, progress=False, rules=rules),
                              echo=lambda s: None).results[0]
         assert result.error is None and not result.changed, path
+
+
+def test_in_place_keeps_each_file_s_permissions(tmp_path):
+    root = mixed_tree(tmp_path / 'cfgs')
+    leaf = root / 'det' / 'on_both.py'
+    os.chmod(leaf, 0o600)
+    os.chmod(root / '_base_' / 'schedule.py', 0o640)
+    in_place(root)
+    assert 'evaluation' not in leaf.read_text()
+    assert oct(leaf.stat().st_mode & 0o777) == oct(0o600)
+    assert oct((root / '_base_' / 'schedule.py').stat().st_mode & 0o777) == oct(0o640)
