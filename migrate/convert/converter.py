@@ -26,7 +26,7 @@ from engine.errors import ConfigError, EngineError
 from migrate.convert.bindings import Kept, Removal, plan_removal
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
-from migrate.convert.render import Renderer, literal
+from migrate.convert.render import Renderer, comment_lines, comment_width, literal, says
 from migrate.convert.rewrite import binding_positions, names_used, removable, rewrite_module
 from migrate.meaning import check_meaning
 from migrate.rules import RULES
@@ -288,6 +288,7 @@ class Converter:
             for name in _names(module.body[i]):
                 index_of_key[name] = i
         bound = binding_positions(module)
+        width = comment_width(source.text)
         inserts: List[Tuple[Optional[int], str]] = []
         for key, value in emitted.items():
             spots = [index_of_key[k] for k in sources_of(key, self.rules) if k in index_of_key]
@@ -300,10 +301,10 @@ class Converter:
             renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove | stays,
                                                       self._expressions.setdefault(
                                                           source.path, {})),
-                                comments=comments)
+                                comments=comments, comment_width=width)
             code = renderer.statement(key, value)
             if above:
-                code = '\n'.join(f'# {c}' for c in above) + '\n' + code
+                code = '\n'.join(comment_lines(above, '', width)) + '\n' + code
             inserts.append((at, code))
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own and k not in stays}
@@ -318,7 +319,8 @@ class Converter:
         for index, comments in (markers or {}).items():
             notes.setdefault(index, []).extend(comments)
         return rewrite_module(module, remove, inserts, inline, text=source.text,
-                              drop=removal.drop, notes=notes, parsed=removal.parsed)
+                              drop=removal.drop, notes=notes, parsed=removal.parsed,
+                              comment_width=width)
 
 
 class _Literals(Mapping):
@@ -372,10 +374,10 @@ def _kept_key_markers(findings: Sequence[Finding], module: cst.Module, own: Mapp
         index = where.get(finding.path[0])
         if index is None:
             continue
-        above = {line.comment.value for line in module.body[index].leading_lines
-                 if line.comment is not None}
+        above = [line.comment.value for line in module.body[index].leading_lines
+                 if line.comment is not None]
         comment = finding.comment()
-        if f'# {comment}' not in above and comment not in markers.get(index, []):
+        if not says(above, comment) and comment not in markers.get(index, []):
             markers.setdefault(index, []).append(comment)
     return markers
 

@@ -4,12 +4,16 @@ A value that came unchanged from an expression of the file being converted is wr
 that expression's own text (``max_epochs=max_epochs`` stays a reference to the variable);
 everything else is written as a literal. Lines that do not fit ``width`` break one item per
 line, the way OpenMMLab configs are laid out. Comments (``# migrate[RULE]: ...``) can be hung
-on list items and dict entries; an item with a comment always gets a line of its own.
+on list items and dict entries; an item with a comment always gets a line of its own, and the
+comment stays within the comment width (:func:`comment_width`): after the item when it fits
+there, else above it, wrapped over several comment lines.
 """
 from __future__ import annotations
 
 import keyword
 import math
+import re
+import textwrap
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 Path = Tuple[Any, ...]
@@ -17,6 +21,10 @@ Path = Tuple[Any, ...]
 CodeLookup = Callable[[Path, Any], Optional[str]]
 
 INDENT = '    '
+#: the line length comments are kept within, unless the file evidently uses longer lines
+COMMENT_WIDTH = 99
+#: how many of a file's lines must be longer before their length counts as the file's own
+_EVIDENT_LINES = 3
 
 
 class Renderer:
@@ -24,12 +32,14 @@ class Renderer:
     the comments to hang on it."""
 
     def __init__(self, code_for: Optional[CodeLookup] = None,
-                 comments: Optional[Dict[Path, List[str]]] = None, width: int = 79):
+                 comments: Optional[Dict[Path, List[str]]] = None, width: int = 79,
+                 comment_width: int = COMMENT_WIDTH):
         self._lookup = code_for or (lambda path, value: None)
         self._looked_up: Dict[Path, Optional[str]] = {}
         self._flats: Dict[Path, Optional[str]] = {}
         self.comments = comments or {}
         self.width = width
+        self.comment_width = comment_width
 
     def code_for(self, path: Path, value: Any) -> Optional[str]:
         """The original text for ``path``; asked once per path (layout tries ask again)."""
@@ -113,7 +123,11 @@ class Renderer:
             comment = self.comments.get(path + (key,))
             line = f'{inner}{text},'
             if comment:
-                line += '  ' + '  '.join(f'# {c}' for c in comment)
+                after = line + '  ' + '  '.join(f'# {c}' for c in comment)
+                if len(after.rsplit('\n', 1)[-1]) <= self.comment_width:
+                    line = after
+                else:
+                    lines.extend(comment_lines(comment, inner, self.comment_width))
             lines.append(line)
         lines.append(INDENT * depth + closer)
         return '\n'.join(lines)
@@ -129,6 +143,43 @@ class Renderer:
 
     def _dict_brackets(self, value: dict) -> Tuple[str, str]:
         return ('dict(', ')') if self._is_call_dict(value) else ('{', '}')
+
+
+def comment_lines(comments: List[str], indent: str = '', width: int = COMMENT_WIDTH) -> List[str]:
+    """Each comment as ``# ...`` lines at ``indent``, wrapped within ``width`` (a word longer
+    than the line is not cut); continuation lines are indented under the first.
+
+    >>> comment_lines(['migrate[MIG100]: the warmup is laid over a cosine'], '    ', 40)
+    ['    # migrate[MIG100]: the warmup is', '    #   laid over a cosine']
+    """
+    out: List[str] = []
+    for comment in comments:
+        out.extend(textwrap.wrap(comment, width=max(width, len(indent) + 20),
+                                 initial_indent=indent + '# ',
+                                 subsequent_indent=indent + '#   ',
+                                 break_long_words=False, break_on_hyphens=False))
+    return out
+
+
+def says(comments: List[str], comment: str) -> bool:
+    """Whether the comment lines ``comments`` (``# ...`` each) hold ``comment``, on one line
+    or wrapped by :func:`comment_lines` at any width.
+
+    >>> says(['# migrate[MIG100]: the warmup is', '#   laid over a cosine'],
+    ...      'migrate[MIG100]: the warmup is laid over a cosine')
+    True
+    """
+    said = ' '.join(line.strip().lstrip('#').strip() for line in comments)
+    return ' '.join(comment.split()) in ' '.join(said.split())
+
+
+def comment_width(text: str) -> int:
+    """The width comments are kept within in the file whose source is ``text``:
+    :data:`COMMENT_WIDTH`, or the file's own longer line length where it evidently has one
+    (at least :data:`_EVIDENT_LINES` lines reach it; one long URL does not make a style)."""
+    lengths = sorted((len(line) for line in re.split(r'\r\n|\r|\n', text)), reverse=True)
+    evident = lengths[_EVIDENT_LINES - 1] if len(lengths) >= _EVIDENT_LINES else 0
+    return max(COMMENT_WIDTH, evident)
 
 
 def literal(value: Any) -> str:

@@ -1,8 +1,10 @@
 """Edit one config module with libcst: remove converted legacy statements, insert the new ones.
 
 Everything else (comments, blank lines, ordering, formatting of untouched statements) is kept
-byte for byte. A removed statement's leading comments stay in the file: they move onto the
-statement that replaces it, or onto the next statement that survives.
+byte for byte. A removed statement's leading comments move onto the new statements that take
+its place; where none does, the comment lines directly above it (``# learning policy`` above
+``lr_config``) are about it and go with it, and a ``# yapf: disable`` / ``# yapf: enable`` pair
+left with nothing between goes too.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
+
+from migrate.convert.render import COMMENT_WIDTH, comment_lines, says
 
 
 def assigned_names(stmt: cst.CSTNode) -> List[str]:
@@ -93,7 +97,8 @@ def rewrite_module(module: cst.Module, remove: Set[str],
                    text: Optional[str] = None,
                    drop: Optional[Set[int]] = None,
                    notes: Optional[Dict[int, List[str]]] = None,
-                   parsed: Optional[List[ast.stmt]] = None) -> str:
+                   parsed: Optional[List[ast.stmt]] = None,
+                   comment_width: int = COMMENT_WIDTH) -> str:
     """Return the source of ``module`` without the statements assigning ``remove`` and with
     ``inserts`` (statement index -> source of new statements; ``None`` appends at the end).
 
@@ -103,8 +108,8 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     never reparsed. ``text`` (the module's source, if at hand) saves generating the code of
     the untouched statements: they are cut out of it. ``drop``: indexes of further statements
     to remove as if they assigned ``remove`` keys; ``notes``: comment lines (without ``# ``)
-    to put right above a kept statement's first line. ``parsed``: ``ast.parse(text).body``,
-    if the caller has it.
+    to put right above a kept statement's first line, wrapped within ``comment_width``.
+    ``parsed``: ``ast.parse(text).body``, if the caller has it.
     """
     newline = module.default_newline
     pieces = _cut(module, text, parsed) if text is not None else None
@@ -122,15 +127,21 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     for index, code in inserts:
         by_index.setdefault(index, []).append(_as_lines(code, newline))
     out: List[str] = [header]
-    pending = ''        # comments of removed statements, waiting for the next statement
+    # leading lines of removed statements, waiting for the next statement: (the lines to keep
+    # whatever comes, the comment lines directly above the removed statement)
+    pending: List[Tuple[str, str]] = []
     emitted = False
     for index, stmt in enumerate(module.body):
         new = ''.join(by_index.get(index, []))
         if removable(stmt, remove) or (drop and index in drop):
-            pending += _leading_text(code_of(index, stmt), len(stmt.leading_lines))
+            if index == 0 and not new:
+                out[0], attached = _split_header(header)
+                pending.append(('', attached))
+            pending.append(_split_attached(
+                _leading_text(code_of(index, stmt), len(stmt.leading_lines))))
             if new:
-                out.append(pending + new)
-                pending, emitted = '', True
+                out.append(_drop_empty_yapf_pairs(_joined(pending)) + new)
+                pending, emitted = [], True
             continue
         code = code_of(index, stmt)
         if inline_names is not None and inline_names.search(code) \
@@ -138,15 +149,18 @@ def rewrite_module(module: cst.Module, remove: Set[str],
             code = module.code_for_node(stmt.visit(inliner))
         if notes and index in notes:
             lead = _leading_text(code, len(stmt.leading_lines))
-            code = lead + ''.join(_as_lines(f'# {line}', newline) for line in notes[index]) \
+            code = lead + _new_notes(notes[index], lead, comment_width, newline) \
                 + code[len(lead):]
-        out.append(new + pending + code)
-        pending, emitted = '', True
+        lead = _leading_text(code, len(stmt.leading_lines))
+        out.append(new + _settled(pending, lead) + code[len(lead):])
+        pending, emitted = [], True
     tail = ''.join(by_index.get(None, []))
     if tail:
-        out.append(pending + tail if pending or not emitted else newline + tail)
-        pending = ''
-    out.append(pending + footer)
+        # nothing taking a removed statement's place is appended at the end
+        left = _settled(pending, '')
+        out.append(left + tail if left or not emitted else newline + tail)
+        pending = []
+    out.append(_settled(pending, footer))
     text = ''.join(out)
     if not module.has_trailing_newline:
         if text.endswith(newline):
@@ -154,6 +168,14 @@ def rewrite_module(module: cst.Module, remove: Set[str],
     elif not text:
         text = newline   # libcst's rule: an emptied module keeps its final newline
     return text
+
+
+def _new_notes(notes: List[str], lead: str, width: int, newline: str) -> str:
+    """The comment lines of ``notes`` that the statement's leading lines do not already hold
+    (a file converted before says so once: converting twice changes nothing)."""
+    above = [line for line in _lines(lead) if line.lstrip().startswith('#')]
+    return ''.join(_as_lines(line, newline) for note in notes if not says(above, note)
+                   for line in comment_lines([note], '', width))
 
 
 def _cut(module: cst.Module, text: str,
@@ -206,6 +228,71 @@ def _leading_text(code: str, lines: int) -> str:
     for _ in range(lines):
         at = code.index('\n', at) + 1
     return code[:at]
+
+
+_COMMENT_LINE = re.compile(r'[ \t]*#[^\r\n]*(?:\r\n|\r|\n)?\Z')
+_YAPF = re.compile(r'[ \t]*#\s*yapf:\s*(disable|enable)\s*\Z')
+
+
+def _lines(text: str) -> List[str]:
+    """``text`` cut after each line end (the last piece may lack one)."""
+    return [m.group(0) for m in re.finditer(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z', text)]
+
+
+def _split_attached(lead: str) -> Tuple[str, str]:
+    """A removed statement's leading lines as (lines that stay, comment lines about it): the
+    comment lines directly above it, without a blank line between. ``# yapf:`` directives
+    stay, paired with their other half further on (see :func:`_drop_empty_yapf_pairs`)."""
+    lines = _lines(lead)
+    start = len(lines)
+    while start and _COMMENT_LINE.match(lines[start - 1]):
+        start -= 1
+    block = lines[start:]
+    directives = [line for line in block if _YAPF.match(line.rstrip('\r\n'))]
+    return ''.join(lines[:start] + directives), \
+        ''.join(line for line in block if line not in directives)
+
+
+def _split_header(header: str) -> Tuple[str, str]:
+    """The module header (libcst puts the first statement's comments there) as (header that
+    stays, comment lines directly above the first statement). The file's opening comment
+    block (a licence, a title) is never taken for a statement's comment."""
+    kept, attached = _split_attached(header)
+    if not kept.strip():
+        return header, ''
+    return kept, attached
+
+
+def _joined(pending: List[Tuple[str, str]]) -> str:
+    return ''.join(kept + attached for kept, attached in pending)
+
+
+def _settled(pending: List[Tuple[str, str]], lead: str) -> str:
+    """The leading lines of removed statements that nothing took the place of, before
+    ``lead`` (the next survivor's own leading lines): without the comments about them, and
+    without a yapf pair they leave empty."""
+    if not pending:
+        return lead
+    return _drop_empty_yapf_pairs(''.join(kept for kept, _ in pending) + lead)
+
+
+def _drop_empty_yapf_pairs(text: str) -> str:
+    """Leading lines with a ``# yapf: disable`` followed by its ``# yapf: enable`` (no code
+    between: these are only comments and blank lines), without the pair: what it fenced off
+    was removed."""
+    if 'yapf' not in text:
+        return text
+    lines = _lines(text)
+    opened: Optional[int] = None
+    gone: Set[int] = set()
+    for i, line in enumerate(lines):
+        match = _YAPF.match(line.rstrip('\r\n'))
+        if match and match.group(1) == 'disable':
+            opened = i
+        elif match and opened is not None:
+            gone |= {opened, i}
+            opened = None
+    return ''.join(line for i, line in enumerate(lines) if i not in gone)
 
 
 def _name_pattern(names: Dict[str, str]) -> 're.Pattern[str]':

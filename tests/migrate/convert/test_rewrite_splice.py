@@ -19,20 +19,23 @@ def test_comment_lines_of_an_insert_are_kept():
     assert out == 'a = 1\n# migrate[MIG100]: note\nnew = 1\n'
 
 
-def test_removed_statement_comments_move_to_the_next_survivor():
+def test_the_file_opening_comment_stays_when_its_statement_goes():
+    # the first lines of a file may be a title or a licence as well as the first key's comment
     out = _rewrite('# about a\na = 1\n\n# about c\nc = 3\n', {'a'})
     assert out == '# about a\n\n# about c\nc = 3\n'
 
 
-def test_insert_before_a_survivor_keeps_pending_comments_with_it():
+def test_insert_before_a_survivor_drops_the_removed_statement_comment():
     out = _rewrite('x = 0\n# about a\na = 1\nc = 3\n', {'a'}, [(2, 'new = 1')])
-    assert out == 'x = 0\nnew = 1\n# about a\nc = 3\n'
+    assert out == 'x = 0\nnew = 1\nc = 3\n'
 
 
 def test_tail_insert_after_a_blank_line():
     assert _rewrite('a = 1\n', (), [(None, 'new = 1')]) == 'a = 1\n\nnew = 1\n'
+    # the appended statement does not take b's place (it would be at b's index): b's comment
+    # goes with b
     out = _rewrite('a = 1\n# about b\nb = 2\n', {'b'}, [(None, 'new = 1')])
-    assert out == 'a = 1\n# about b\nnew = 1\n'
+    assert out == 'a = 1\n\nnew = 1\n'
     # comments after the last statement are the module's footer: they stay last
     assert _rewrite('a = 1\n# end\n', {'a'}, [(None, 'new = 1')]) == 'new = 1\n# end\n'
 
