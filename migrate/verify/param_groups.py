@@ -30,10 +30,11 @@ class LrGroup:
 
 def lr_groups(paramwise_cfg: Any, *, key: str = 'paramwise_cfg',
               file: Optional[str] = None) -> List[LrGroup]:
-    """The group at the base lr, then one per distinct other lr multiplier, in MMCV's order
-    of matching (custom keys by decreasing length, then alphabetically; then bias, dcn).
-    A multiplier that is not a number is refused (``key`` and ``file`` name it): both
-    constructors would fail on it."""
+    """The group at the base lr, then one per distinct other lr multiplier, by increasing
+    multiplier (so both sides line up whatever order their configs name them in); each
+    labelled by the first key giving it in MMCV's order of matching (custom keys by
+    decreasing length, then alphabetically; then bias, dcn). A multiplier that is not a
+    number is refused (``key`` and ``file`` name it): both constructors would fail on it."""
     groups = [LrGroup('optimizer.lr', 1.0)]
     if not isinstance(paramwise_cfg, Mapping):
         return groups
@@ -55,7 +56,7 @@ def lr_groups(paramwise_cfg: Any, *, key: str = 'paramwise_cfg',
         if mult not in seen:
             seen.add(mult)
             groups.append(LrGroup(label, float(mult)))
-    return groups
+    return groups[:1] + sorted(groups[1:], key=lambda g: g.lr_mult)
 
 
 def custom_constructor(optimizer_or_wrapper: Any) -> Optional[str]:

@@ -250,7 +250,13 @@ def compare_schedules(path: str, *, target: str = 'mmengine', epoch_len: Optiona
     if constructor:
         comparison.notes.append(f'optimizer.constructor {constructor!r} builds its own param '
                                 'groups: only the lr multipliers of paramwise_cfg are replayed')
-    _compare_groups(comparison, legacy_groups, groups)
+    if isinstance(optimizer, dict) and 'paramwise_options' in optimizer:
+        # MMDet 1.x / MMSelfSup 0.x constructors read it (mmselfsup/core/optimizer/
+        # constructor.py DefaultOptimizerConstructor: regex -> lr_mult), MMCV 1.7.2 does not
+        comparison.notes.append('optimizer.paramwise_options belongs to a downstream optimizer '
+                                'constructor: only the group at optimizer.lr is compared')
+    else:
+        _compare_groups(comparison, legacy_groups, groups)
     _compare(comparison)
     if not comparison.equal and target == 'mmengine' and try_engine_target:
         engine = compare_schedules(path, target='engine', epoch_len=epoch_len,

@@ -164,3 +164,17 @@ def test_paramwise_groups_are_all_compared_and_the_header_says_which_is_shown(tm
         assert ours == pytest.approx(theirs, rel=1e-12, abs=0)
     assert data['param_groups'][1] == {'label': "custom_keys['backbone'].lr_mult",
                                        'lr_mult': 0.1}
+
+
+def test_downstream_paramwise_options_compare_the_base_group_and_say_so(tmp_path):
+    # MMSelfSup 0.x regex form (mmselfsup/core/optimizer/constructor.py); the converter turns
+    # it into custom_keys, which MMCV 1.7.2 itself never read from paramwise_options
+    cfg = tmp_path / 'selfsup.py'
+    cfg.write_text("optimizer = dict(type='SGD', lr=0.03, momentum=0.9, paramwise_options={\n"
+                   "    '(bn|gn)(\\\\d+)?.(weight|bias)': dict(weight_decay=0., lr_mult=0.1)})\n"
+                   "lr_config = dict(policy='step', step=[2])\n"
+                   "runner = dict(type='EpochBasedRunner', max_epochs=3)\n")
+    res = run('verify', cfg, '--schedule-only')
+    assert res.exit_code == 0, res.output
+    assert 'note: optimizer.paramwise_options belongs to a downstream optimizer constructor: ' \
+           'only the group at optimizer.lr is compared' in res.stdout

@@ -10,7 +10,7 @@ def test_one_group_without_multipliers():
     assert lr_groups(dict(norm_decay_mult=0.0, bias_decay_mult=0.0)) == lr_groups(None)
 
 
-def test_distinct_multipliers_in_mmcv_matching_order():
+def test_distinct_multipliers_by_value_labelled_in_mmcv_matching_order():
     cfg = dict(custom_keys={'head': dict(lr_mult=10.0), 'backbone.layer1': dict(lr_mult=0.1),
                             'pos_block': dict(decay_mult=0.0, lr_mult=0.5),
                             'neck': dict(lr_mult=0.1), 'norm': dict(lr_mult=1.0)},
@@ -18,8 +18,8 @@ def test_distinct_multipliers_in_mmcv_matching_order():
     assert lr_groups(cfg) == [LrGroup('optimizer.lr', 1.0),
                               LrGroup("custom_keys['backbone.layer1'].lr_mult", 0.1),
                               LrGroup("custom_keys['pos_block'].lr_mult", 0.5),
-                              LrGroup("custom_keys['head'].lr_mult", 10.0),
-                              LrGroup('bias_lr_mult', 2.0)]
+                              LrGroup('bias_lr_mult', 2.0),
+                              LrGroup("custom_keys['head'].lr_mult", 10.0)]
 
 
 def test_the_paths_that_must_be_known():
