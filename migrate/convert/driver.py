@@ -110,13 +110,16 @@ def run_convert(src: str, options: ConvertOptions,
     run = ConvertRun(root=os.path.abspath(src))
     start = time.perf_counter()
     show = options.progress and len(files) > 20
-    def tick(n: int) -> None:
+
+    def tick(n: int, stage: str = 'converting') -> None:
         if show and (n % 100 == 0 or n == len(files)):
-            echo(f'[{n}/{len(files)}] converted, {time.perf_counter() - start:.1f} s')
+            echo(f'{stage} {n}/{len(files)}, {time.perf_counter() - start:.1f} s')
 
     with _without_cycle_collector():
         run.results = convert_all(converter, files, tick)
     run.seconds = time.perf_counter() - start
+    if show and options.output and is_dir and not (options.check or options.diff):
+        echo(f'writing {options.output}')
     _write_outputs(src, run, options, echo)
     if options.report:
         atomic_write_text(options.report, json.dumps(run.report(options), indent=2) + '\n')
@@ -140,7 +143,7 @@ def _without_cycle_collector() -> Iterator[None]:
 
 
 def convert_all(converter: Converter, files: Sequence[str],
-                tick: Callable[[int], None] = lambda n: None) -> List[FileResult]:
+                tick: Callable[..., None] = lambda n, stage='': None) -> List[FileResult]:
     """Convert ``files`` with one converter; the results once no base changes any more.
 
     A collision between sibling bases (found while converting some child) changes what those
@@ -148,14 +151,20 @@ def convert_all(converter: Converter, files: Sequence[str],
     """
     # Leaves are not kept parsed once converted, bases are (their children parse faster):
     # files named as a base anywhere in the tree are kept even before a child comes.
-    bases = likely_bases(files)
+    bases = set()
+    for n, path in enumerate(files, 1):
+        bases |= likely_bases([path])
+        tick(n, 'reading')
+    stage = 'converting'
     while True:
         known = set(converter.deferred)
         for n, path in enumerate(files, 1):
             converter.convert(path)
             if os.path.abspath(path) not in bases:
                 converter.release(path)
-            tick(n)
+            tick(n, stage)
+        # a collision between sibling bases makes their files convert again
+        stage = 'converting again (sibling bases collided)'
         if converter.deferred == known:
             return [converter.results[os.path.abspath(path)] for path in files]
 
