@@ -210,12 +210,15 @@ class Converter:
         kept = {k: v for k, v in own.items() if k not in removed and k not in emitted}
         # read-only views (shared with the bases' views); converted_view() hands out copies
         self._converted_view[path] = merge_into({**kept, **emitted}, inherited, share_base=True)
-        result.rules = [r for r in plan.applied
-                        if _rule_touches(r, self.rules, removed, emitted)]
         # Findings that mark a key this file keeps as written (an unknown policy or runner)
         # put a comment above it, once: a file that already says it is left alone.
-        markers = _kept_key_markers(plan.findings, source.module, own,
-                                    set(removed) | set(emitted))
+        markers, said = _kept_key_markers(plan.findings, source.module, own,
+                                          set(removed) | set(emitted))
+        # a rule that wrote such a marker changed the file too
+        marking = {f.rule for f in plan.findings
+                   if any(f.comment() in comments for comments in markers.values())}
+        result.rules = [r for r in plan.applied
+                        if r in marking or _rule_touches(r, self.rules, removed, emitted)]
         # A finding on a key this file defines and keeps (a custom optimizer hook left for
         # the user to port) belongs to the file's conversion; a file with nothing to convert
         # (converted already) reports nothing, so converting twice changes nothing.
@@ -229,7 +232,8 @@ class Converter:
         result.written = list(emitted)
         result.removed = removed
         result.meaning_errors = check_meaning(
-            path, plan.legacy, self._converted_view[path], self._reported_findings(path, result),
+            path, plan.legacy, self._converted_view[path],
+            self._reported_findings(path, result) + said,
             deferred={key for file, key in self.deferred if file == path})
         if not emitted and not consumed_here and not markers:
             result.text_out = source.text
@@ -356,30 +360,37 @@ def _names(stmt: cst.CSTNode) -> List[str]:
 
 
 def _kept_key_markers(findings: Sequence[Finding], module: cst.Module, own: Mapping,
-                      changed: Set[str]) -> Dict[int, List[str]]:
+                      changed: Set[str]) -> Tuple[Dict[int, List[str]], List[Finding]]:
     """Statement index -> marker comments, for findings whose ``path`` is one key this file
     assigns at top level and keeps as written (an ``lr_config`` whose policy nobody models).
     The key's last top-level assignment carries it; a marker already in the comment lines
-    above that statement is not repeated, so converting twice changes nothing."""
+    above that statement is not repeated, so converting twice changes nothing. Also the
+    findings whose marker is there already: the file says them (a converted file's kept key
+    is no silent loss), though its report, having nothing new, does not."""
     wanted = [f for f in findings if f.path and len(f.path) == 1 and f.path[0] in own
               and f.path[0] not in changed]
     if not wanted:
-        return {}
+        return {}, []
     where: Dict[str, int] = {}
     for index, stmt in enumerate(module.body):
         for name in _names(stmt):
             where[name] = index
     markers: Dict[int, List[str]] = {}
+    said: List[Finding] = []
     for finding in wanted:
         index = where.get(finding.path[0])
         if index is None:
             continue
-        above = [line.comment.value for line in module.body[index].leading_lines
-                 if line.comment is not None]
+        # libcst keeps the comments above the first statement in the module's header
+        lines = list(module.header if index == 0 else ()) + \
+            list(module.body[index].leading_lines)
+        above = [line.comment.value for line in lines if line.comment is not None]
         comment = finding.comment()
-        if not says(above, comment) and comment not in markers.get(index, []):
+        if says(above, comment):
+            said.append(finding)
+        elif comment not in markers.get(index, []):
             markers.setdefault(index, []).append(comment)
-    return markers
+    return markers, said
 
 
 def _left_as_written(kept: Kept, rules: Sequence[Rule],

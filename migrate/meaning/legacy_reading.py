@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from migrate.meaning.downstream import MMACTION, MMCLS, MMSELFSUP, MMSEG, guess_codebase
 from migrate.meaning.val_points import mmcv_points
+from migrate.rules.runner_to_train_cfg import DOWNSTREAM_RUNNERS
 from migrate.tables import (EVAL_HOOK_ARGS, LOGGER_HOOK_TO_BACKEND, MMCV_FP16_DEFAULT_LOSS_SCALE,
                             MMCV_ONLY_EVAL_KWARGS, OPTIMIZER_HOOKS)
 
@@ -43,6 +44,10 @@ def loop(view: View) -> Any:
     if not isinstance(runner, dict):
         return ('unknown', runner)
     rtype = runner.get('type', 'EpochBasedRunner')
+    if isinstance(rtype, str):
+        # a downstream runner that keeps an MMCV runner's loop (the Swin fork's
+        # EpochBasedRunnerAmp) reads as that runner
+        rtype = DOWNSTREAM_RUNNERS.get(rtype, rtype)
     if rtype == 'IterBasedRunner':
         return ('iter', runner.get('max_iters'))
     if rtype == 'EpochBasedRunner':

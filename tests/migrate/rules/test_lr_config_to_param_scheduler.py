@@ -83,6 +83,49 @@ REPORTS = {
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
         removed=['runner', 'optimizer', 'lr_config'],
     ),
+    'downstream_cosine_cooldown': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+    ),
+    'downstream_siamese_rpn': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'total_epochs', 'optimizer', 'lr_config'],
+    ),
+    'downstream_yolox_engine_target': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+        untouched=['max_epochs', 'num_last_epochs'],
+    ),
+    'downstream_yolox_epoch_len': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+        findings=[
+            finding('MIG100', 'approximation', 'lr_config',
+                    "YOLOX's warmup is quadratic, base_lr * warmup_ratio * ((iter + 1) / "
+                    'warmup_iters) ** 2; MMEngine has no such scheduler, written as a LinearLR '
+                    'ramp between the same ends (use --target engine for YOLOXLR); max lr '
+                    'deviation 0.992 measured',
+                    kind='yolox-quadratic-warmup', deviation=0.9920318725099603),
+        ],
+        untouched=['max_epochs', 'num_last_epochs'],
+    ),
+    'unknown_policy_kept': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper'],
+        removed=['runner', 'optimizer'],
+        findings=[
+            finding('MIG100', 'manual', 'lr_config',
+                    "unknown lr policy 'MyWarmRestart' left as written: neither MMCV 1.7.2 nor "
+                    'a modelled downstream codebase registers MyWarmRestartLrUpdaterHook; write '
+                    'its param_scheduler by hand (a custom scheduler class registered in '
+                    'PARAM_SCHEDULERS) and delete this key', kind='unknown-policy'),
+        ],
+        untouched=['lr_config'],
+    ),
 }
 
 NOOPS = [
@@ -102,6 +145,11 @@ NOOPS = [
                              "lr_config = dict(policy='step', step=[8, 11])\n",
                   'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
                  id='leaf_of_legacy_base'),
+    pytest.param("param_scheduler = [\n"
+                 "    dict(type='CosineCooldownLR', T_max=300, cool_down_time=10,\n"
+                 "         cool_down_ratio=0.1, eta_min=1e-05, by_epoch=True),\n"
+                 "]\n",
+                 id='engine_only_scheduler_already'),
 ]
 
 

@@ -9,7 +9,7 @@ Conventions and helpers: ``_rule_cases.py``.
 import pytest
 
 from _rule_cases import (assert_golden_pair, assert_idempotent, assert_noop, assert_report,
-                         golden_cases, report, report_cases)
+                         finding, golden_cases, report, report_cases)
 
 RULE = 'MIG101'
 
@@ -23,6 +23,20 @@ REPORTS = {
         rules=['MIG010', 'MIG001', 'MIG100', 'MIG101'],
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
         removed=['runner', 'optimizer', 'lr_config', 'momentum_config'],
+    ),
+    'unknown_momentum_policy_kept': report(
+        rules=['MIG010', 'MIG001', 'MIG100', 'MIG101'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+        findings=[
+            finding('MIG101', 'manual', 'momentum_config',
+                    "unknown momentum policy 'MyMomentumRamp' left as written: neither MMCV "
+                    '1.7.2 nor a modelled downstream codebase registers '
+                    'MyMomentumRampMomentumUpdaterHook; write its param_scheduler by hand (a '
+                    'custom scheduler class registered in PARAM_SCHEDULERS) and delete this key',
+                    kind='unknown-policy'),
+        ],
+        untouched=['momentum_config'],
     ),
 }
 
@@ -38,6 +52,13 @@ NOOPS = [
     pytest.param("model = dict(type='X', momentum_config=dict(policy='step', step=[8]))\n",
                  id='nested_in_model'),
     pytest.param("# momentum_config = dict(policy='cyclic')\n", id='commented_out'),
+    pytest.param("# migrate[MIG101]: unknown momentum policy 'MyMomentumRamp' left as written: "
+                 "neither MMCV 1.7.2 nor a modelled downstream codebase registers "
+                 "MyMomentumRampMomentumUpdaterHook; write its param_scheduler by hand (a custom "
+                 "scheduler class registered in PARAM_SCHEDULERS) and delete this key\n"
+                 "momentum_config = dict(policy='MyMomentumRamp', target=0.99)\n"
+                 "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=90)\n",
+                 id='unknown_policy_marked_already'),
 ]
 
 

@@ -37,6 +37,47 @@ REPORTS = {
                     'total_epochs alone meant an EpochBasedRunner (MMDet 2.x rule)'),
         ],
     ),
+    'downstream_runner_amp': report(
+        rules=['MIG010'],
+        written=['train_cfg'],
+        removed=['runner'],
+        findings=[
+            finding('MIG010', 'note', 'runner.type',
+                    'EpochBasedRunnerAmp became EpochBasedTrainLoop (with no fp16/apex settings '
+                    'it ran as an EpochBasedRunner)', kind='downstream-runner'),
+        ],
+    ),
+    'downstream_runner_amp_apex': report(
+        rules=['MIG010', 'MIG002', 'MIG003'],
+        written=['train_cfg', 'optim_wrapper'],
+        removed=['runner', 'optimizer_config', 'fp16'],
+        findings=[
+            finding('MIG010', 'manual', 'runner.type',
+                    'EpochBasedRunnerAmp became EpochBasedTrainLoop; it also saved and loaded '
+                    'apex amp state (amp.state_dict()) in checkpoints, which MMEngine has no '
+                    "place for: choose optim_wrapper=dict(type='AmpOptimWrapper') "
+                    '(torch.cuda.amp) for mixed precision, and do not resume an apex '
+                    "checkpoint's loss scaler", kind='apex-amp'),
+            finding('MIG002', 'approximation', 'optimizer_config.type',
+                    'AMP: autocast now covers the whole forward (MMCV: @auto_fp16 methods)',
+                    kind='amp-scope'),
+            finding('MIG002', 'note', 'optimizer_config',
+                    "obsolete arguments dropped: ['coalesce', 'bucket_size_mb']"),
+        ],
+    ),
+    'unknown_runner_kept': report(
+        rules=['MIG010', 'MIG030'],
+        written=['default_hooks'],
+        removed=['checkpoint_config'],
+        findings=[
+            finding('MIG010', 'manual', 'runner',
+                    "unknown runner type 'MyEpochRunner' left as written: nobody models its "
+                    'loop; port it to a train loop (train_cfg=dict(type=...) with a custom loop '
+                    'class, or EpochBasedTrainLoop/IterBasedTrainLoop if it keeps their '
+                    'timeline) and convert again', kind='unknown-runner'),
+        ],
+        untouched=['runner'],
+    ),
 }
 
 NOOPS = [
@@ -51,6 +92,12 @@ NOOPS = [
     pytest.param({'base.py': "runner = dict(type='EpochBasedRunner', max_epochs=12)\n",
                   'config.py': "_base_ = ['./base.py']\nmodel = dict(type='ResNet')\n"},
                  id='leaf_of_legacy_base'),
+    pytest.param("# migrate[MIG010]: unknown runner type 'MyEpochRunner' left as written: nobody "
+                 "models its loop; port it to a train loop (train_cfg=dict(type=...) with a "
+                 "custom loop class, or EpochBasedTrainLoop/IterBasedTrainLoop if it keeps their "
+                 "timeline) and convert again\n"
+                 "runner = dict(type='MyEpochRunner', max_epochs=24)\n",
+                 id='unknown_runner_marked_already'),
 ]
 
 
