@@ -12,6 +12,9 @@ import os
 import re
 from typing import Iterable, List, Set
 
+from .errors import StaticConfigError
+from .source import read_config_bytes
+
 #: ``_base_ = '...'`` or ``_base_ = [...]`` (a list may span lines) at the start of a line
 _ASSIGNMENT = re.compile(r'^_base_\s*=\s*(\[[^\]]*\]|\([^)]*\)|\'[^\'\n]*\'|"[^"\n]*")',
                          re.MULTILINE)
@@ -33,10 +36,9 @@ def likely_bases(files: Iterable[str]) -> Set[str]:
     """Every file that some file of ``files`` names as a base (unreadable files skipped)."""
     found: Set[str] = set()
     for path in files:
-        try:
-            with open(path, encoding='utf-8', errors='replace') as f:
-                text = f.read()
-        except OSError:
+        try:   # FIFOs, devices and oversized files are left to the reader's error
+            text = read_config_bytes(path).decode('utf-8', errors='replace')
+        except (OSError, StaticConfigError):
             continue
         if '_base_' in text:
             found.update(base_paths_in(text, path))

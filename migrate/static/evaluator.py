@@ -15,8 +15,10 @@ from typing import Any, Callable, Dict, List, Optional
 
 import libcst as cst
 
+from .budget import WorkBudget
 from .known import BUILTINS, KnownFunction, Unknown, bound_method, module_attribute
 from .operators import BINARY, COMPARE, UNARY, require_data, require_known
+from .sizes import measure
 from .source import line_of
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
@@ -40,21 +42,31 @@ class Evaluator:
             merged bases (for ``_base_.model.backbone``).
         templates: returns MMCV's predefined variables, e.g.
             ``{'fileBasenameNoExtension': 'x'}`` (asked for only when a string needs them).
+        budget: the file's work budget; every expression evaluated spends one step.
     """
 
     def __init__(self, module: cst.Module, namespace: Dict[str, Any],
                  base_value: Callable[[tuple, cst.CSTNode], Any],
-                 templates: Callable[[], Dict[str, str]]):
+                 templates: Callable[[], Dict[str, str]],
+                 budget: Optional[WorkBudget] = None):
         self.module = module
+        self.budget = budget if budget is not None else WorkBudget('<config>')
         self.namespace = namespace
         self.base_value = base_value
         self._templates = templates  # called on the first string that holds '{{'
         self._template_values: Optional[Dict[str, str]] = None
         self.scopes: List[Dict[str, Any]] = []
         self._positions: list = [None]
+        #: calls met that are not known to only build a value (``os.system(...)``): kept
+        #: in the output, never run; the converter reports them
+        self.unknown_calls: Dict[int, cst.Call] = {}
 
     # -- entry points ----------------------------------------------------------------------
     def eval(self, node: cst.CSTNode) -> Any:
+        budget = self.budget
+        budget.used += 1
+        if budget.used > budget.limit:
+            budget.spend(0)   # raises BudgetExceeded
         handler = _HANDLERS.get(type(node))
         if handler is None:
             raise Unknown(type(node).__name__)
@@ -203,7 +215,10 @@ class Evaluator:
             if isinstance(el, cst.StarredDictElement):
                 result.update(require_data(self.eval(el.value)))
             else:
-                result[self.value_or_opaque(el.key)] = self.value_or_opaque(el.value)
+                key = self.value_or_opaque(el.key)
+                if isinstance(key, (tuple, frozenset)):
+                    measure(key)   # hashing walks all of it
+                result[key] = self.value_or_opaque(el.value)
         return result
 
     # -- operators -------------------------------------------------------------------------
@@ -248,15 +263,21 @@ class Evaluator:
     # -- calls -----------------------------------------------------------------------------
     def _call(self, node: cst.Call) -> Any:
         func = node.func
-        if isinstance(func, cst.Attribute):  # a method, a module function, `_base_.x.copy()`
-            owner = self.eval(func.value)
-            if isinstance(owner, ModuleValue):
-                target = module_attribute(owner.name, func.attr.value)
+        owner = None
+        try:
+            if isinstance(func, cst.Attribute):  # a method, a module function, `_base_.x.copy()`
+                owner = self.eval(func.value)
+                if isinstance(owner, ModuleValue):
+                    target = module_attribute(owner.name, func.attr.value)
+                else:
+                    target = bound_method(require_data(owner), func.attr.value)
             else:
-                target = bound_method(require_data(owner), func.attr.value)
-        else:
-            target = self.eval(func)
+                target = self.eval(func)
+        except Unknown:
+            target = None
         if not isinstance(target, KnownFunction):
+            if owner is None or isinstance(owner, ModuleValue):   # not a method of a value
+                self.unknown_calls.setdefault(id(node), node)
             raise Unknown(self.code(func))
         args: list = []
         kwargs: dict = {}

@@ -12,9 +12,11 @@ from typing import Any, Dict, List
 
 import libcst as cst
 
+from .budget import BudgetExceeded
 from .evaluator import EVAL_ERRORS, Evaluator, bind_target
-from .operators import require_data, require_known
-from .known import MODULE_ATTRS, Unknown
+from .operators import BINARY, require_data, require_known
+from .known import MAX_ITEMS, MODULE_ALIASES, MODULE_ATTRS, Unknown
+from .sizes import measure, usable
 from .values import FunctionValue, ModuleValue, Opaque
 
 MAX_FOR_ITEMS = 10_000
@@ -59,14 +61,25 @@ class StatementRunner:
         self.namespace = evaluator.namespace
         self.statements: Dict[str, cst.CSTNode] = {}
         self.mutations: Dict[str, List[cst.CSTNode]] = {}
+        #: imports of modules the evaluator does not model: they run code when MMCV loads
+        #: the file (kept in the output, never run here)
+        self.imports: List[cst.CSTNode] = []
         self._loop_depth = 0
 
     def run(self, module: cst.Module) -> None:
         for stmt in module.body:
-            self._statement(stmt, stmt)
+            try:
+                self._statement(stmt, stmt)
+            except BudgetExceeded as err:
+                if err.line is None:   # name the statement that spent the budget
+                    raise BudgetExceeded(err.message, budget=err.budget, file=err.file,
+                                         line=self.ev.line_of(stmt), fix=err.fix) from None
+                raise
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _bind(self, name: str, value: Any, top: cst.CSTNode) -> None:
+        if not usable(value):   # too large written out, cyclic or too deep: as written
+            value = Opaque(name)
         self.namespace[name] = value
         self.statements[name] = top
         self.mutations.pop(name, None)
@@ -75,7 +88,7 @@ class StatementRunner:
         if name is None or isinstance(self.namespace.get(name, FunctionValue),
                                       (type, ModuleValue, FunctionValue)):
             return  # unbound, a module (`os.makedirs(...)`) or a function: no config value
-        if not known:
+        if not known or not usable(self.namespace.get(name)):
             self.namespace[name] = Opaque(name)
         edits = self.mutations.setdefault(name, [])
         if not edits or edits[-1] is not top:
@@ -176,6 +189,8 @@ class StatementRunner:
         elif isinstance(small, cst.Del):
             self._delete(small.target, top)
         elif isinstance(small, cst.Import):
+            if any(self.ev.code(a.name) not in MODULE_ALIASES for a in small.names):
+                self.imports.append(small)
             for alias in small.names:
                 dotted = self.ev.code(alias.name)
                 if alias.asname is not None:
@@ -191,9 +206,11 @@ class StatementRunner:
             raise _Continue()
 
     def _import_from(self, small: cst.ImportFrom, top: cst.CSTNode) -> None:
+        module = '.' * len(small.relative) + (self.ev.code(small.module) if small.module else '')
+        if module not in MODULE_ALIASES:
+            self.imports.append(small)
         if isinstance(small.names, cst.ImportStar):
             return
-        module = '.' * len(small.relative) + (self.ev.code(small.module) if small.module else '')
         for alias in small.names:
             name = self.ev.code(alias.name)
             bound = alias.asname.name.value if alias.asname is not None else name
@@ -228,9 +245,9 @@ class StatementRunner:
         return keys[0] if len(keys) == 1 else tuple(keys)
 
     def _aug_assign(self, small: cst.AugAssign, top: cst.CSTNode) -> None:
-        op = INPLACE[type(small.operator)]
         target = small.target
         try:
+            op = _inplace_op(small.operator)
             value = require_data(self.ev.eval(small.value))
             if isinstance(target, cst.Name):
                 current = require_data(self.ev.eval(target))
@@ -279,6 +296,28 @@ class StatementRunner:
                 self._edited(name, top, known=True)
             except EVAL_ERRORS:
                 self._edited(name, top, known=False)
+
+
+def _inplace_op(node: cst.BaseAugOp):
+    """``a op= b`` as Python runs it (lists change in place: `b = a; a += [1]` edits b) with
+    the size guards of the binary operators."""
+    inplace = INPLACE.get(type(node))
+    binary = BINARY.get(getattr(cst, type(node).__name__[:-len('Assign')], None))
+    if inplace is None or binary is None:
+        raise Unknown(type(node).__name__)
+
+    def apply(current: Any, value: Any) -> Any:
+        if type(current) is list and isinstance(node, cst.MultiplyAssign):
+            binary([], value)   # the int checks
+            if isinstance(value, int) and value > 0 and measure(current).items * value > MAX_ITEMS:
+                raise Unknown('*=')
+        elif type(current) is list and isinstance(node, cst.AddAssign):
+            if len(current) + len(require_data(value)) > MAX_ITEMS:
+                raise Unknown('+=')
+        elif not isinstance(current, (list, dict, set)):
+            return binary(current, value)   # immutable: the same value, guarded
+        return inplace(current, value)
+    return apply
 
 
 def _target_names(target: cst.CSTNode) -> List[str]:

@@ -10,9 +10,11 @@ import math
 import posixpath
 from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple
 
-from .values import ModuleValue, contains_unknown
+from .values import ModuleValue
 
 MAX_ITEMS = 1_000_000
+#: an int computed by a config (10 ** 20000 has 66,439 bits); past this it stays unknown
+MAX_INT_BITS = 65_536
 
 
 class Unknown(Exception):
@@ -38,6 +40,7 @@ class KnownFunction:
         self.python_function = python_function
 
     def call(self, args: list, kwargs: dict) -> Any:
+        from .sizes import measure   # sizes builds on this module
         for i, value in enumerate(args):
             if i in self.lenient:
                 continue
@@ -45,9 +48,9 @@ class KnownFunction:
                 args[i] = value = list(value)
             elif isinstance(value, range) and len(value) > MAX_ITEMS:
                 raise Unknown(self.name)
-            if contains_unknown(value):
+            if measure(value).unknown:   # also refuses values too large to process
                 raise Unknown(self.name)
-        if '**' not in self.lenient and any(contains_unknown(v) for v in kwargs.values()):
+        if '**' not in self.lenient and any(measure(v).unknown for v in kwargs.values()):
             raise Unknown(self.name)
         result = self.impl(*args, **kwargs)
         if isinstance(result, (list, tuple, str, set, dict)) and len(result) > MAX_ITEMS:
@@ -79,6 +82,23 @@ def _print(*args, **kwargs):
     return None
 
 
+def guarded_pow(a, b, *mod):
+    """``a ** b`` (and ``pow``), unknown where the result would be a huge int."""
+    if isinstance(a, int) and isinstance(b, int) and not mod and abs(a) > 1 and b > 0:
+        if a.bit_length() * b > MAX_INT_BITS:
+            raise Unknown('**')
+    return pow(a, b, *mod)
+
+
+def _prod(iterable, *, start=1):
+    result = start
+    for item in iterable:
+        result = result * item
+        if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
+            raise Unknown('math.prod')
+    return result
+
+
 BUILTINS: Dict[str, KnownFunction] = {f.name: f for f in [
     KnownFunction('dict', dict, ALL),
     KnownFunction('list', _materialise(list), ALL),
@@ -93,7 +113,7 @@ BUILTINS: Dict[str, KnownFunction] = {f.name: f for f in [
     KnownFunction('sorted', _materialise(sorted)), KnownFunction('reversed', reversed, ALL),
     KnownFunction('enumerate', enumerate, ALL), KnownFunction('zip', zip, ALL),
     KnownFunction('any', any), KnownFunction('all', all), KnownFunction('divmod', divmod),
-    KnownFunction('pow', pow), KnownFunction('repr', repr), KnownFunction('ord', ord),
+    KnownFunction('pow', guarded_pow), KnownFunction('repr', repr), KnownFunction('ord', ord),
     KnownFunction('chr', chr), KnownFunction('print', _print, ALL),
 ]}
 
@@ -104,7 +124,8 @@ MODULE_ATTRS: Dict[Tuple[str, str], Any] = {
     ('math', 'tau'): math.tau,
     **{('math', n): KnownFunction(f'math.{n}', getattr(math, n)) for n in (
         'sqrt', 'exp', 'log', 'log2', 'log10', 'cos', 'sin', 'tan', 'floor', 'ceil', 'pow',
-        'isclose', 'fabs', 'prod')},
+        'isclose', 'fabs')},
+    ('math', 'prod'): KnownFunction('math.prod', _prod),
     ('os', 'path'): ModuleValue('os.path'), ('os', 'sep'): '/',
     ('os.path', 'sep'): '/',
     **{('os.path', n): KnownFunction(f'os.path.{n}', getattr(posixpath, n),
@@ -155,7 +176,8 @@ def bound_method(receiver: Any, name: str) -> Optional[KnownFunction]:
         return None
     lenient = table[name]
     if lenient is None:  # compares elements: everything must be known
-        if contains_unknown(receiver):
+        from .sizes import measure
+        if measure(receiver).unknown:
             return None
         lenient = set()
     return KnownFunction(f'{cls.__name__}.{name}', getattr(receiver, name), frozenset(lenient))

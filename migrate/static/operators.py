@@ -10,42 +10,52 @@ from typing import Any
 
 import libcst as cst
 
-from .known import MAX_ITEMS, KnownFunction, Unknown
-from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque, contains_unknown
+from .known import MAX_INT_BITS, MAX_ITEMS, KnownFunction, Unknown, guarded_pow
+from .sizes import measure
+from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
 NOT_DATA = (Opaque, BaseVarRef, ModuleValue, FunctionValue, KnownFunction)
+_SEQUENCES = (str, bytes, list, tuple)
+
+
+def _bits(n: Any) -> int:
+    return n.bit_length() if isinstance(n, int) else 0
 
 
 def _guarded_mul(a, b):
     for seq, n in ((a, b), (b, a)):
-        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(n, int):
-            if len(seq) * n > MAX_ITEMS:
+        if isinstance(seq, _SEQUENCES) and isinstance(n, int):
+            # the size written out: `[a] * 10` repeats all of `a`, shared or not
+            if n > 0 and measure(seq).items * n > MAX_ITEMS:
                 raise Unknown('*')
+    if _bits(a) + _bits(b) > MAX_INT_BITS:
+        raise Unknown('*')
     return a * b
 
 
-def _guarded_pow(a, b):
-    if isinstance(a, int) and isinstance(b, int) and abs(b) > 4096 and abs(a) > 1:
-        raise Unknown('**')
-    return a ** b
-
-
 def _guarded_lshift(a, b):
-    if isinstance(b, int) and b > 4096:
+    if isinstance(b, int) and b + _bits(a) > MAX_INT_BITS:
         raise Unknown('<<')
     return a << b
 
 
+def _guarded_add(a, b):
+    result = a + b
+    if isinstance(result, _SEQUENCES) and len(result) > MAX_ITEMS:
+        raise Unknown('+')   # built already, but at most twice the limit
+    return result
+
+
 def _format_percent(a, b):
-    if isinstance(a, (str, bytes)) and contains_unknown(b):
+    if isinstance(a, (str, bytes)) and measure(b).unknown:
         raise Unknown('%')
     return a % b
 
 
 BINARY = {
-    cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: _guarded_mul,
+    cst.Add: _guarded_add, cst.Subtract: operator.sub, cst.Multiply: _guarded_mul,
     cst.Divide: operator.truediv, cst.FloorDivide: operator.floordiv,
-    cst.Modulo: _format_percent, cst.Power: _guarded_pow, cst.LeftShift: _guarded_lshift,
+    cst.Modulo: _format_percent, cst.Power: guarded_pow, cst.LeftShift: _guarded_lshift,
     cst.RightShift: operator.rshift, cst.BitOr: operator.or_, cst.BitAnd: operator.and_,
     cst.BitXor: operator.xor, cst.MatrixMultiply: operator.matmul,
 }
@@ -67,7 +77,8 @@ def require_data(value: Any) -> Any:
 
 
 def require_known(value: Any) -> Any:
-    """``value`` must be plain data all the way down."""
-    if contains_unknown(value):
-        raise Unknown(repr(value))
+    """``value`` must be plain data all the way down, and small enough to compare, hash or
+    print (see :mod:`.sizes`)."""
+    if measure(value).unknown:
+        raise Unknown('an unknown value')
     return value

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+import stat
+import warnings
 from typing import Dict, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
+from .budget import MAX_FILE_BYTES, BudgetExceeded
 from .errors import StaticConfigError
+from .prescan import prescan
+
+_BARE_CR = re.compile(r'\r(?!\n)')
 
 
 class ParsedSource(NamedTuple):
@@ -46,7 +53,39 @@ def detect_newline(text: str) -> str:
     return '\r\n' if at > 0 and text[at - 1] == '\r' else '\n'
 
 
+def split_bare_cr(text: str) -> str:
+    """``text`` with every lone '\\r' (old Mac line ends, '\\n\\r' pairs) made a line end of
+    the file's kind: Python reads a lone '\\r' as a line end (MMCV imports the file), libcst
+    does not round-trip it. Line numbers stay Python's."""
+    if '\r' not in text:
+        return text
+    newline = detect_newline(text)
+    return _BARE_CR.sub(lambda _: newline, text)
+
+
+def check_python(path: str, text: str) -> None:
+    """Refuse what Python would refuse to run (a NUL byte, a duplicate keyword argument, a
+    top-level ``return``, a bad escape): ``compile`` checks all of it and never executes.
+    Runs after :func:`~.prescan.prescan`, so the text is bounded in size and nesting."""
+    try:
+        with warnings.catch_warnings():   # invalid escapes and `is` literals only warn
+            warnings.simplefilter('ignore')
+            compile(text, path, 'exec', dont_inherit=True)
+    except SyntaxError as err:
+        raise StaticConfigError(f'syntax error: {err.msg}', file=path, line=err.lineno,
+                                column=err.offset,
+                                fix='fix the Python syntax at that place') from None
+    except (ValueError, RecursionError, MemoryError) as err:   # NUL bytes (before 3.12)
+        raise StaticConfigError(f'not valid Python: {err}', file=path,
+                                line=text.count('\n', 0, max(text.find('\0'), 0)) + 1,
+                                fix='remove the NUL byte (is it a binary file?)') from None
+
+
 def parse_config_text(path: str, text: str) -> cst.Module:
+    """The libcst module of ``text``, after the cheap checks that keep libcst's native parser
+    from crashing or stalling (:func:`~.prescan.prescan`) and Python's own check."""
+    prescan(text, path)
+    check_python(path, text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
@@ -57,6 +96,51 @@ def parse_config_text(path: str, text: str) -> cst.Module:
         line, column, message = err.lineno, err.offset, err.msg
     raise StaticConfigError(f'syntax error: {message}', file=path, line=line, column=column,
                             fix='fix the Python syntax at that place')
+
+
+def read_config_bytes(path: str) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``MAX_FILE_BYTES`` of them.
+
+    A FIFO, a device or a socket (also behind a symlink) is refused from its ``stat``,
+    without being opened: reading one can block forever or never end (``/dev/zero``)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise StaticConfigError('config file not found', file=path,
+                                fix='check the path') from None
+    check_regular(path, info.st_mode)
+    check_size(path, info.st_size)
+    # O_NONBLOCK: if the file was swapped for a FIFO since the stat, open does not wait
+    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    with open(fd, 'rb', closefd=True) as f:
+        check_regular(path, os.fstat(f.fileno()).st_mode)
+        data = f.read(MAX_FILE_BYTES + 1)
+    check_size(path, len(data))
+    return data
+
+
+def check_regular(path: str, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise StaticConfigError(
+            f'not a regular file ({file_kind(mode)}): skipped without reading it', file=path,
+            fix='configs are regular files; remove it from the tree or point at the real file')
+
+
+def check_size(path: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise BudgetExceeded(f'file is {size / 2 ** 20:.1f} MB, over the '
+                             f'{MAX_FILE_BYTES / 2 ** 20:.0f} MB budget for one config',
+                             budget='size', file=path)
+
+
+def file_kind(mode: int) -> str:
+    """'a FIFO', 'a character device', ... for the message about a non-regular file."""
+    for test, name in ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a FIFO'),
+                       (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'),
+                       (stat.S_ISSOCK, 'a socket')):
+        if test(mode):
+            return name
+    return 'not a regular file'
 
 
 def line_of(module: cst.Module, node: cst.CSTNode, cache: list) -> Optional[int]:
@@ -86,9 +170,7 @@ class SourceCache:
         hit = self._entries.get(path)
         if hit is not None and hit[0] == stamp:
             return hit
-        with open(path, 'rb') as f:
-            data = f.read()
-        text = decode_config(path, data)
+        text = split_bare_cr(decode_config(path, read_config_bytes(path)))
         parsed = ParsedSource(path, text, detect_newline(text), parse_config_text(path, text))
         self._entries[path] = (stamp, parsed)
         return stamp, parsed

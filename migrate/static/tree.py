@@ -12,13 +12,14 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .budget import WorkBudget, using
 from .errors import StaticConfigError
 from .evaluator import Evaluator
 from .executor import StatementRunner
 from .known import KnownFunction, Unknown
 from .merge import combine_bases, merge_tree, substitute_base_vars
 from .source import (ParsedSource, SourceCache, Stamp, detect_newline, file_stamp, line_of,
-                     parse_config_text)
+                     parse_config_text, split_bare_cr)
 from .values import FunctionValue, ModuleValue, Opaque, detached_copy, fresh_copy
 
 BASE_KEY = '_base_'
@@ -40,10 +41,14 @@ class ConfigFile:
             Also holds ``_base_``/``_deprecation_`` when present.
         mutations: key -> top-level statements that later edited its value in place
             (``model['backbone']['depth'] = 101``, ``train_pipeline.append(...)``).
+        side_effects: (line, code, what) of the imports and calls MMCV would run when loading
+            the file beyond building values (``os.system(...)``, ``open(...)``,
+            ``import torch``), in line order; the reader ran none of them.
     """
 
     def __init__(self, source: ParsedSource, base_paths: List[str], own: Dict[str, Any],
-                 statements: Dict[str, cst.CSTNode], mutations: Dict[str, List[cst.CSTNode]]):
+                 statements: Dict[str, cst.CSTNode], mutations: Dict[str, List[cst.CSTNode]],
+                 side_effects: Sequence[Tuple[int, str, str]] = ()):
         self.path = source.path
         self.text = source.text
         self.newline = source.newline
@@ -53,6 +58,7 @@ class ConfigFile:
         self._own_copy: Optional[dict] = None
         self.statements = statements
         self.mutations = mutations
+        self.side_effects = list(side_effects)
         self._positions: list = [None]
 
     @property
@@ -192,13 +198,15 @@ class _FileLoad:
         self.source = source
         self.stack = stack
         self.namespace: Dict[str, Any] = {}
+        self.budget = WorkBudget(source.path)
         self.ev = Evaluator(source.module, self.namespace, self._base_value,
-                            lambda: _templates(source.path))
+                            lambda: _templates(source.path), self.budget)
         self._bases: Optional[Tuple[list, list, dict]] = None
 
     def run(self, stamp: Stamp) -> ConfigTree:
         try:
-            return self._run(stamp)
+            with using(self.budget):
+                return self._run(stamp)
         finally:
             # the evaluator calls back into this object: without this, each file's load is
             # a reference cycle that only the cycle collector (off while converting) frees
@@ -228,7 +236,8 @@ class _FileLoad:
         stamps = {self.source.path: stamp}
         for t in trees:
             stamps.update(t.stamps)
-        file = ConfigFile(self.source, paths, own, statements, mutations)
+        file = ConfigFile(self.source, paths, own, statements, mutations,
+                          _side_effects(self.ev, runner))
         return ConfigTree(file, trees, base_merged, merged, stamps)
 
     # -- bases -----------------------------------------------------------------------------
@@ -290,6 +299,16 @@ class _FileLoad:
                     fix='correct the name or define the key in a base')
             value = value[key]
         return fresh_copy(value)
+
+
+def _side_effects(ev: Evaluator, runner: StatementRunner) -> List[Tuple[int, str, str]]:
+    found = [(node, 'import') for node in runner.imports]
+    found += [(node, 'call') for node in ev.unknown_calls.values()]
+    out = []
+    for node, what in found:
+        code = ' '.join(ev.code(node).split())
+        out.append((ev.line_of(node) or 0, code if len(code) <= 80 else code[:77] + '...', what))
+    return sorted(set(out))
 
 
 def _first_base_assignment(module: cst.Module):
@@ -387,6 +406,7 @@ def _literal(node: cst.CSTNode) -> Any:
 def evaluate_text(text: str, path: str = '<text>') -> Dict[str, Any]:
     """The keys a config without bases defines, from its text: ``evaluate_text('a = 1 + 2')``
     -> ``{'a': 3}``. ``{{_base_.x}}`` is Opaque here and ``_base_.x`` an error."""
+    text = split_bare_cr(text)
     module = parse_config_text(path, text)
     source = ParsedSource(path, text, detect_newline(text), module)
     load = _FileLoad(ConfigLoader(), source, (path,))
