@@ -93,6 +93,8 @@ class Converter:
         self.deferred: Set[Tuple[str, str]] = set()
         self._depth = 0
         self._bases_of: Dict[str, Tuple[str, ...]] = {}
+        #: per file: findings whose marker the file carries already (see _kept_key_markers)
+        self._said: Dict[str, List[Finding]] = {}
         self._used_as_base: Set[str] = set()
         self._unfinished: Set[str] = set()
         from migrate.static import ConfigLoader
@@ -212,8 +214,8 @@ class Converter:
         self._converted_view[path] = merge_into({**kept, **emitted}, inherited, share_base=True)
         # Findings that mark a key this file keeps as written (an unknown policy or runner)
         # put a comment above it, once: a file that already says it is left alone.
-        markers, said = _kept_key_markers(plan.findings, source.module, own,
-                                          set(removed) | set(emitted))
+        markers, self._said[path] = _kept_key_markers(plan.findings, source.module, own,
+                                                      set(removed) | set(emitted))
         # a rule that wrote such a marker changed the file too
         marking = {f.rule for f in plan.findings
                    if any(f.comment() in comments for comments in markers.values())}
@@ -232,8 +234,7 @@ class Converter:
         result.written = list(emitted)
         result.removed = removed
         result.meaning_errors = check_meaning(
-            path, plan.legacy, self._converted_view[path],
-            self._reported_findings(path, result) + said,
+            path, plan.legacy, self._converted_view[path], self._reported_findings(path, result),
             deferred={key for file, key in self.deferred if file == path})
         if not emitted and not consumed_here and not markers:
             result.text_out = source.text
@@ -246,15 +247,17 @@ class Converter:
                               fix='report this as a converter bug') from e
 
     def _reported_findings(self, path: str, result: FileResult) -> List[Finding]:
-        """The findings the report shows for ``path`` and its bases: only those may excuse a
-        meaning difference (a finding filtered out of every report would be a silent loss)."""
-        found, stack, seen = list(result.findings), list(self._bases_of.get(path, ())), set()
+        """The findings the report shows for ``path`` and its bases, or that their marker
+        comments say (a converted file's kept key): only those may excuse a meaning difference
+        (a finding filtered out of every report would be a silent loss)."""
+        found = list(result.findings) + self._said.get(path, [])
+        stack, seen = list(self._bases_of.get(path, ())), set()
         while stack:
             base = stack.pop()
             if base in seen or base not in self.results:
                 continue
             seen.add(base)
-            found += self.results[base].findings
+            found += self.results[base].findings + self._said.get(base, [])
             stack.extend(self._bases_of.get(base, ()))
         return found
 
