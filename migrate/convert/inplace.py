@@ -10,7 +10,9 @@ last write. A run that finds the journal first puts the original texts back (eac
 still hold its original text or its planned output; anything else was edited since, and stops
 the run), then converts the whole tree again: a rerun after a kill at any moment finishes the
 same tree as one uninterrupted run. Leftover ``.partial`` files of killed atomic writes are
-removed first. A single file is one atomic write and needs no journal.
+removed first. A single file is one atomic write and needs no journal. The journal holds the
+bytes on disk (base64 where they are not UTF-8), not the text the converter read, which may
+normalise line ends.
 
 For tests only: ``MIGRATE_TEST_IN_PLACE_WRITE_PAUSE=<seconds>`` pauses inside every in-place
 write (while its temporary file exists), so that a test can kill the process during the write
@@ -18,6 +20,7 @@ phase (tests/migrate/convert/test_convert_in_place_kill.py).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -26,7 +29,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from engine.errors import ConfigError
-from engine.fileio import atomic_write, atomic_write_text, fsync_dir, partial_target
+from engine.fileio import atomic_write, atomic_write_bytes, fsync_dir, partial_target
 
 JOURNAL_NAME = '.migrate-convert-in-place.json'
 JOURNAL_VERSION = 1
@@ -126,7 +129,7 @@ def write(src: str, outputs: Sequence[Any], options: Any) -> None:
         write_tree(src, outputs, recorded_options(options))
     else:
         for result in outputs:
-            _write(result.path, result.text_out)
+            _write(result.path, result.text_out.encode('utf-8'))
 
 
 def recorded_options(options: Any) -> Dict[str, Any]:
@@ -147,7 +150,7 @@ def resume(src: str, echo: Callable[[str], None], options: Dict[str, Any]) -> in
     plan = []
     for entry in journal['files']:
         path = os.path.join(root, entry['file'])
-        original = entry['original'].encode('utf-8')
+        original = _original_bytes(entry)
         current = _read_bytes(path)
         if current == original:
             continue
@@ -159,7 +162,7 @@ def resume(src: str, echo: Callable[[str], None], options: Dict[str, Any]) -> in
                 file=path, fix=f'put back its original text (the "original" of its entry in '
                 f'{journal_path}) and run again; or delete {journal_path} to convert the tree '
                 'as it is now, where files converted already count as new-style files')
-        plan.append((path, entry['original']))
+        plan.append((path, original))
     if journal.get('options') != options:
         echo(f'note: {journal_path} was written with other options '
              f'({_describe(journal.get("options"))}); the tree is converted from its original '
@@ -179,15 +182,16 @@ def write_tree(src: str, outputs: Sequence[Any], options: Dict[str, Any]) -> Non
     if not outputs:
         _remove_journal(journal_path)
         return
-    entries = [{'file': os.path.relpath(r.path, root), 'original': r.text_in,
+    # the bytes on disk, not the text the converter read (which may normalise line ends)
+    entries = [{'file': os.path.relpath(r.path, root), **_original_entry(r.path),
                 'converted_sha256': sha256(r.text_out.encode('utf-8'))} for r in outputs]
     journal = {'tool': 'migrate convert --in-place', 'version': JOURNAL_VERSION,
                'about': 'original texts of an in-place conversion in progress: run the same '
                         'command again to finish it',
                'options': options, 'files': entries}
-    _write(journal_path, json.dumps(journal, indent=1) + '\n')
+    _write(journal_path, (json.dumps(journal, indent=1) + '\n').encode('utf-8'))
     for result in outputs:
-        _write(result.path, result.text_out)
+        _write(result.path, result.text_out.encode('utf-8'))
     _remove_journal(journal_path)
 
 
@@ -209,9 +213,33 @@ def _read_journal(path: str) -> Dict[str, Any]:
     return journal
 
 
+def _original_entry(path: str) -> Dict[str, str]:
+    data = _read_bytes(path)
+    if data is None:
+        raise ConfigError('the file disappeared while it was being converted', file=path,
+                          fix='put it back and run the same command again')
+    try:
+        return {'original': data.decode('utf-8')}
+    except UnicodeDecodeError:
+        return {'original_base64': base64.b64encode(data).decode('ascii')}
+
+
+def _original_bytes(entry: Dict[str, Any]) -> bytes:
+    if 'original' in entry:
+        return entry['original'].encode('utf-8')
+    return base64.b64decode(entry['original_base64'], validate=True)
+
+
 def _valid_entry(entry: Any) -> bool:
-    if not isinstance(entry, dict) or not isinstance(entry.get('original'), str):
+    if not isinstance(entry, dict):
         return False
+    if not isinstance(entry.get('original', entry.get('original_base64')), str):
+        return False
+    if 'original' not in entry:
+        try:
+            _original_bytes(entry)
+        except ValueError:
+            return False
     name = entry.get('file')
     # a journal names files inside its own tree, never outside
     return (isinstance(name, str) and isinstance(entry.get('converted_sha256'), str)
@@ -240,20 +268,20 @@ def _remove_journal(path: str) -> None:
     fsync_dir(os.path.dirname(path))
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, data: bytes) -> None:
     """A durable atomic write that keeps the file's permissions (the new file would get the
     umask's); a failure names the file and leaves the journal for the rerun."""
     pause = _test_pause()
     try:
         mode = _mode_of(path)
         if pause:
-            atomic_write(path, lambda f: _paused_write(f, text.encode('utf-8'), pause))
+            atomic_write(path, lambda f: _paused_write(f, data, pause))
         else:
-            atomic_write_text(path, text)
+            atomic_write_bytes(path, data)
         if mode is not None:
             os.chmod(path, mode)
     except OSError as e:
-        raise ConfigError(f'cannot write the converted file: {e.strerror or e}', file=path,
+        raise ConfigError(f'cannot write the file: {e.strerror or e}', file=path,
                           fix='make the file and its folder writable and run the same command '
                           'again (it finishes the interrupted conversion)') from None
 

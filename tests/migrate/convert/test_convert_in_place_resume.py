@@ -57,15 +57,15 @@ def stop_now(*args):
 
 def stop_at_write(monkeypatch, n):
     """The ``n``-th durable write of the run (1: the journal) never happens."""
-    real = inplace.atomic_write_text
+    real = inplace.atomic_write_bytes
     count = [0]
 
-    def write(path, text, **kw):
+    def write(path, data, **kw):
         count[0] += 1
         if count[0] == n:
             raise Stop
-        real(path, text, **kw)
-    monkeypatch.setattr(inplace, 'atomic_write_text', write)
+        real(path, data, **kw)
+    monkeypatch.setattr(inplace, 'atomic_write_bytes', write)
 
 
 def test_a_half_converted_tree_is_what_the_journal_prevents(tmp_path, mmdet_reference):
@@ -197,7 +197,9 @@ def test_the_cli_names_the_edited_file_instead_of_a_traceback(tmp_path, monkeypa
 
 @pytest.mark.parametrize('content', ['{"version": 1, "files": [', '[]',
                                      '{"version": 1, "files": [{"file": "../x.py", '
-                                     '"original": "", "converted_sha256": ""}]}'])
+                                     '"original": "", "converted_sha256": ""}]}',
+                                     '{"version": 1, "files": [{"file": "x.py", '
+                                     '"original_base64": "***", "converted_sha256": ""}]}'])
 def test_a_damaged_journal_is_reported_not_followed(tmp_path, content):
     root = copy(MMDET, tmp_path / 'mmdet')
     (root / inplace.JOURNAL_NAME).write_text(content)
@@ -247,16 +249,16 @@ def test_a_rerun_with_other_options_converts_the_originals_with_those(tmp_path, 
 def test_a_failed_write_names_the_file_and_the_rerun_finishes(tmp_path, monkeypatch,
                                                               mmdet_reference):
     root = copy(MMDET, tmp_path / 'mmdet')
-    real = inplace.atomic_write_text
+    real = inplace.atomic_write_bytes
     count = [0]
 
-    def write(path, text, **kw):
+    def write(path, data, **kw):
         count[0] += 1
         if count[0] == 5:
             raise PermissionError(13, 'Permission denied', path)
-        real(path, text, **kw)
+        real(path, data, **kw)
     with monkeypatch.context() as m:
-        m.setattr(inplace, 'atomic_write_text', write)
+        m.setattr(inplace, 'atomic_write_bytes', write)
         with pytest.raises(ConfigError, match='Permission denied') as err:
             in_place(root)
     assert 'run the same command again' in str(err.value)
@@ -341,3 +343,24 @@ def test_in_place_keeps_each_file_s_permissions(tmp_path):
     assert 'evaluation' not in leaf.read_text()
     assert oct(leaf.stat().st_mode & 0o777) == oct(0o600)
     assert oct((root / '_base_' / 'schedule.py').stat().st_mode & 0o777) == oct(0o640)
+
+
+def test_the_journal_keeps_the_bytes_on_disk_not_the_text_the_converter_read(tmp_path,
+                                                                              monkeypatch):
+    # the reader may normalise what it parses (a lone '\r'); what is put back is the file
+    from types import SimpleNamespace
+    on_disk = {'a.py': b'a = 1\r# old Mac line end\rb = 2\n',
+               'b.py': 'c = 3  # caf\xe9\n'.encode('latin-1')}   # no UTF-8: kept as base64
+    results = []
+    for name, data in on_disk.items():
+        (tmp_path / name).write_bytes(data)
+        results.append(SimpleNamespace(path=str(tmp_path / name), text_in='normalised\n',
+                                       text_out=f'converted = {name!r}\n'))
+    options = {'target': 'mmengine', 'epoch_len': None, 'rules': []}
+    with monkeypatch.context() as m:
+        m.setattr(inplace, '_remove_journal', stop_now)   # stopped after both writes
+        with pytest.raises(Stop):
+            inplace.write_tree(str(tmp_path), results, options)
+    assert (tmp_path / 'a.py').read_text() == "converted = 'a.py'\n"
+    assert inplace.resume(str(tmp_path), lambda s: None, options) == 2
+    assert {name: (tmp_path / name).read_bytes() for name in on_disk} == on_disk
