@@ -75,7 +75,7 @@ def _rules_listing() -> str:
 
 
 @main.command()
-@click.argument('src', type=click.Path(exists=False), required=False)
+@click.argument('srcs', metavar='SRC...', nargs=-1, type=click.Path(exists=False))
 @click.option('-o', '--output', 'output', type=click.Path(),
               help='Write the converted file (or tree, same relative paths) here.')
 @click.option('--in-place', is_flag=True, help='Rewrite SRC itself.')
@@ -93,36 +93,42 @@ def _rules_listing() -> str:
 @click.option('--select', multiple=True, metavar='RULE', help='Run only these rules (id or name).')
 @click.option('--ignore', multiple=True, metavar='RULE', help='Skip these rules (id or name).')
 @click.option('-q', '--quiet', is_flag=True, help='No progress or summary on stderr.')
-def convert(src: Optional[str], output: Optional[str], in_place: bool, target: str,
+def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target: str,
             epoch_len: Optional[int], diff: bool, check: bool, report: Optional[str],
             list_rules: bool, select: Tuple[str, ...], ignore: Tuple[str, ...],
             quiet: bool) -> None:
-    """Convert a legacy MMCV 1.x config (file or directory tree) to MMEngine keys.
+    """Convert legacy MMCV 1.x configs (files or directory trees) to MMEngine keys.
 
     The input is read statically (never executed) and never overwritten unless --in-place.
-    A file prints to stdout unless -o is given; a tree needs -o DST or --in-place.
+    A file prints to stdout unless -o is given; a tree needs -o DST or --in-place. Several
+    SRCs (as a pre-commit hook passes them) go with --check, --diff or --in-place.
     """
-    from migrate.convert.driver import ConvertOptions, run_convert, summary_line
+    from migrate.convert.driver import ConvertOptions, summary_line
+    from migrate.convert.several import run_convert_files, would_change
     from migrate.rules import select_rules
 
     if list_rules:
         click.echo(_rules_listing())
         return
-    if src is None:
+    if not srcs:
         _fail(EngineError('missing SRC', fix='give a legacy config file or directory'))
+    src = ', '.join(srcs)
     try:
         options = ConvertOptions(target=target, epoch_len=epoch_len,
                                  rules=select_rules(list(select), list(ignore)), output=output,
                                  in_place=in_place, check=check, diff=diff, report=report,
                                  progress=not quiet)
         echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
-        run = run_convert(src, options, echo=echo)
+        run = run_convert_files(srcs, options, echo=echo)
     except EngineError as e:
         _fail(e)
         return
     for result in run.errors:
         for message in result.error_messages:
             click.echo(f'error: {message}', err=True)
+    if check:
+        for line in would_change(run):
+            click.echo(line, err=True)
     if not quiet:
         for result in run.results:
             for f in result.findings:
