@@ -9,6 +9,11 @@ import click
 from engine.errors import EngineError
 
 
+#: exit status of `migrate convert` when our own code failed (a bug), distinct from 1
+#: (errors in the input, reported) and 2 (a usage error: nothing was converted)
+EXIT_INTERNAL = 3
+
+
 def _fail(err: Exception) -> None:
     click.echo(f'error: {err}', err=True)
     sys.exit(2)
@@ -123,6 +128,10 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
     except EngineError as e:
         _fail(e)
         return
+    except Exception as e:   # a bug of ours outside any one file: say so, no traceback
+        from migrate.convert.internal import internal_error_message
+        click.echo(f'error: {internal_error_message(src, e)}', err=True)
+        sys.exit(EXIT_INTERNAL)
     for result in run.errors:
         for message in result.error_messages:
             click.echo(f'error: {message}', err=True)
@@ -132,10 +141,13 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
     if not quiet:
         for result in run.results:
             for f in result.findings:
-                if f.severity in ('approximation', 'manual', 'dropped'):
+                if f.severity in ('approximation', 'manual', 'dropped') or \
+                        f.kind == 'side-effect':
                     click.echo(f'{result.path}: {f.severity}: [{f.rule}] {f.key}: {f.message}',
                                err=True)
         click.echo(summary_line(run), err=True)
+    if any(r.internal for r in run.results):
+        sys.exit(EXIT_INTERNAL)
     if run.errors or (check and run.changed):
         sys.exit(1)
 

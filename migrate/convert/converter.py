@@ -31,6 +31,9 @@ from migrate.convert.rewrite import binding_positions, names_used, removable, re
 from migrate.meaning import check_meaning
 from migrate.rules import RULES
 from migrate.rules.base import Finding, Plan, Rule
+from migrate.convert.internal import internal_error_message
+from migrate.convert.legacy_shapes import check_legacy_shapes
+from migrate.convert.side_effects import side_effect_findings
 from migrate.static.values import detached_copy
 from migrate.tables import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS
 
@@ -50,6 +53,8 @@ class FileResult:
     error: Optional[str] = None
     #: meaning-check failures (migrate.meaning): the file is written, the run fails
     meaning_errors: List[str] = field(default_factory=list)
+    #: the error is an unexpected exception in the converter (a bug of ours), not the input's
+    internal: bool = False
 
     @property
     def changed(self) -> bool:
@@ -133,6 +138,12 @@ class Converter:
         except EngineError as e:
             result.error = str(e)
             result.text_out = None
+        except _Collision:
+            raise
+        except Exception as e:   # a bug of ours: this file fails, the rest of the tree goes on
+            result.error = internal_error_message(path, e)
+            result.internal = True
+            result.text_out = None
         self._unfinished.discard(path)
         return result
 
@@ -179,6 +190,7 @@ class Converter:
         source = tree.file
         result.text_in = source.text
         inherited = self._inherited(tree, path)
+        check_legacy_shapes(tree.merged_copying(()), path)   # before any rule reads them
         # rules change runtime keys only: the rest of the view is shared, not copied
         plan = plan_view(tree.merged_copying(LEGACY_RUNTIME_KEYS), rules=self.rules,
                          target=self.target, epoch_len=self.epoch_len, source=path)
@@ -230,6 +242,7 @@ class Converter:
                            or (f.path and f.path[0] in emitted)]
         left = [_left_as_written(k, self.rules, emitted) for k in removal.kept.values()]
         result.findings += [finding for finding, _ in left]
+        result.findings += side_effect_findings(source.side_effects)
         result.untouched = [k for k in own if k not in removed and k not in emitted]
         result.written = list(emitted)
         result.removed = removed

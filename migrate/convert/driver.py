@@ -20,6 +20,7 @@ from engine.errors import ConfigError
 from engine.fileio import atomic_write_bytes, atomic_write_text
 from migrate.convert import inplace
 from migrate.convert.converter import Converter, FileResult
+from migrate.convert.destinations import check_destinations, check_source, non_regular_reason
 from migrate.rules import RULES
 from migrate.rules.base import Rule
 from migrate.static.base_hints import likely_bases
@@ -75,6 +76,7 @@ def collect_files(src: str) -> List[str]:
     """The ``.py`` config files under ``src`` (or ``src`` itself), in a stable order."""
     if os.path.isfile(src):
         return [os.path.abspath(src)]
+    check_source(src)   # a FIFO or a device given as SRC: refused, never opened
     if not os.path.isdir(src):
         raise ConfigError('no such file or directory', file=src,
                           fix='give a legacy config file or a directory of configs')
@@ -101,6 +103,7 @@ def run_convert(src: str, options: ConvertOptions,
         raise ConfigError('-o is the source tree itself', file=src,
                           fix='use --in-place to rewrite the source tree')
     files = collect_files(src)
+    check_destinations(src, options.output, options.report, SKIP_DIRS)
     if options.in_place and not (options.check or options.diff):
         inplace.prepare(src, SKIP_DIRS, options, echo)   # resumes an interrupted run
     else:
@@ -206,6 +209,10 @@ def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,
             dst = os.path.join(options.output, os.path.relpath(path, root))
             result = by_path.get(path)
             if result is None:
+                reason = non_regular_reason(path)
+                if reason is not None:   # a FIFO or /dev/zero would block or never end
+                    echo(f'skipped {path}: {reason}, not copied')
+                    continue
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 with open(path, 'rb') as f:
                     atomic_write_bytes(dst, f.read(), durable=False)
