@@ -18,7 +18,7 @@ import ast
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -274,6 +274,19 @@ class Converter:
             stack.extend(self._bases_of.get(base, ()))
         return found
 
+    def _base_comments(self, path: str) -> Set[str]:
+        """The marker texts of every finding the bases of ``path`` reported or already say."""
+        said: Set[str] = set()
+        stack, seen = list(self._bases_of.get(path, ())), set()
+        while stack:
+            base = stack.pop()
+            if base in seen or base not in self.results:
+                continue
+            seen.add(base)
+            said.update(f.comment() for f in self.results[base].findings + self._said.get(base, []))
+            stack.extend(self._bases_of.get(base, ()))
+        return said
+
     def _inherited(self, tree: Any, path: str) -> Dict[str, Any]:
         inherited: Dict[str, Any] = {}
         owner: Dict[str, str] = {}
@@ -317,7 +330,8 @@ class Converter:
             at = max(spots) if spots else None
             if key in stays:
                 at = None   # after the statement left as written, which it overrides
-            comments, above = _comments_for(plan.findings, key, value)
+            comments, above = _comments_for(plan.findings, key, value,
+                                            self._base_comments(os.path.abspath(source.path)))
             renderer = Renderer(code_for=_code_lookup(source, plan, at, bound, remove | stays,
                                                       self._expressions.setdefault(
                                                           source.path, {})),
@@ -449,10 +463,13 @@ def _rule_touches(rule_id: str, rules: Sequence[Rule], consumed: List[str],
     return bool(set(rule.legacy_keys) & set(consumed)) or bool(set(rule.new_keys) & set(emitted))
 
 
-def _comments_for(findings: List[Finding], key: str, value: Any):
+def _comments_for(findings: List[Finding], key: str, value: Any,
+                  said_by_bases: AbstractSet[str] = frozenset()):
     """Findings that mark a line: hung on the item they concern, or above the statement when
-    they concern the whole key. An item this file does not write (it comes from a base, whose
-    output carries the comment) gets none here; the report still lists the finding."""
+    they concern the whole key. An item this file does not write comes from a base: when a
+    base said the same finding its output carries the comment; otherwise this file's change
+    caused it (a leaf's max_epochs under an inherited evaluation interval), and the comment
+    goes above the statement this file writes."""
     inline: Dict[tuple, List[str]] = {}
     above: List[str] = []
     for finding in findings:
@@ -463,6 +480,8 @@ def _comments_for(findings: List[Finding], key: str, value: Any):
             above.append(finding.comment())
         elif _exists(value, finding.path[1:]):
             inline.setdefault(tuple(finding.path), []).append(finding.comment())
+        elif finding.comment() not in said_by_bases:
+            above.append(finding.comment())
     return inline, above
 
 

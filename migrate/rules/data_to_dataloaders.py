@@ -1,23 +1,34 @@
 """MIG082: the generic part of ``data`` -> ``train_dataloader``/``val_dataloader``/
 ``test_dataloader`` (datasets and pipelines are kept as they are).
 
-Loader settings are read as the train scripts read them: ``data.<split>_dataloader`` overrides
-the shared ``data`` settings (MMDet 2.25+ ``train_detector``: ``{**train_dataloader_default_args,
-**cfg.data.get('train_dataloader', {})}``; ``tools/test.py`` with ``test_dataloader``).
-MMAction2 0.x (``videos_per_gpu`` in ``data`` or a recognizer model) reads ``videos_per_gpu``
-(default 1) and ``workers_per_gpu`` (default 1), and its ``apis/train.py::train_model`` divides
-the train batch by ``optimizer_config.update_interval``. A loader setting that no rule
-understands is reported, never dropped silently.
+Loader settings are read as each codebase's scripts read them (decided as MIG011 decides,
+:func:`migrate.rules._codebase.codebase_of`; the per-codebase readings are in
+:mod:`migrate.rules._loader_args`), ``data.<split>_dataloader`` overriding last:
+
+* MMDet 2.x (and MMDet3D 0.x, built by MMDet's ``train_detector``): val/test batch 1 unless
+  ``data.val/test.samples_per_gpu`` or the override says otherwise; ``persistent_workers``
+  reaches the train loader only; other data-level keys were never read (reported dropped).
+* MMSeg 0.x ``train_segmentor``/``tools/test.py``: every data-level setting reaches every loader,
+  val/test batch 1, train ``drop_last=True``.
+* MMCls 0.x and MMSelfSup 0.x ``train_model``: every data-level setting reaches every loader,
+  so val/test use ``data.samples_per_gpu`` (not 1); MMSelfSup 0.x also passed the top-level
+  ``persistent_workers`` (its ``default_runtime.py``) to the train loader.
+* MMAction2 0.x (``videos_per_gpu`` in ``data`` or a recognizer model) reads ``videos_per_gpu``
+  (default 1) and ``workers_per_gpu`` (default 1), and its ``apis/train.py::train_model``
+  divides the train batch by ``optimizer_config.update_interval``.
+* An unknown codebase is read the MMDet 2.x way (the reference, part A) and reported as a note.
+
+A loader setting that no rule understands is reported, never dropped silently.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from migrate.rules import _loader_args
 from migrate.rules._codebase import codebase_of
+from migrate.rules._loader_args import LOADER_KEYS as _LOADER_KEYS
 from migrate.rules.base import DROPPED, MANUAL, NOTE, Plan, Rule
 
-_LOADER_KEYS = ('samples_per_gpu', 'imgs_per_gpu', 'videos_per_gpu', 'workers_per_gpu',
-                'persistent_workers', 'shuffle', 'drop_last', 'pin_memory')
 _SPLITS = ('train', 'val', 'test')
 #: build_dataloader arguments that only steered MMCV-era distribution (the launcher decides).
 _IGNORED_LOADER_KEYS = ('num_gpus', 'dist', 'seed')
@@ -38,9 +49,12 @@ class DataToDataloaders(Rule):
         if not isinstance(data, dict):
             return
         video = self._is_video(plan, data)
+        codebase, evidence = codebase_of(plan.legacy)
+        reader = _loader_args.READERS.get(codebase or '', _loader_args.mmdet)
         self._report_unknown(plan, data)
         iter_runner = plan.facts.get('runner_type') == 'IterBasedRunner'
         has_eval = plan.legacy.get('evaluation') is not None
+        unread: List[str] = []
         for split in _SPLITS:
             if split not in data:
                 continue
@@ -49,25 +63,64 @@ class DataToDataloaders(Rule):
                             'no evaluation key: MMDet/MMSeg 2.x tools still validated with '
                             'defaults; MMEngine needs val_cfg and val_evaluator beside '
                             'val_dataloader (or set val_dataloader = None)')
-            overrides = data.get(f'{split}_dataloader') or {}
-            dataset = data[split]
-            if isinstance(dataset, list):
-                dataset = dict(type='ConcatDataset', datasets=dataset)
-            elif isinstance(dataset, dict) and split != 'train' \
-                    and 'samples_per_gpu' in dataset:
-                # MMDet 2.x compat_loader_args pops it from data.val/test into the loader
-                overrides = {'samples_per_gpu': dataset.pop('samples_per_gpu'), **overrides}
             if video:
-                loader = self._video_loader(plan, data, overrides, split, iter_runner)
+                loader = self._video_loader(plan, data, split, iter_runner)
             else:
-                loader = self._loader(data, overrides, split, iter_runner)
-            loader['dataset'] = dataset
+                args, missed, twice = reader(data, split)
+                for key in twice:
+                    self.report(plan, MANUAL, key,
+                                f'{key} and data.{split}_dataloader both set the {split} '
+                                'loader: MMDet 2.24+ compat_loader_args asserted, earlier 2.x '
+                                f'never read the override; {split}_dataloader takes the '
+                                'override: check it')
+                if codebase == 'mmselfsup' and split == 'train' \
+                        and plan.legacy.get('persistent_workers') is not None:
+                    # mmselfsup 0.x train_model: persistent_workers=cfg.persistent_workers
+                    args.setdefault('persistent_workers', plan.legacy['persistent_workers'])
+                unread += [k for k in missed if k not in unread]
+                loader = self._loader_from(args, split, iter_runner)
+            loader['dataset'] = self._dataset(plan, data, split, codebase, video)
             plan.set((f'{split}_dataloader',), loader)
             if not isinstance(data[split], list):
                 plan.origins[(f'{split}_dataloader', 'dataset')] = ('data', split)
-        if 'val' in data and has_eval and 'val_dataloader' not in data and not video:
-            self.report(plan, NOTE, 'data.val', 'val batch size = samples_per_gpu (MMDet 2.x '
-                        'validated with batch 1 unless data.val_dataloader said otherwise)')
+        if not video:
+            self._report_reading(plan, data, codebase, evidence, unread)
+
+    def _dataset(self, plan: Plan, data: Dict[str, Any], split: str, codebase: Any,
+                 video: bool) -> Any:
+        dataset = data[split]
+        if isinstance(dataset, list):
+            return dict(type='ConcatDataset',
+                        datasets=[self._without_batch(plan, d, split, codebase, video)
+                                  for d in dataset])
+        return self._without_batch(plan, dataset, split, codebase, video)
+
+    def _without_batch(self, plan: Plan, dataset: Any, split: str, codebase: Any,
+                       video: bool) -> Any:
+        """``samples_per_gpu`` inside ``data.val``/``data.test`` is a loader setting for
+        MMDet 2.x (``compat_loader_args`` pops it); other codebases passed it on to the
+        dataset, which did not take it: dropped with a finding."""
+        if not isinstance(dataset, dict) or split == 'train' or 'samples_per_gpu' not in dataset:
+            return dataset
+        dataset = {k: v for k, v in dataset.items() if k != 'samples_per_gpu'}
+        if video or codebase not in (None, 'mmdet', 'mmdet3d'):
+            self.report(plan, DROPPED, f'data.{split}.samples_per_gpu',
+                        f'{codebase or "this codebase"} never read data.{split}.samples_per_gpu '
+                        'as a loader setting (it reached the dataset): removed')
+        return dataset
+
+    def _report_reading(self, plan: Plan, data: Dict[str, Any], codebase: Any, evidence: str,
+                        unread: List[str]) -> None:
+        for key in unread:
+            self.report(plan, DROPPED, f'data.{key}',
+                        f'data.{key} dropped: MMDet 2.x train_detector never read it (set it on '
+                        'data.<split>_dataloader); it is not written to any loader')
+        if codebase is None and any(s in data for s in _SPLITS):
+            self.report(plan, NOTE, 'data',
+                        f'codebase unknown ({evidence}): loaders read the MMDet 2.x way '
+                        '(val/test batch 1, persistent_workers on train only); check them '
+                        'against your train script')
+
 
     @staticmethod
     def _is_video(plan: Plan, data: Dict[str, Any]) -> bool:
@@ -93,9 +146,11 @@ class DataToDataloaders(Rule):
                    else 'not converted: set it on the *_dataloader by hand if it mattered')
             self.report(plan, DROPPED, key, f'{key} dropped: {why}')
 
-    def _video_loader(self, plan: Plan, data: Dict[str, Any], overrides: Dict[str, Any],
-                      split: str, iter_runner: bool) -> Dict[str, Any]:
+    def _video_loader(self, plan: Plan, data: Dict[str, Any], split: str,
+                      iter_runner: bool) -> Dict[str, Any]:
         """MMAction2 0.x apis/train.py::train_model and tools/test.py."""
+        over = data.get(f'{split}_dataloader')
+        overrides = over if isinstance(over, dict) else {}
         batch = data.get('videos_per_gpu', 1)
         if split == 'train':
             hook = plan.legacy.get('optimizer_config')
@@ -117,18 +172,6 @@ class DataToDataloaders(Rule):
         args['samples_per_gpu'] = args.pop('videos_per_gpu')
         args.pop('imgs_per_gpu', None)
         return self._loader_from(args, split, iter_runner)
-
-    @classmethod
-    def _loader(cls, data: Dict[str, Any], overrides: Dict[str, Any], split: str,
-                iter_runner: bool) -> Dict[str, Any]:
-        args = {k: data[k] for k in _LOADER_KEYS if k in data}
-        if 'imgs_per_gpu' in args:
-            # MMDet 2.x compat_imgs_per_gpu: imgs_per_gpu wins over samples_per_gpu
-            args['samples_per_gpu'] = args.pop('imgs_per_gpu')
-        args.update({k: v for k, v in overrides.items() if k in _LOADER_KEYS})
-        if 'imgs_per_gpu' in overrides:
-            args['samples_per_gpu'] = args.pop('imgs_per_gpu')
-        return cls._loader_from(args, split, iter_runner)
 
     @staticmethod
     def _loader_from(args: Dict[str, Any], split: str, iter_runner: bool) -> Dict[str, Any]:

@@ -59,7 +59,10 @@ class EvaluationToValCfg(Rule):
             self.report(plan, APPROXIMATION, 'evaluation.interval',
                         f'MMEngine also validates after the last '
                         f"{'epoch' if plan.facts.get('by_epoch') else 'iteration'} ({length}); "
-                        f'MMCV stopped at the last multiple of {interval}', kind='last-val')
+                        f'MMCV stopped at the last multiple of {interval}', kind='last-val',
+                        # a leaf that only moves max_epochs under an inherited interval
+                        # reports it too (the converter keeps findings on keys it writes)
+                        path=('train_cfg', 'val_interval'))
         start = cfg.get('start')
         if start is not None:
             plan.set(('train_cfg', 'val_begin'), start, origin=('evaluation', 'start'))

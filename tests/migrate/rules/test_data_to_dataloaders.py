@@ -33,9 +33,6 @@ REPORTS = {
                     'that inherit it'),
             finding('MIG020', 'note', 'evaluation.metric',
                     'Accuracy chosen from the val dataset type ImageNet'),
-            finding('MIG082', 'note', 'data.val',
-                    'val batch size = samples_per_gpu (MMDet 2.x validated with batch 1 unless '
-                    'data.val_dataloader said otherwise)'),
         ],
     ),
     'iter_runner_infinite': report(
@@ -64,6 +61,44 @@ REPORTS = {
         findings=[
             finding('MIG082', 'dropped', 'data.test_dataloader.dist',
                     'data.test_dataloader.dist dropped: MMEngine takes it from the launcher'),
+            finding('MIG082', 'manual', 'data.samples_per_gpu',
+                    'data.samples_per_gpu and data.train_dataloader both set the train loader: '
+                    'MMDet 2.24+ compat_loader_args asserted, earlier 2.x never read the '
+                    'override; train_dataloader takes the override: check it'),
+        ],
+    ),
+    # batch 1 / data.test.samples_per_gpu, persistent_workers on train only: expected.py
+    'mmdet_val_test_batch_one': report(
+        rules=['MIG082'],
+        written=['train_dataloader', 'val_dataloader', 'test_dataloader'],
+        removed=['data'],
+        untouched=['model'],
+    ),
+    'mmseg_val_batch_one': report(
+        rules=['MIG082'],
+        written=['train_dataloader', 'val_dataloader', 'test_dataloader'],
+        removed=['data'],
+        untouched=['model'],
+    ),
+    'mmselfsup_persistent_workers': report(
+        rules=['MIG082'],
+        written=['train_dataloader', 'val_dataloader'],
+        removed=['data'],
+        untouched=['persistent_workers', 'model'],
+    ),
+    'unknown_codebase_mmdet_way': report(
+        rules=['MIG082'],
+        written=['train_dataloader', 'val_dataloader'],
+        removed=['data'],
+        untouched=['model'],
+        findings=[
+            finding('MIG082', 'dropped', 'data.shuffle',
+                    'data.shuffle dropped: MMDet 2.x train_detector never read it (set it on '
+                    'data.<split>_dataloader); it is not written to any loader'),
+            finding('MIG082', 'note', 'data',
+                    "codebase unknown (model type 'MyDetector', train dataset type 'MyDataset'): "
+                    'loaders read the MMDet 2.x way (val/test batch 1, persistent_workers on '
+                    'train only); check them against your train script'),
         ],
     ),
 }

@@ -25,9 +25,10 @@ REPORTS = {
                     'that inherit it'),
             finding('MIG020', 'note', 'evaluation.metric',
                     'CocoMetric chosen from the val dataset type CocoDataset'),
-            finding('MIG082', 'note', 'data.val',
-                    'val batch size = samples_per_gpu (MMDet 2.x validated with batch 1 unless '
-                    'data.val_dataloader said otherwise)'),
+            finding('MIG082', 'note', 'data',
+                    'codebase unknown (no model type): loaders read the MMDet 2.x way (val/test '
+                    'batch 1, persistent_workers on train only); check them against your train '
+                    'script'),
         ],
     ),
     'eval_interval_save_best': report(
