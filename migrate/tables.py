@@ -181,6 +181,9 @@ DATASET_TYPE_CODEBASE: Dict[str, str] = {
                                 'AudioDataset', 'PoseDataset')},
     **{t: 'mmcls' for t in ('ImageNet', 'CIFAR10', 'CIFAR100', 'MNIST', 'FashionMNIST',
                             'ImageNet21k')},
+    # MMSelfSup 0.x datasets (dataset-only _base_ files have no model to go by)
+    **{t: 'mmselfsup' for t in ('MultiViewDataset', 'SingleViewDataset', 'RelativeLocDataset',
+                                'RotationPredDataset', 'DeepClusterDataset')},
     # CityscapesDataset is left out: MMDet and MMSeg both registered one
     **{t: 'mmseg' for t in ('ADE20KDataset', 'PascalVOCDataset', 'PascalContextDataset',
                             'COCOStuffDataset')},
