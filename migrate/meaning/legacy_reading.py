@@ -13,8 +13,11 @@ from typing import Any, Dict, Optional, Tuple
 
 from migrate.meaning.downstream import MMACTION, MMCLS, MMSELFSUP, MMSEG, guess_codebase
 from migrate.meaning.val_points import mmcv_points
+from migrate.rules._codebase import codebase_of
+from migrate.rules._paramwise_options import NotExact, is_paramwise_cfg_form, to_custom_keys
 from migrate.rules.runner_to_train_cfg import DOWNSTREAM_RUNNERS
-from migrate.tables import (EVAL_HOOK_ARGS, LOGGER_HOOK_TO_BACKEND, MMCV_FP16_DEFAULT_LOSS_SCALE,
+from migrate.tables import (CODEBASE_READS_TOP_LEVEL_MODEL_CFG, EVAL_HOOK_ARGS,
+                            LOGGER_HOOK_TO_BACKEND, MMCV_FP16_DEFAULT_LOSS_SCALE,
                             MMCV_ONLY_EVAL_KWARGS, OPTIMIZER_HOOKS)
 
 
@@ -156,21 +159,28 @@ def dataset(view: View, split: str) -> Any:
 
 
 def model(view: View) -> Any:
-    """The model dict with a top-level ``train_cfg``/``test_cfg`` moved in, as MMDet 2.x
-    ``build_detector(cfg.model, train_cfg=cfg.get('train_cfg'), test_cfg=...)`` (and MMSeg's
-    ``build_segmentor``) passed them as default arguments; ``None`` entries are dropped.
+    """The model dict with a top-level ``train_cfg``/``test_cfg`` moved in where the codebase
+    read it: MMDet 2.x ``build_detector(cfg.model, train_cfg=cfg.get('train_cfg'), test_cfg=
+    ...)`` (and MMSeg/MMAction2/MMDet3D's builders) passed them as default arguments; MMCls 0.x
+    ``build_classifier(cfg.model)`` and MMSelfSup 0.x ``build_algorithm(cfg.model)`` never read
+    them. The codebase is decided as rule MIG011 decides it (``rules._codebase.codebase_of``),
+    so both agree; an unknown one reads the MMDet way. ``None`` entries are dropped.
 
     >>> model({'model': {'type': 'FasterRCNN'}, 'test_cfg': {'rcnn': 1}})
     {'type': 'FasterRCNN', 'test_cfg': {'rcnn': 1}}
+    >>> model({'model': {'type': 'ImageClassifier'}, 'train_cfg': {'mixup': {}}})
+    {'type': 'ImageClassifier'}
     """
     value = view.get('model', NOT_SET)
     if not isinstance(value, dict):
         return value
     out = dict(value)
-    for key in ('train_cfg', 'test_cfg'):
-        outer = view.get(key)
-        if out.get(key) is None and outer is not None and not _is_loop(outer):
-            out[key] = outer
+    codebase, _ = codebase_of(view)
+    if CODEBASE_READS_TOP_LEVEL_MODEL_CFG.get(codebase, True):
+        for key in ('train_cfg', 'test_cfg'):
+            outer = view.get(key)
+            if out.get(key) is None and outer is not None and not _is_loop(outer):
+                out[key] = outer
     return {k: v for k, v in out.items() if not (k in ('train_cfg', 'test_cfg') and v is None)}
 
 
@@ -208,14 +218,34 @@ def optimizer(view: View) -> Any:
 def paramwise(view: View) -> Any:
     """``optimizer.paramwise_cfg`` (or the old ``paramwise_options``) and the constructor.
 
+    The MMSelfSup 0.x regex form of ``paramwise_options`` (``{regex: options}``, every regex
+    that ``re.search``-es a name applies) reads as the ``custom_keys`` that give every
+    parameter the same group, where such keys exist: the proof the converter uses
+    (``rules._paramwise_options.to_custom_keys``); otherwise as written (no MMEngine form).
+
     >>> paramwise({'optimizer': {'type': 'SGD', 'paramwise_options': {'norm_decay_mult': 0}}})
     ({'norm_decay_mult': 0}, 'DefaultOptimizerConstructor')
+    >>> paramwise({'optimizer': {'type': 'SGD', 'lr': 0.1,
+    ...                          'paramwise_options': {'(a|b)\\\\.w': {'lr_mult': 2.}}}})[0]
+    {'custom_keys': {'a.w': {'lr_mult': 2.0}, 'b.w': {'lr_mult': 2.0}}}
     """
     value = _optimizer(view)
     if not isinstance(value, dict):
         return NOT_SET
-    cfg = value.get('paramwise_cfg', value.get('paramwise_options'))
-    return (cfg, value.get('constructor', 'DefaultOptimizerConstructor'))
+    constructor = value.get('constructor', 'DefaultOptimizerConstructor')
+    if 'paramwise_cfg' in value or 'paramwise_options' not in value:
+        return (value.get('paramwise_cfg'), constructor)
+    return (_paramwise_options(value['paramwise_options'], value), constructor)
+
+
+def _paramwise_options(options: Any, optimizer: Dict[str, Any]) -> Any:
+    """MMDet 1.x multipliers as they are; the regex form as its exact ``custom_keys``."""
+    if not isinstance(options, dict) or is_paramwise_cfg_form(options):
+        return options
+    try:
+        return {'custom_keys': to_custom_keys(options, optimizer)}
+    except NotExact:
+        return options   # no custom_keys mean the same (the converter keeps it aside)
 
 
 def _optimizer_hook(view: View) -> Tuple[Optional[str], Dict[str, Any]]:

@@ -95,6 +95,10 @@ def _build_optimizer(model: _RecordingModel, optimizer_cfg: Dict[str, Any], num_
     Otherwise a torch optimizer with one group per dummy parameter (MMCV's default constructor
     would merge them into one group, which is what ``num_groups=1`` gives)."""
     optimizer_cfg = dict(optimizer_cfg)
+    # MMDet 1.x / MMSelfSup 0.x builders popped paramwise_options before the optimizer saw
+    # it; its regexes and multipliers match no dummy parameter (p0, ...), so group 0 keeps
+    # the base values either way
+    optimizer_cfg.pop('paramwise_options', None)
     if 'paramwise_cfg' in optimizer_cfg or 'constructor' in optimizer_cfg:
         return build_optimizer(model, optimizer_cfg)
     optim_type = optimizer_cfg.pop('type')

@@ -53,7 +53,8 @@ def legacy_facts(cfg: dict, codebase: str) -> dict:
     data = cfg.get('data') or {}
     for split in ('train', 'val', 'test'):
         if split in data:
-            facts[f'{split}_loader'] = list(legacy_loader(data, split, codebase))
+            update = (cfg.get('optimizer_config') or {}).get('update_interval', 1)
+            facts[f'{split}_loader'] = list(legacy_loader(data, split, codebase, update))
             ds = data[split]
             if isinstance(ds, list):
                 ds = dict(type='ConcatDataset', datasets=ds)   # mmdet build_dataset
@@ -62,7 +63,10 @@ def legacy_facts(cfg: dict, codebase: str) -> dict:
             facts[f'{split}_dataset'] = ds
     if 'model' in cfg:
         model = dict(cfg['model'])
-        for key in ('train_cfg', 'test_cfg'):   # build_detector(cfg.model, train_cfg=...)
+        # build_detector(cfg.model, train_cfg=...) and MMAction2 0.x build_model(cfg.model,
+        # train_cfg=...); MMCls 0.x build_classifier(cfg.model) and MMSelfSup 0.x
+        # build_algorithm(cfg.model) never read the top-level ones
+        for key in ('train_cfg', 'test_cfg') if codebase not in ('mmcls', 'mmselfsup') else ():
             if model.get(key) is None and cfg.get(key) is not None:
                 model[key] = cfg[key]
         facts['model'] = {k: v for k, v in model.items()
@@ -131,8 +135,17 @@ def mmcv_should_evaluate(evaluation: dict, count: int) -> bool:
     return count >= start and (count - start) % interval == 0
 
 
-def legacy_loader(data: dict, split: str, codebase: str):
+def legacy_loader(data: dict, split: str, codebase: str, update_interval: int = 1):
     over = data.get(f'{split}_dataloader') or {}
+    if codebase == 'mmaction':
+        # mmaction/apis/train.py::train_model (0.x): videos_per_gpu (default 1, the train
+        # batch divided by optimizer_config.update_interval), workers default 1, then the
+        # <split>_dataloader override
+        batch = data.get('videos_per_gpu', 1)
+        if split == 'train':
+            batch //= update_interval
+        return (over.get('videos_per_gpu', batch),
+                over.get('workers_per_gpu', data.get('workers_per_gpu', 1)))
     workers = over.get('workers_per_gpu', data.get('workers_per_gpu', 2))
     shared = data.get('imgs_per_gpu', data.get('samples_per_gpu'))
     if split == 'train' or codebase in ('mmcls', 'mmselfsup'):

@@ -28,7 +28,7 @@ KNOWN_FAILING = {}
 _FACT_NAMES = {'loop': 'loop kind and length', 'val_points': 'validation points',
                'checkpoint': 'checkpoint settings', 'save_best': 'best checkpoint',
                'amp': 'AMP', 'resume': 'resume/load', 'val_loader': 'val batch size and workers',
-               'test_loader': 'test batch size and workers'}
+               'test_loader': 'test batch size and workers', 'paramwise': 'paramwise settings'}
 
 
 def _marked(leaves):
