@@ -10,15 +10,13 @@ import math
 import posixpath
 from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple
 
+from .limits import MAX_INT_BITS, MAX_ITEMS, Unknown
+from .sizes import measure
 from .values import ModuleValue
 
-MAX_ITEMS = 1_000_000
-#: an int computed by a config (10 ** 20000 has 66,439 bits); past this it stays unknown
-MAX_INT_BITS = 65_536
+__all__ = ['MAX_INT_BITS', 'MAX_ITEMS', 'Unknown', 'KnownFunction', 'BUILTINS', 'MODULE_ATTRS',
+           'MODULE_ALIASES', 'module_attribute', 'bound_method', 'guarded_pow']
 
-
-class Unknown(Exception):
-    """The value of an expression cannot be computed statically."""
 
 
 class KnownFunction:
@@ -40,7 +38,6 @@ class KnownFunction:
         self.python_function = python_function
 
     def call(self, args: list, kwargs: dict) -> Any:
-        from .sizes import measure   # sizes builds on this module
         for i, value in enumerate(args):
             if i in self.lenient:
                 continue
@@ -176,7 +173,6 @@ def bound_method(receiver: Any, name: str) -> Optional[KnownFunction]:
         return None
     lenient = table[name]
     if lenient is None:  # compares elements: everything must be known
-        from .sizes import measure
         if measure(receiver).unknown:
             return None
         lenient = set()

@@ -11,7 +11,7 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from . import budget
-from .known import MAX_ITEMS, Unknown
+from .limits import MAX_ITEMS, Unknown
 
 #: nesting of a computed value (a loop can nest lists deeper than the text: `a = [a]`)
 MAX_VALUE_DEPTH = 100
