@@ -319,19 +319,41 @@ def test_a_tree_with_new_style_files_resumes_to_the_uninterrupted_tree(tmp_path,
     assert snapshot(reference) == want
 
 
-def test_the_fixture_tree_in_place_twice_is_byte_identical_and_file_by_file(tmp_path):
-    root = copy(LEGACY, tmp_path / 'legacy')
+@pytest.fixture(scope='module')
+def converted_fixture_tree(tmp_path_factory):
+    root = copy(LEGACY, tmp_path_factory.mktemp('fixtures') / 'legacy')
     in_place(root)
-    once = snapshot(root)
+    return root, snapshot(root)
+
+
+def test_the_fixture_tree_in_place_twice_is_byte_identical(converted_fixture_tree):
+    root, once = converted_fixture_tree
+    assert once != snapshot(LEGACY)
+    assert not any(name.endswith('.partial') or inplace.JOURNAL_NAME in name for name in once)
     in_place(root)
     assert snapshot(root) == once
-    assert not any(name.endswith('.partial') or inplace.JOURNAL_NAME in name for name in once)
-    # each converted file, converted on its own again, gives itself
+
+
+def test_each_converted_fixture_file_converted_on_its_own_gives_itself(converted_fixture_tree):
+    root, _ = converted_fixture_tree
     rules = select_rules([], [])
     for path in collect_files(str(root)):
         result = run_convert(path, ConvertOptions(check=True, progress=False, rules=rules),
                              echo=lambda s: None).results[0]
         assert result.error is None and not result.changed, path
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    'meaning check (migrate/meaning), not the in-place path: it reads the converted '
+    'misc/policies/step_int_by_iter_in_epoch_runner.py (resume = True) as a legacy file and '
+    "reports 'resume/load differs: MMCV 1.x read None', so a second run changes nothing but "
+    'exits 1'))
+def test_a_second_run_on_the_converted_tree_reports_no_error(converted_fixture_tree):
+    root, _ = converted_fixture_tree
+    run = run_convert(str(root), ConvertOptions(check=True, progress=False),
+                      echo=lambda s: None)
+    assert not run.changed
+    assert [r.error_messages for r in run.errors] == []
 
 
 def test_in_place_keeps_each_file_s_permissions(tmp_path):
