@@ -23,6 +23,7 @@ from typing import AbstractSet, Any, Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from engine.errors import ConfigError, EngineError
+from migrate.convert.base_refs import resolve_base_refs
 from migrate.convert.bindings import Kept, Removal, plan_removal
 from migrate.convert.merge import NO_CHANGE, delta, merge_into
 from migrate.convert.plan import plan_view, sources_of
@@ -251,13 +252,17 @@ class Converter:
             deferred={key for file, key in self.deferred if file == path})
         if not emitted and not consumed_here and not markers:
             result.text_out = source.text
-            return
-        try:
-            result.text_out = self._rewrite(source, plan, emitted, set(removed), result,
-                                            removal, left, markers)
-        except SyntaxError as e:  # pragma: no cover - a converter bug
-            raise ConfigError(f'the converted text does not parse: {e}', file=path,
-                              fix='report this as a converter bug') from e
+        else:
+            try:
+                result.text_out = self._rewrite(source, plan, emitted, set(removed), result,
+                                                removal, left, markers)
+            except SyntaxError as e:  # pragma: no cover - a converter bug
+                raise ConfigError(f'the converted text does not parse: {e}', file=path,
+                                  fix='report this as a converter bug') from e
+        if tree.bases:   # {{_base_.x}} must name what the converted bases hold
+            result.text_out, found = resolve_base_refs(result.text_out, path,
+                                                       lambda: tree.base_merged, inherited)
+            result.findings += found
 
     def _reported_findings(self, path: str, result: FileResult) -> List[Finding]:
         """The findings the report shows for ``path`` and its bases, or that their marker
