@@ -83,7 +83,7 @@ def compare(legacy_view: Dict[str, Any], converted_view: Dict[str, Any],
     for key in legacy_keys_left(converted_view, LEGACY_RUNTIME_KEYS):
         out.append(Mismatch('legacy key left behind', key, converted_view[key], None,
                             f'convert {key} by hand (MMEngine ignores it silently), or '
-                            + REPORT, _excuse(findings, (key,), (MANUAL,))))
+                            + REPORT, _excuse(findings, (key + '*',), (MANUAL,))))
     return out
 
 

@@ -343,11 +343,6 @@ def test_each_converted_fixture_file_converted_on_its_own_gives_itself(converted
         assert result.error is None and not result.changed, path
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'meaning check (migrate/meaning), not the in-place path: it reads the converted '
-    'misc/policies/step_int_by_iter_in_epoch_runner.py (resume = True) as a legacy file and '
-    "reports 'resume/load differs: MMCV 1.x read None', so a second run changes nothing but "
-    'exits 1'))
 def test_a_second_run_on_the_converted_tree_reports_no_error(converted_fixture_tree):
     root, _ = converted_fixture_tree
     run = run_convert(str(root), ConvertOptions(check=True, progress=False),

@@ -7,6 +7,13 @@ from migrate.convert.driver import ConvertOptions, run_convert
 LEGACY = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'fixtures', 'legacy')
 
 
+def _count(tree):
+    return sum(name.endswith('.py') for _, _, names in os.walk(tree) for name in names)
+
+
+TOTAL = _count(LEGACY)
+
+
 def _lines(src, **options):
     lines = []
     run_convert(src, ConvertOptions(**options), echo=lines.append)
@@ -15,18 +22,18 @@ def _lines(src, **options):
 
 def test_each_pass_says_what_it_counts(tmp_path):
     out = str(tmp_path / 'out')
-    assert _lines(LEGACY, output=out) == [
-        'reading 100/137, <t> s', 'reading 137/137, <t> s',
-        'converting 100/137, <t> s', 'converting 137/137, <t> s',
+    hundreds = [f'{n}/{TOTAL}' for n in range(100, TOTAL, 100)] + [f'{TOTAL}/{TOTAL}']
+    assert TOTAL > 100
+    assert _lines(LEGACY, output=out) == (
+        [f'reading {n}, <t> s' for n in hundreds] + [f'converting {n}, <t> s' for n in hundreds]
         # two sibling bases of the tree both lead to a key: their children write it instead
-        'converting again (sibling bases collided) 100/137, <t> s',
-        'converting again (sibling bases collided) 137/137, <t> s',
-        f'writing {out}', f'wrote {out}']
+        + [f'converting again (sibling bases collided) {n}, <t> s' for n in hundreds]
+        + [f'writing {out}', f'wrote {out}'])
 
 
 def test_check_writes_nothing_and_says_no_writing():
     assert _lines(LEGACY, check=True)[-1] == \
-        'converting again (sibling bases collided) 137/137, <t> s'
+        f'converting again (sibling bases collided) {TOTAL}/{TOTAL}, <t> s'
 
 
 def test_small_runs_and_quiet_runs_print_no_progress(tmp_path):
