@@ -101,3 +101,32 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
     for note in getattr(mapping, 'notes', []) or []:
         text = getattr(note, 'message', note)
         rule.report(plan, NOTE, key, str(text), kind=getattr(note, 'kind', ''))
+    if plan.epoch_len is not None:
+        _say_what_the_epoch_length_made_exact(rule, plan, key, lr_policy, mom_policy, args,
+                                              mapping, offset)
+
+
+def _say_what_the_epoch_length_made_exact(rule: Rule, plan: Plan, key: str, lr_policy: Any,
+                                          mom_policy: Any, args: dict, mapping: Any,
+                                          offset: int) -> None:
+    """A form that is exact only for the dataloader length given with ``--epoch-len N`` says
+    so in the file, on the first entry that differs from the form written without it: the
+    file is then wrong for another length, which nothing else would show."""
+    from migrate.schedule_map import map_schedules
+    from migrate.schedule_map.memo import MAPPINGS
+
+    if mapping.approximations:
+        return
+    unknown = dict(args, epoch_len=None)
+    memo_key = (key, repr(plan.legacy.get(key)), repr(sorted(unknown.items())))
+    without = MAPPINGS.get_or_compute(memo_key,
+                                      lambda: map_schedules(lr_policy, mom_policy, **unknown))
+    if without.schedulers == mapping.schedulers and not without.approximations:
+        return
+    index = next((i for i, (a, b) in enumerate(zip(mapping.schedulers, without.schedulers))
+                  if a != b), min(len(mapping.schedulers), len(without.schedulers)))
+    index = min(index, len(mapping.schedulers) - 1)
+    n = plan.epoch_len
+    rule.report(plan, NOTE, key, f'exact for an epoch of {n} iterations (--epoch-len {n}); '
+                'convert again if the dataloader length changes', kind='epoch-len',
+                path=('param_scheduler', offset + index), marked=True)

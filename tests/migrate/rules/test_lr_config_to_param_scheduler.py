@@ -82,6 +82,11 @@ REPORTS = {
         rules=['MIG010', 'MIG001', 'MIG100'],
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
         removed=['runner', 'optimizer', 'lr_config'],
+        findings=[
+            finding('MIG100', 'note', 'lr_config',
+                    'exact for an epoch of 250 iterations (--epoch-len 250); convert again if '
+                    'the dataloader length changes', kind='epoch-len'),
+        ],
     ),
     'downstream_cosine_cooldown': report(
         rules=['MIG010', 'MIG001', 'MIG100'],
