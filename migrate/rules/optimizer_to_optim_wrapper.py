@@ -11,6 +11,7 @@ user writes ``custom_keys`` for the model's parameter names.
 """
 from __future__ import annotations
 
+from engine.errors import ConfigError
 from migrate.rules._paramwise_options import (NotExact, is_paramwise_cfg_form,
                                               to_custom_keys)
 from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
@@ -54,6 +55,11 @@ class OptimizerToOptimWrapper(Rule):
             plan.set(at + ('optimizer',), optimizer, origin=origin)
             return
         paramwise = optimizer.pop('paramwise_cfg', None)
+        if paramwise is not None and not isinstance(paramwise, dict):
+            raise ConfigError(f'paramwise_cfg must be a dict, got {paramwise!r} (MMCV\'s '
+                              'DefaultOptimizerConstructor raises TypeError)', file=plan.source,
+                              key='.'.join(map(str, origin + ('paramwise_cfg',))),
+                              fix='write paramwise_cfg=dict(...) or remove it')
         constructor = optimizer.pop('constructor', None)
         options = optimizer.pop('paramwise_options', None)
         if options is not None:

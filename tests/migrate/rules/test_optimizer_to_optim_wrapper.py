@@ -108,3 +108,15 @@ def test_paramwise_options_that_substrings_cannot_carry_are_refused(options, why
     from migrate.rules._paramwise_options import NotExact, to_custom_keys
     with pytest.raises(NotExact, match=re.escape(why)):
         to_custom_keys(options, dict(type='SGD', lr=0.1, weight_decay=1e-4))
+
+
+def test_a_paramwise_cfg_that_is_no_dict_is_an_error_naming_the_key(tmp_path):
+    """MMCV's DefaultOptimizerConstructor raised TypeError: a reported error, not a crash."""
+    from migrate.convert.driver import ConvertOptions, run_convert
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text("optimizer = dict(type='SGD', lr=0.1, paramwise_cfg=5)\n"
+                   "runner = dict(type='EpochBasedRunner', max_epochs=2)\n")
+    run = run_convert(str(cfg), ConvertOptions(check=True, progress=False), echo=lambda s: None)
+    (result,) = run.results
+    assert "key 'optimizer.paramwise_cfg'" in result.error
+    assert 'must be a dict' in result.error and 'internal error' not in result.error
