@@ -49,8 +49,14 @@ class OptimizerConfigToOptimWrapper(Rule):
             self.report(plan, NOTE, 'optimizer_config.update_interval',
                         'update_interval became accumulative_counts (exact for mmselfsup 0.x; '
                         'OpenSelfSup never stepped a trailing partial window)')
-        if OPTIMIZER_HOOKS[htype] == 'AmpOptimWrapper' or cfg.pop('use_fp16', False):
-            scale = cfg.pop('loss_scale', MMCV_FP16_DEFAULT_LOSS_SCALE)
+        # use_fp16 is the apex flag of the 0.x self-supervised codebases' and the Swin
+        # fork's DistOptimizerHook: apex.amp scaled the loss dynamically (its default), not
+        # with MMCV's static 512 of Fp16OptimizerHook.
+        apex = bool(cfg.pop('use_fp16', False))
+        if OPTIMIZER_HOOKS[htype] == 'AmpOptimWrapper' or apex:
+            default = MMCV_FP16_DEFAULT_LOSS_SCALE \
+                if OPTIMIZER_HOOKS[htype] == 'AmpOptimWrapper' else 'dynamic'
+            scale = cfg.pop('loss_scale', default)
             plan.set(wrapper + ('type',), 'AmpOptimWrapper')
             plan.set(wrapper + ('loss_scale',), scale, origin=('optimizer_config', 'loss_scale'))
             self.report(plan, APPROXIMATION, 'optimizer_config.type',
