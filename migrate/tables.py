@@ -180,13 +180,13 @@ DATASET_TYPE_CODEBASE: Dict[str, str] = {
     **{t: 'mmaction2' for t in ('RawframeDataset', 'VideoDataset', 'RawVideoDataset',
                                 'AudioDataset', 'PoseDataset')},
     **{t: 'mmcls' for t in ('ImageNet', 'CIFAR10', 'CIFAR100', 'MNIST', 'FashionMNIST',
-                            'ImageNet21k')},
+                            'ImageNet21k', 'CUB', 'StanfordCars')},
     # MMSelfSup 0.x datasets (dataset-only _base_ files have no model to go by)
     **{t: 'mmselfsup' for t in ('MultiViewDataset', 'SingleViewDataset', 'RelativeLocDataset',
                                 'RotationPredDataset', 'DeepClusterDataset')},
     # CityscapesDataset is left out: MMDet and MMSeg both registered one
     **{t: 'mmseg' for t in ('ADE20KDataset', 'PascalVOCDataset', 'PascalContextDataset',
-                            'COCOStuffDataset')},
+                            'PascalContextDataset59', 'COCOStuffDataset')},
 }
 
 #: Keys that make a top-level train_cfg/test_cfg MMEngine's loop settings (B.1); anything
