@@ -5,8 +5,10 @@ import ast
 import os
 import re
 import stat
+import sys
 import warnings
-from typing import Dict, NamedTuple, Optional, Tuple
+from contextlib import contextmanager
+from typing import Dict, Iterator, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
@@ -150,9 +152,29 @@ def line_of(module: cst.Module, node: cst.CSTNode, cache: list) -> Optional[int]
     if cache[0] is None:
         import libcst.metadata  # slow to import: only errors get here
         wrapper = cst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
-        cache[0] = wrapper.resolve(cst.metadata.PositionProvider)
+        try:
+            with _deeper_stack():
+                cache[0] = wrapper.resolve(cst.metadata.PositionProvider)
+        except RecursionError:   # the message goes out without its line
+            cache[0] = {}
     pos = cache[0].get(node)
     return pos.start.line if pos is not None else None
+
+
+#: Python frames libcst's position walk takes per nesting level is about 7, so the deepest
+#: text the prescan lets through (200 levels) needs ~1,400 frames on top of the caller's stack
+#: (a file deep in a `_base_` chain is read inside its leaves' loads)
+_POSITION_FRAMES = 4000
+
+
+@contextmanager
+def _deeper_stack() -> Iterator[None]:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + _POSITION_FRAMES)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 class SourceCache:
