@@ -18,7 +18,7 @@ import ast
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import AbstractSet, Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -269,46 +269,34 @@ class Converter:
                                                        lambda: tree.base_merged, inherited)
             result.findings += found
 
-    def _a_base_changed(self, path: str) -> bool:
-        """Whether a base of ``path``, at any depth, is changed by this run."""
+    def _converted_bases(self, path: str) -> Iterator[str]:
+        """Every base of ``path``, at any depth, that this run has converted (once each)."""
         stack, seen = list(self._bases_of.get(path, ())), set()
         while stack:
             base = stack.pop()
             if base in seen or base not in self.results:
                 continue
             seen.add(base)
-            if self.results[base].changed:
-                return True
+            yield base
             stack.extend(self._bases_of.get(base, ()))
-        return False
+
+    def _a_base_changed(self, path: str) -> bool:
+        """Whether a base of ``path``, at any depth, is changed by this run."""
+        return any(self.results[base].changed for base in self._converted_bases(path))
 
     def _reported_findings(self, path: str, result: FileResult) -> List[Finding]:
         """The findings the report shows for ``path`` and its bases, or that their marker
         comments say (a converted file's kept key): only those may excuse a meaning difference
         (a finding filtered out of every report would be a silent loss)."""
         found = list(result.findings) + self._said.get(path, [])
-        stack, seen = list(self._bases_of.get(path, ())), set()
-        while stack:
-            base = stack.pop()
-            if base in seen or base not in self.results:
-                continue
-            seen.add(base)
+        for base in self._converted_bases(path):
             found += self.results[base].findings + self._said.get(base, [])
-            stack.extend(self._bases_of.get(base, ()))
         return found
 
     def _base_comments(self, path: str) -> Set[str]:
         """The marker texts of every finding the bases of ``path`` reported or already say."""
-        said: Set[str] = set()
-        stack, seen = list(self._bases_of.get(path, ())), set()
-        while stack:
-            base = stack.pop()
-            if base in seen or base not in self.results:
-                continue
-            seen.add(base)
-            said.update(f.comment() for f in self.results[base].findings + self._said.get(base, []))
-            stack.extend(self._bases_of.get(base, ()))
-        return said
+        return {f.comment() for base in self._converted_bases(path)
+                for f in self.results[base].findings + self._said.get(base, [])}
 
     def _inherited(self, tree: Any, path: str) -> Dict[str, Any]:
         inherited: Dict[str, Any] = {}

@@ -14,7 +14,7 @@ from typing import Any, Dict
 
 from engine.config.merge import merge_mmengine
 from engine.merge_keys import DELETE_KEY
-from migrate.static.values import detached_copy
+from migrate.static.values import detached_copy, same_value  # noqa: F401 (shared)
 
 
 class _NoChange:
@@ -69,17 +69,3 @@ def delta(base: Any, wanted: Any, *, base_has_key: bool = True) -> Any:
         if sub is not NO_CHANGE:
             out[key] = sub
     return out if out else NO_CHANGE
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Equal as config values: same types (a tuple is not a list), same contents."""
-    if a is b:
-        return True   # views share structure with their bases: most comparisons end here
-    # Tuples and lists differ in a config (a tuple stays a tuple), so compare types too.
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    return a == b

@@ -10,6 +10,7 @@ from migrate.meaning.facts import FACTS, REPORT, Fact
 from migrate.meaning.legacy_reading import NOT_SET
 from migrate.meaning.new_reading import legacy_keys_left
 from migrate.rules.base import APPROXIMATION, DROPPED, MANUAL, Finding
+from migrate.static.values import same_value
 
 #: Severities that stand for "the converter said it could not carry this".
 EXCUSING = (APPROXIMATION, DROPPED, MANUAL)
@@ -76,7 +77,7 @@ def compare(legacy_view: Dict[str, Any], converted_view: Dict[str, Any],
         if before is NOT_SET or fact.new_key.split('.')[0] in deferred:
             continue
         after = fact.read_new(converted_view)
-        if _same(before, after):
+        if same_value(before, after):
             continue
         out.append(Mismatch(fact.name, fact.new_key, before, after, fact.fix,
                             _excuse(findings, fact.finding_keys)))
@@ -85,16 +86,3 @@ def compare(legacy_view: Dict[str, Any], converted_view: Dict[str, Any],
                             f'convert {key} by hand (MMEngine ignores it silently), or '
                             + REPORT, _excuse(findings, (key + '*',), (MANUAL,))))
     return out
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as config values: a tuple is not a list, 1 is not True."""
-    if a is b:
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b

@@ -130,3 +130,17 @@ def fresh_copy(value: Any) -> Any:
     if cls is set:
         return set(value)
     return value
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as config values: same types (a tuple is not a list), same contents."""
+    if a is b:
+        return True   # views share structure with their bases: most comparisons end here
+    # Tuples and lists differ in a config (a tuple stays a tuple), so compare types too.
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return a == b
