@@ -18,7 +18,9 @@ import libcst as cst
 from .budget import WorkBudget
 from .known import BUILTINS, KnownFunction, Unknown, bound_method, module_attribute
 from .operators import BINARY, COMPARE, UNARY, require_data, require_known
+from .limits import MAX_ITEMS
 from .sizes import measure
+from .text_sizes import check_spec, refuse_size
 from .source import line_of
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
@@ -162,7 +164,7 @@ class Evaluator:
         return self._format_parts(node.parts, raw='r' in prefix, quote=node.end)
 
     def _format_parts(self, parts, raw: bool, quote: str) -> str:
-        out = []
+        out, built = [], 0
         for part in parts:
             if isinstance(part, cst.FormattedStringText):
                 text = self._template_text(part.value).replace('{{', '{').replace('}}', '}')
@@ -176,7 +178,11 @@ class Evaluator:
             if part.conversion:
                 value = {'r': repr, 's': str, 'a': ascii}[part.conversion](value)
             spec = self._format_parts(part.format_spec, raw, quote) if part.format_spec else ''
+            check_spec(spec, 'an f-string')
             out.append(format(value, spec))
+            built += len(out[-1])
+            if built > MAX_ITEMS:
+                refuse_size('an f-string', built)
         return ''.join(out)
 
     # -- containers ------------------------------------------------------------------------

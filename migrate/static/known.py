@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple
 
 from .limits import MAX_INT_BITS, MAX_ITEMS, Unknown
 from .sizes import measure
+from .text_sizes import sized_format, sized_str_method
 from .values import ModuleValue
 
 __all__ = ['MAX_INT_BITS', 'MAX_ITEMS', 'Unknown', 'KnownFunction', 'BUILTINS', 'MODULE_ATTRS',
@@ -156,11 +157,21 @@ _DICT_METHODS = {'update': ALL, 'setdefault': {1}, 'pop': {1}, 'get': {1}, 'copy
                  'popitem': set()}
 
 
+def _sized_str_method(receiver: str, name: str) -> Callable:
+    if name == 'format':
+        return lambda *args, **kwargs: sized_format(receiver, *args, **kwargs)
+
+    def call(*args, **kwargs):
+        sized_str_method(receiver, name, list(args), kwargs)
+        return getattr(receiver, name)(*args, **kwargs)
+    return call
+
+
 def bound_method(receiver: Any, name: str) -> Optional[KnownFunction]:
     """The KnownFunction for ``receiver.name(...)``, or None when not allowed."""
     cls = type(receiver)
     if cls is str and name in _STR_METHODS:
-        return KnownFunction(f'str.{name}', getattr(receiver, name))
+        return KnownFunction(f'str.{name}', _sized_str_method(receiver, name))
     if cls is tuple and name in ('index', 'count'):
         table = {name: None}
     elif cls is list:

@@ -12,6 +12,7 @@ import libcst as cst
 
 from .known import MAX_INT_BITS, MAX_ITEMS, KnownFunction, Unknown, guarded_pow
 from .sizes import measure
+from .text_sizes import sized_percent
 from .values import BaseVarRef, FunctionValue, ModuleValue, Opaque
 
 NOT_DATA = (Opaque, BaseVarRef, ModuleValue, FunctionValue, KnownFunction)
@@ -49,7 +50,7 @@ def _guarded_add(a, b):
 def _format_percent(a, b):
     if isinstance(a, (str, bytes)) and measure(b).unknown:
         raise Unknown('%')
-    return a % b
+    return sized_percent(a, b)
 
 
 BINARY = {
