@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import AbstractSet, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -458,7 +459,9 @@ def _check_compiles(result: FileResult) -> None:
     if result.text_out is None or result.text_out == result.text_in:
         return
     try:
-        compile(result.text_out, result.path, 'exec', dont_inherit=True)
+        with warnings.catch_warnings():   # the user's own invalid escapes only warn
+            warnings.simplefilter('ignore')
+            compile(result.text_out, result.path, 'exec', dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         line = getattr(e, 'lineno', None)
         where = f' at line {line} ({e.msg})' if line else f' ({e})'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import Any, Callable, Dict, List, Optional
 
 import libcst as cst
@@ -154,7 +155,9 @@ class Evaluator:
         if quote in '\'"' and '\\' not in raw:
             width = 3 if raw[:3] == quote * 3 and len(raw) >= 6 else 1
             return raw[width:-width]
-        return ast.literal_eval(raw)
+        with warnings.catch_warnings():   # an invalid escape ('\d') only warns in Python
+            warnings.simplefilter('ignore')
+            return ast.literal_eval(raw)
 
     def _concatenated_string(self, node: cst.ConcatenatedString) -> Any:
         return self.eval(node.left) + self.eval(node.right)
