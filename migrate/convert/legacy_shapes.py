@@ -31,6 +31,11 @@ ACCEPTED: Dict[str, Tuple[type, ...]] = {
     'deterministic': (bool, int, _NONE), 'diff_seed': (bool, int, _NONE),
     'gpu_ids': (list, tuple, range, int, _NONE), 'device': (str, _NONE),
 }
+#: (legacy key, sub-key) -> the types MMCV accepts there: register_logger_hooks iterates
+#: log_config['hooks'] (mmcv/runner/base_runner.py)
+ACCEPTED_ITEMS: Dict[Tuple[str, str], Tuple[type, ...]] = {
+    ('log_config', 'hooks'): (list, tuple, _NONE),
+}
 #: keys whose numbers become schedule lengths, steps and intervals
 _NUMERIC = ('lr_config', 'momentum_config', 'runner', 'total_epochs', 'optimizer',
             'optimizer_config', 'evaluation', 'checkpoint_config', 'log_config', 'fp16')
@@ -55,12 +60,25 @@ def check_legacy_shapes(view: Dict[str, Any], file: str) -> None:
             raise ConfigError(f'{key} is {article} {kind} ({value!r:.60}), but MMCV '
                               f'reads a {names} here', file=file, key=key,
                               fix=f'write {key} as a {names}, as MMCV 1.x expects')
+        _check_items(key, value, file)
         if key in _NUMERIC:
             where = _non_finite(value, key)
             if where is not None:
                 raise ConfigError(f'{where[1]!r} is not a finite number, which no schedule, '
                                   'interval or scale can use', file=file, key=where[0],
                                   fix='write a finite number')
+
+
+def _check_items(key: str, value: Any, file: str) -> None:
+    for (owner, sub), accepted in ACCEPTED_ITEMS.items():
+        if owner != key or not isinstance(value, dict) or sub not in value:
+            continue
+        item = value[sub]
+        if not isinstance(item, accepted):
+            names = ' or '.join('None' if t is _NONE else t.__name__ for t in accepted)
+            raise ConfigError(f'{key}.{sub} is {type(item).__name__} ({item!r:.60}), but MMCV '
+                              f'iterates a {names} here', file=file, key=f'{key}.{sub}',
+                              fix=f'write {key}.{sub} as a list of hook dicts')
 
 
 def _non_finite(value: Any, path: str) -> Optional[Tuple[str, float]]:
