@@ -355,8 +355,10 @@ class Converter:
         # A file that redefines a key it now emits must drop its old statement too.
         remove = remove | {k for k in emitted if k in source.own and k not in stays}
         # the new statements must be Python (the rest of the file parsed already)
-        compile('\n'.join(code for _, code in inserts), source.path, 'exec',
-                ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():   # a value may carry the user's invalid escapes
+            warnings.simplefilter('ignore')
+            compile('\n'.join(code for _, code in inserts), source.path, 'exec',
+                    ast.PyCF_ONLY_AST, dont_inherit=True)
         inline = _Literals({key: source.own.get(key) for key in remove
                             if not _is_opaque(source.own.get(key))})
         notes: Dict[int, List[str]] = {}
