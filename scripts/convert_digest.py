@@ -5,7 +5,7 @@ Converts two trees with both targets and hashes every written file and the JSON 
 
 * the shipped fixture tree (``fixtures/legacy``);
 * the benchmark's generated tree (``benchmarks/convert_speed.generate_tree``, 14 varied copies
-  of every leaf: 1,075 files).
+  of every leaf: 1,343 files today).
 
     python scripts/convert_digest.py --record    # writes fixtures/goldens/convert_digest.json
     python scripts/convert_digest.py --check     # exit 1 and names each file that differs
