@@ -16,7 +16,6 @@ the key our parser must name).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import warnings
@@ -27,25 +26,9 @@ warnings.filterwarnings('ignore')
 import mmcv  # noqa: E402
 
 import downstream_lr_hooks  # noqa: E402,F401  (registers the hooks)
-from mmcv_schedule_sim import simulate  # noqa: E402
+from schedule_setups import SGD, TWO_LRS, ebr, ibr, record_setups, setup  # noqa: E402,F401
 
-SGD = dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4)
 ADAMW = dict(type='AdamW', lr=5e-4, betas=(0.9, 0.999), weight_decay=0.05)
-TWO_LRS = dict(type='SGD', lr=0.1, momentum=0.9,
-               paramwise_cfg=dict(custom_keys={'p1': dict(lr_mult=0.1)}))
-
-
-def ebr(max_epochs):
-    return dict(type='EpochBasedRunner', max_epochs=max_epochs)
-
-
-def ibr(max_iters):
-    return dict(type='IterBasedRunner', max_iters=max_iters)
-
-
-def setup(name, lr_config, runner, epoch_len, optimizer=SGD, num_groups=1, **extra):
-    cfg = dict(optimizer=optimizer, lr_config=lr_config, runner=runner, **extra)
-    return name, cfg, epoch_len, num_groups
 
 
 SIAMESE_DEFAULT = [dict(type='step', start_lr_factor=0.2, end_lr_factor=1.0, end_epoch=5),
@@ -122,33 +105,10 @@ ERRORS = [
 
 
 def record(out_path):
-    setups = {}
-    for name, cfg, epoch_len, num_groups in SETUPS:
-        assert name not in setups, name
-        result = simulate(cfg, epoch_len, num_groups)
-        setups[name] = dict(config=repr(cfg), epoch_len=epoch_len, num_groups=num_groups,
-                            **result)
-        print(f'{name}: {len(result["iter"])} iterations')
-    errors = {}
-    for name, cfg, key in ERRORS:
-        try:
-            simulate(cfg, 4)
-        except Exception as exc:   # noqa: BLE001 - any failure is the point
-            errors[name] = dict(config=repr(cfg), epoch_len=4, key=key,
-                                mmcv_error=f'{type(exc).__name__}: {exc}')
-            print(f'{name}: {type(exc).__name__}')
-            continue
-        raise SystemExit(f'{name}: the hook did not fail')
-    payload = dict(
-        about='Per-iteration lr of downstream policies (MMCls, MMSelfSup, MMDet, MMTracking '
-              'hooks rebuilt on the real MMCV 1.7.2 LrUpdaterHook and runner loop; '
-              'scripts/oracle/record_downstream_policy_goldens.py)',
-        mmcv_version=mmcv.__version__, setups=setups, errors=errors)
-    with open(out_path, 'w') as f:
-        json.dump(payload, f, indent=None, separators=(',', ':'))
-        f.write('\n')
-    print(f'{len(setups)} set-ups, {len(errors)} error cases -> {out_path} '
-          f'({os.path.getsize(out_path)} bytes)')
+    record_setups(out_path, SETUPS, ERRORS, mmcv_version=mmcv.__version__,
+                  about='Per-iteration lr of downstream policies (MMCls, MMSelfSup, MMDet, MMTracking '
+                        'hooks rebuilt on the real MMCV 1.7.2 LrUpdaterHook and runner loop; '
+                        'scripts/oracle/record_downstream_policy_goldens.py)')
 
 
 if __name__ == '__main__':

@@ -18,7 +18,6 @@ run through :func:`mmcv_schedule_sim.simulate` (the real runner loop and hooks).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import warnings
@@ -28,31 +27,9 @@ warnings.filterwarnings('ignore')
 
 import mmcv  # noqa: E402
 
-from mmcv_schedule_sim import simulate  # noqa: E402
+from schedule_setups import SGD, TWO_LRS, ebr, ibr, record_setups, setup  # noqa: E402,F401
 
-SGD = dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4)
 ADAM = dict(type='Adam', lr=1e-3, betas=(0.9, 0.999))
-TWO_LRS = dict(type='SGD', lr=0.1, momentum=0.9,
-               paramwise_cfg=dict(custom_keys={'p1': dict(lr_mult=0.1)}))
-
-
-def ebr(max_epochs):
-    return dict(type='EpochBasedRunner', max_epochs=max_epochs)
-
-
-def ibr(max_iters):
-    return dict(type='IterBasedRunner', max_iters=max_iters)
-
-
-def setup(name, lr_config, runner, epoch_len, momentum_config=None, optimizer=SGD,
-          num_groups=1, **extra):
-    cfg = dict(optimizer=optimizer, lr_config=lr_config, runner=runner)
-    if momentum_config is not None:
-        cfg['momentum_config'] = momentum_config
-    cfg.update(extra)
-    if runner is None:
-        del cfg['runner']
-    return name, cfg, epoch_len, num_groups
 
 
 SETUPS = [
@@ -266,32 +243,9 @@ ERRORS = [
 
 
 def record(out_path):
-    setups = {}
-    for name, cfg, epoch_len, num_groups in SETUPS:
-        assert name not in setups, name
-        result = simulate(cfg, epoch_len, num_groups)
-        setups[name] = dict(config=repr(cfg), epoch_len=epoch_len, num_groups=num_groups,
-                            **result)
-        print(f'{name}: {len(result["iter"])} iterations')
-    errors = {}
-    for name, cfg, key in ERRORS:
-        try:
-            simulate(cfg, 4)
-        except Exception as exc:   # noqa: BLE001 - any MMCV failure is the point
-            errors[name] = dict(config=repr(cfg), epoch_len=4, key=key,
-                                mmcv_error=f'{type(exc).__name__}: {exc}')
-            print(f'{name}: {type(exc).__name__}')
-            continue
-        raise SystemExit(f'{name}: MMCV did not fail')
-    payload = dict(
-        about='Per-iteration lr/momentum from the real MMCV 1.7.2 runner and hooks '
-              '(scripts/oracle/record_legacy_schedule_goldens.py)',
-        mmcv_version=mmcv.__version__, setups=setups, errors=errors)
-    with open(out_path, 'w') as f:
-        json.dump(payload, f, indent=None, separators=(',', ':'))
-        f.write('\n')
-    print(f'{len(setups)} set-ups, {len(errors)} error cases -> {out_path} '
-          f'({os.path.getsize(out_path)} bytes)')
+    record_setups(out_path, SETUPS, ERRORS, mmcv_version=mmcv.__version__,
+                  about='Per-iteration lr/momentum from the real MMCV 1.7.2 runner and hooks '
+                        '(scripts/oracle/record_legacy_schedule_goldens.py)')
 
 
 if __name__ == '__main__':
