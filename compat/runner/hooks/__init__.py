@@ -1,0 +1,4 @@
+"""Legacy (MMCV 1.x) hooks: the ``Hook`` base class and the ``HOOKS`` registry."""
+from compat.runner.hooks.hook import HOOKS, Hook
+
+__all__ = ['HOOKS', 'Hook']
