@@ -16,8 +16,8 @@ from compat.parallel.data_container import DataContainer
 CPU_TARGET = [-1]
 
 
-def scatter(inputs: Any, target_gpus: List[int], dim: int = 0) -> list:
-    """One copy of ``inputs`` per target, with ``DataContainer``s unwrapped (CPU only)."""
+def scatter(inputs: Any, target_gpus: List[int], dim: int = 0) -> Sequence:
+    """One copy of ``inputs`` per target (a list or tuple), ``DataContainer``s unwrapped."""
     _check_cpu_target(target_gpus)
     return _scatter_map(inputs, list(target_gpus))
 
@@ -41,9 +41,9 @@ def _check_cpu_target(target_gpus: Sequence[int]) -> None:
             'MMDistributedDataParallel without device_ids')
 
 
-def _scatter_map(obj: Any, targets: List[int]) -> list:
+def _scatter_map(obj: Any, targets: List[int]) -> Sequence:
     if isinstance(obj, torch.Tensor):
-        return [obj.contiguous()]
+        return (obj.contiguous(),)  # a tuple, as MMCV's Scatter.forward returns
     if isinstance(obj, DataContainer):
         return obj.data if obj.cpu_only else _chunks_to_cpu(obj.data)
     if isinstance(obj, tuple) and obj:
