@@ -67,6 +67,9 @@ def scenario_state_dicts(weights: 'OrderedDict[str, torch.Tensor]') -> dict:
     partial['extra.weight'] = torch.ones(3)
     resized = OrderedDict(weights)
     resized['head.weight'] = torch.zeros(3, 2)
+    # torch < 0.4.1 BatchNorm had no num_batches_tracked: MMCV never reports it missing
+    no_bn_counter = OrderedDict((k, v) for k, v in weights.items()
+                                if not k.endswith('num_batches_tracked'))
     backbone_named = OrderedDict(('backbone.' + k, v) for k, v in weights.items())
     return {
         'plain_state_dict.pth': plain,
@@ -75,6 +78,7 @@ def scenario_state_dicts(weights: 'OrderedDict[str, torch.Tensor]') -> dict:
         'size_mismatch.pth': {'state_dict': resized},
         'model_key.pth': {'model': plain},
         'double_prefixed.pth': {'state_dict': backbone_named},
+        'no_bn_counter.pth': {'state_dict': no_bn_counter},
     }
 
 
@@ -92,6 +96,7 @@ LOAD_CASES = [
     ('double_prefixed.pth', False, [[r'^backbone\.', '']], False),
     ('double_prefixed.pth', False, [[r'^backbone\.', ''], [r'^backbone\.', 'trunk.']], False),
     ('double_prefixed.pth', True, [], False),
+    ('no_bn_counter.pth', True, None, False),
 ]
 
 
