@@ -176,3 +176,21 @@ def test_a_missing_num_batches_tracked_never_counts_as_missing():
     counter.register_buffer('num_batches_tracked', torch.tensor(0))
     _, said = _quiet(load_state_dict, counter, {'weight': torch.ones(2)}, strict=True)
     assert said == '' and torch.equal(counter.weight.detach(), torch.ones(2))
+
+
+def test_the_checkpoint_api_is_exported_under_mmcv_runner_names():
+    import compat.runner as runner
+    from compat.runner import checkpoint, checkpoint_loader
+    for name in ('save_checkpoint', 'load_checkpoint', 'load_state_dict', 'get_state_dict',
+                 'weights_to_cpu'):
+        assert getattr(runner, name) is getattr(checkpoint, name)
+    assert runner.CheckpointLoader is checkpoint_loader.CheckpointLoader
+
+
+def test_compat_wrappers_are_seen_through_by_the_checkpoint_functions():
+    import torch.nn as nn
+
+    from compat.parallel import MMDataParallel
+    from compat.runner import get_state_dict
+    model = nn.Linear(2, 2)
+    assert list(get_state_dict(MMDataParallel(model))) == list(model.state_dict())
