@@ -102,11 +102,11 @@ def _init_dist_slurm(backend: str, port=None) -> None:
     proc_id = int(os.environ['SLURM_PROCID'])
     num_gpus = torch.cuda.device_count()
     _select_device(proc_id)
+    if 'MASTER_ADDR' not in os.environ:  # first, so a failure leaves the environment as it was
+        os.environ['MASTER_ADDR'] = _first_slurm_host(os.environ['SLURM_NODELIST'])
     if port is not None:
         os.environ['MASTER_PORT'] = str(port)
     os.environ.setdefault('MASTER_PORT', '29500')
-    if 'MASTER_ADDR' not in os.environ:
-        os.environ['MASTER_ADDR'] = _first_slurm_host(os.environ['SLURM_NODELIST'])
     os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
     # MMCV: proc_id % num_gpus; on a CPU-only node every task is its node's only "device"
     os.environ['LOCAL_RANK'] = str(proc_id % num_gpus if num_gpus else 0)
@@ -151,7 +151,7 @@ def _average(tensors: List[torch.Tensor], world_size: int, coalesce: bool,
         _allreduce_coalesced(tensors, world_size, bucket_size_mb)
         return
     for tensor in tensors:
-        # MMCV divides before summing (not after), which rounds differently: kept
+        # MMCV divides before summing; exact for 2 ranks, rounds differently for 3: kept
         dist.all_reduce(tensor.div_(world_size))
 
 
