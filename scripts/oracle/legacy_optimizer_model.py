@@ -6,7 +6,7 @@ The model holds every kind of parameter MMCV's ``DefaultOptimizerConstructor.add
 apart: a conv with ``in_channels == groups == 1`` (MMCV counts it as depth-wise), a depth-wise
 conv, BatchNorm, GroupNorm, LayerNorm, biases, an embedding, a top-level parameter (its name is
 matched as ``'.cls_token'``: MMCV joins an empty prefix with a dot), a frozen conv, and a
-deformable conv with its ``conv_offset`` (mmcv.ops' ``DeformConv2dPack``/
+deformable conv with its ``conv_offset`` (and a ``conv_offset`` outside one) (mmcv.ops' ``DeformConv2dPack``/
 ``ModulatedDeformConv2dPack`` layout, stood in for by same-named torch modules because the oracle
 has no compiled ops; the recorder hands them to MMCV as ``mmcv.ops``).
 """
@@ -63,6 +63,8 @@ class ToyNet(nn.Module):
         self.neck = nn.Sequential()
         self.neck.add_module('conv1x1', nn.Conv2d(4, 4, 1))
         self.neck.add_module('ln', nn.LayerNorm(4))
+        # named like a DCN offset conv but under no deformable conv: no dcn_offset_lr_mult
+        self.neck.add_module('conv_offset', nn.Conv2d(4, 4, 1))
         self.embed = nn.Embedding(10, 4)
         self.head = nn.Linear(4, 2)
         self.frozen = nn.Conv2d(4, 4, 1)
