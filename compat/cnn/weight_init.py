@@ -6,7 +6,7 @@ call the same ``torch.nn.init`` functions in the same order as MMCV, and visit m
 exactly as MMCV does. A ``layer`` matches a module whose class name, or the name of one of its
 *direct* base classes, is listed (MMCV's ``_get_bases_name``); ``override`` initialises a named
 attribute as a whole. ``Pretrained`` loads local checkpoints only (see
-:mod:`compat.runner.checkpoint`).
+:mod:`compat.checkpoint.checkpoint`).
 """
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
-from compat.runner.checkpoint import _load_checkpoint_with_prefix, load_checkpoint, load_state_dict
-from compat.runner.checkpoint_loader import report
+from compat.checkpoint.checkpoint import (_load_checkpoint_with_prefix, load_checkpoint,
+                                         load_state_dict)
+from compat.checkpoint.checkpoint_loader import report
 from engine.registry import Registry, build_from_cfg
 
 INITIALIZERS = Registry('initializer')

@@ -1,11 +1,17 @@
 """``mmcv.runner``'s training API under MMCV's own names, on the engine."""
-from compat.runner.checkpoint import (get_state_dict, load_checkpoint, load_state_dict,
-                                      save_checkpoint, weights_to_cpu)
-from compat.runner.checkpoint_loader import CheckpointLoader
+from compat.checkpoint.checkpoint import (get_state_dict, load_checkpoint, load_state_dict,
+                                          save_checkpoint, weights_to_cpu)
+from compat.checkpoint.checkpoint_loader import CheckpointLoader
+from compat.runner.base_module import BaseModule, ModuleDict, ModuleList, Sequential
+from compat.runner.dist_utils import (allreduce_grads, allreduce_params, get_dist_info,
+                                      init_dist, master_only)
 from compat.runner.hooks import HOOKS, Hook
 from compat.runner.log_buffer import LogBuffer
 from compat.runner.priority import Priority, get_priority
+from compat.runner.utils import get_host_info, get_time_str, obj_from_dict, set_random_seed
 
-__all__ = ['CheckpointLoader', 'HOOKS', 'Hook', 'LogBuffer', 'Priority', 'get_priority',
-           'get_state_dict', 'load_checkpoint', 'load_state_dict', 'save_checkpoint',
-           'weights_to_cpu']
+__all__ = ['BaseModule', 'CheckpointLoader', 'HOOKS', 'Hook', 'LogBuffer', 'ModuleDict',
+           'ModuleList', 'Priority', 'Sequential', 'allreduce_grads', 'allreduce_params',
+           'get_dist_info', 'get_host_info', 'get_priority', 'get_state_dict', 'get_time_str',
+           'init_dist', 'load_checkpoint', 'load_state_dict', 'master_only', 'obj_from_dict',
+           'save_checkpoint', 'set_random_seed', 'weights_to_cpu']

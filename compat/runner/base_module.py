@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 import torch.nn as nn
 
 from compat.cnn.weight_init import LOGGER_NAME, initialize, update_init_info
-from compat.runner.checkpoint_loader import report
+from compat.checkpoint.checkpoint_loader import report
 from engine.dist.utils import master_only
 
 

@@ -3,7 +3,7 @@
     .oracle/mmcv/bin/python scripts/oracle/read_legacy_checkpoint.py FILE
 
 Used by tests/compat/runner/test_legacy_checkpoint.py to prove that a file our
-``compat.runner.checkpoint.save_checkpoint`` wrote loads in MMCV: ``mmcv.runner.load_checkpoint``
+``compat.checkpoint.checkpoint.save_checkpoint`` wrote loads in MMCV: ``mmcv.runner.load_checkpoint``
 into the toy model (legacy_checkpoint_model.py), then the optimizer state into a fresh SGD over
 its parameters, as ``BaseRunner.resume`` does. Imports no code of ours.
 """

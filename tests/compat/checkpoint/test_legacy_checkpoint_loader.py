@@ -1,4 +1,4 @@
-"""compat.runner.checkpoint_loader and the safety rules of compat.runner.checkpoint:
+"""compat.checkpoint.checkpoint_loader and the safety rules of compat.checkpoint.checkpoint:
 local files only, weights_only unless unsafe=True, atomic local writes, clear errors."""
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import sys
 import pytest
 import torch
 
-from compat.runner import checkpoint as legacy_checkpoint
-from compat.runner.checkpoint import (_load_checkpoint_with_prefix, load_checkpoint,
+from compat.checkpoint import checkpoint as legacy_checkpoint
+from compat.checkpoint.checkpoint import (_load_checkpoint_with_prefix, load_checkpoint,
                                       load_state_dict, save_checkpoint)
-from compat.runner.checkpoint_loader import CheckpointLoader
+from compat.checkpoint.checkpoint_loader import CheckpointLoader
 from engine.errors import CheckpointError
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
@@ -180,7 +180,7 @@ def test_a_missing_num_batches_tracked_never_counts_as_missing():
 
 def test_the_checkpoint_api_is_exported_under_mmcv_runner_names():
     import compat.runner as runner
-    from compat.runner import checkpoint, checkpoint_loader
+    from compat.checkpoint import checkpoint, checkpoint_loader
     for name in ('save_checkpoint', 'load_checkpoint', 'load_state_dict', 'get_state_dict',
                  'weights_to_cpu'):
         assert getattr(runner, name) is getattr(checkpoint, name)

@@ -1,4 +1,4 @@
-"""compat.runner.checkpoint against the real MMCV 1.7.2 (fixtures/goldens/legacy_checkpoint/,
+"""compat.checkpoint.checkpoint against the real MMCV 1.7.2 (fixtures/goldens/legacy_checkpoint/,
 recorded by scripts/oracle/record_legacy_checkpoint_goldens.py)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import torch
 from torch.nn import DataParallel
 
-from compat.runner.checkpoint import load_checkpoint, save_checkpoint
+from compat.checkpoint.checkpoint import load_checkpoint, save_checkpoint
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 GOLDEN_DIR = os.path.join(ROOT, 'fixtures', 'goldens', 'legacy_checkpoint')

@@ -28,7 +28,7 @@ import torch
 import torch.nn as nn
 from torch.optim import Optimizer
 
-from compat.runner.checkpoint_loader import CheckpointLoader, MapLocation
+from compat.checkpoint.checkpoint_loader import CheckpointLoader, MapLocation
 from engine.checkpoint.checkpoint_io import save_checkpoint_file
 from engine.dist.utils import get_dist_info
 from engine.errors import CheckpointError
