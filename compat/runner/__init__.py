@@ -7,10 +7,14 @@ from compat.runner.dist_utils import (allreduce_grads, allreduce_params, get_dis
                                       init_dist, master_only)
 from compat.runner.hooks import HOOKS, Hook
 from compat.runner.log_buffer import LogBuffer
+from compat.runner.optimizer import (OPTIMIZER_BUILDERS, OPTIMIZERS, DefaultOptimizerConstructor,
+                                     build_optimizer, build_optimizer_constructor)
 from compat.runner.priority import Priority, get_priority
 from compat.runner.utils import get_host_info, get_time_str, obj_from_dict, set_random_seed
 
-__all__ = ['BaseModule', 'CheckpointLoader', 'HOOKS', 'Hook', 'LogBuffer', 'ModuleDict',
+__all__ = ['BaseModule', 'CheckpointLoader', 'DefaultOptimizerConstructor', 'HOOKS', 'Hook',
+           'LogBuffer', 'ModuleDict', 'OPTIMIZERS', 'OPTIMIZER_BUILDERS', 'build_optimizer',
+           'build_optimizer_constructor',
            'ModuleList', 'Priority', 'Sequential', 'allreduce_grads', 'allreduce_params',
            'get_dist_info', 'get_host_info', 'get_priority', 'get_state_dict', 'get_time_str',
            'init_dist', 'load_checkpoint', 'load_state_dict', 'master_only', 'obj_from_dict',
