@@ -1,0 +1,19 @@
+"""The runtime part of MMCV 1.7.2's ``mmcv.utils`` under MMCV's names (``Config`` is not here
+yet): loggers, versions, the misc and path helpers, ``Registry``/``build_from_cfg`` over the
+engine's registry, and ``collect_env``."""
+from compat.utils.env import collect_env
+from compat.utils.logging import get_logger, print_log
+from compat.utils.misc import (concat_list, import_modules_from_strings, is_list_of,
+                               is_method_overridden, is_seq_of, is_str, is_tuple_of, iter_cast,
+                               list_cast, slice_list, tuple_cast)
+from compat.utils.parrots_wrapper import IS_CUDA_AVAILABLE, TORCH_VERSION
+from compat.utils.path import check_file_exist, mkdir_or_exist, scandir, symlink
+from compat.utils.registry import Registry, build_from_cfg
+from compat.utils.version_utils import digit_version
+
+__all__ = [
+    'IS_CUDA_AVAILABLE', 'Registry', 'TORCH_VERSION', 'build_from_cfg', 'check_file_exist',
+    'collect_env', 'concat_list', 'digit_version', 'get_logger', 'import_modules_from_strings',
+    'is_list_of', 'is_method_overridden', 'is_seq_of', 'is_str', 'is_tuple_of', 'iter_cast',
+    'list_cast', 'mkdir_or_exist', 'print_log', 'scandir', 'slice_list', 'symlink', 'tuple_cast',
+]
