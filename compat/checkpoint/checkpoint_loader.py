@@ -19,20 +19,11 @@ from typing import Callable, List, Optional, Tuple, Union
 from engine.checkpoint.checkpoint_io import load_checkpoint_file
 from engine.errors import CheckpointError
 
+from compat.utils.logging import print_log
+
 MapLocation = Union[str, Callable, None]
 LOCAL_ONLY_FIX = ('download the file yourself and pass its local path (or a file:// URL): the '
                   'compat runtime loads local files only')
-
-
-def report(msg: str, logger: Union[logging.Logger, str, None] = None) -> None:
-    """Where MMCV's ``print_log`` sends ``msg``: stdout for None, nowhere for ``'silent'``, the
-    logger (or the logger of that name) at INFO otherwise."""
-    if logger is None:
-        print(msg)
-    elif isinstance(logger, logging.Logger):
-        logger.info(msg)
-    elif logger != 'silent':
-        logging.getLogger(logger).info(msg)
 
 
 class CheckpointLoader:
@@ -89,7 +80,7 @@ class CheckpointLoader:
         trusted files holding objects other than tensors and plain data. It is passed only
         when set, so loaders registered by legacy code keep their two-argument form."""
         loader = cls._get_checkpoint_loader(filename)
-        report(f'load checkpoint from {loader.__name__[10:]} path: {filename}', logger)
+        print_log(f'load checkpoint from {loader.__name__[10:]} path: {filename}', logger)
         if unsafe:
             return loader(filename, map_location, unsafe=True)
         return loader(filename, map_location)

@@ -23,7 +23,7 @@ from torch import Tensor
 
 from compat.checkpoint.checkpoint import (_load_checkpoint_with_prefix, load_checkpoint,
                                          load_state_dict)
-from compat.checkpoint.checkpoint_loader import report
+from compat.utils.logging import print_log
 from engine.registry import Registry, build_from_cfg
 
 INITIALIZERS = Registry('initializer')
@@ -307,11 +307,11 @@ class PretrainedInit:
     def __call__(self, module: nn.Module) -> None:
         logger = logging.getLogger(LOGGER_NAME)
         if self.prefix is None:
-            report(f'load model from: {self.checkpoint}', logger)
+            print_log(f'load model from: {self.checkpoint}', logger)
             load_checkpoint(module, self.checkpoint, map_location=self.map_location,
                             strict=False, logger=logger)
         else:
-            report(f'load {self.prefix} in model from: {self.checkpoint}', logger)
+            print_log(f'load {self.prefix} in model from: {self.checkpoint}', logger)
             state_dict = _load_checkpoint_with_prefix(self.prefix, self.checkpoint,
                                                       map_location=self.map_location)
             load_state_dict(module, state_dict, strict=False, logger=logger)

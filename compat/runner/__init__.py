@@ -5,6 +5,7 @@ from compat.checkpoint.checkpoint_loader import CheckpointLoader
 from compat.runner.base_module import BaseModule, ModuleDict, ModuleList, Sequential
 from compat.runner.dist_utils import (allreduce_grads, allreduce_params, get_dist_info,
                                       init_dist, master_only)
+from compat.runner.fp16_utils import LossScaler, auto_fp16, force_fp32, wrap_fp16_model
 from compat.runner.hooks import HOOKS, Hook
 from compat.runner.log_buffer import LogBuffer
 from compat.runner.optimizer import (OPTIMIZER_BUILDERS, OPTIMIZERS, DefaultOptimizerConstructor,
@@ -12,10 +13,10 @@ from compat.runner.optimizer import (OPTIMIZER_BUILDERS, OPTIMIZERS, DefaultOpti
 from compat.runner.priority import Priority, get_priority
 from compat.runner.utils import get_host_info, get_time_str, obj_from_dict, set_random_seed
 
-__all__ = ['BaseModule', 'CheckpointLoader', 'DefaultOptimizerConstructor', 'HOOKS', 'Hook',
-           'LogBuffer', 'ModuleDict', 'OPTIMIZERS', 'OPTIMIZER_BUILDERS', 'build_optimizer',
-           'build_optimizer_constructor',
-           'ModuleList', 'Priority', 'Sequential', 'allreduce_grads', 'allreduce_params',
-           'get_dist_info', 'get_host_info', 'get_priority', 'get_state_dict', 'get_time_str',
-           'init_dist', 'load_checkpoint', 'load_state_dict', 'master_only', 'obj_from_dict',
-           'save_checkpoint', 'set_random_seed', 'weights_to_cpu']
+__all__ = ['allreduce_grads', 'allreduce_params', 'auto_fp16', 'BaseModule', 'build_optimizer',
+           'build_optimizer_constructor', 'CheckpointLoader', 'DefaultOptimizerConstructor',
+           'force_fp32', 'get_dist_info', 'get_host_info', 'get_priority', 'get_state_dict',
+           'get_time_str', 'Hook', 'HOOKS', 'init_dist', 'load_checkpoint', 'load_state_dict',
+           'LogBuffer', 'LossScaler', 'master_only', 'ModuleDict', 'ModuleList', 'obj_from_dict',
+           'OPTIMIZER_BUILDERS', 'OPTIMIZERS', 'Priority', 'save_checkpoint', 'Sequential',
+           'set_random_seed', 'weights_to_cpu', 'wrap_fp16_model']

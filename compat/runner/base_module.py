@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 import torch.nn as nn
 
 from compat.cnn.weight_init import LOGGER_NAME, initialize, update_init_info
-from compat.checkpoint.checkpoint_loader import report
+from compat.utils.logging import print_log
 from engine.dist.utils import master_only
 
 
@@ -43,7 +43,7 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
         module_name = self.__class__.__name__
         if not self._is_init:
             if self.init_cfg:
-                report(f'initialize {module_name} with init_cfg {self.init_cfg}', LOGGER_NAME)
+                print_log(f'initialize {module_name} with init_cfg {self.init_cfg}', LOGGER_NAME)
                 initialize(self, self.init_cfg)
                 # MMCV returns here, before the children and before `_is_init` is set, and a
                 # top-level Pretrained module so never dumps nor drops the init info
@@ -91,7 +91,7 @@ class BaseModule(nn.Module, metaclass=ABCMeta):
                 with_file_handler = True
         if not with_file_handler:
             for name, param in self.named_parameters():
-                report(f'\n{name} - {param.shape}: '
+                print_log(f'\n{name} - {param.shape}: '
                        f"\n{self._params_init_info[param]['init_info']} \n ", logger_name)
 
     def __repr__(self) -> str:

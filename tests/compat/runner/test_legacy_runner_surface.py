@@ -1,7 +1,8 @@
 """compat.runner exports what this part of mmcv.runner exported, each the module's own object."""
 import compat.runner as runner
 from compat.checkpoint import checkpoint, checkpoint_loader
-from compat.runner import base_module, dist_utils, log_buffer, optimizer, priority, utils
+from compat.runner import (base_module, dist_utils, fp16_utils, log_buffer, optimizer, priority,
+                           utils)
 from compat.runner.hooks import hook
 
 OWNERS = {
@@ -11,6 +12,7 @@ OWNERS = {
     base_module: ('BaseModule', 'ModuleDict', 'ModuleList', 'Sequential'),
     dist_utils: ('allreduce_grads', 'allreduce_params', 'get_dist_info', 'init_dist',
                  'master_only'),
+    fp16_utils: ('LossScaler', 'auto_fp16', 'force_fp32', 'wrap_fp16_model'),
     hook: ('HOOKS', 'Hook'),
     log_buffer: ('LogBuffer',),
     optimizer: ('OPTIMIZERS', 'OPTIMIZER_BUILDERS', 'DefaultOptimizerConstructor',
