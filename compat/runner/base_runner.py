@@ -211,7 +211,8 @@ class BaseRunner(metaclass=ABCMeta):
         does; the config text is read with :mod:`ast` (never executed), see
         :func:`_saved_gpu_count`.
         """
-        checkpoint = self.load_checkpoint(checkpoint, map_location=resolve_map_location(map_location))
+        location = resolve_map_location(map_location)
+        checkpoint = self.load_checkpoint(checkpoint, map_location=location)
         self._epoch = checkpoint['meta']['epoch']
         self._iter = checkpoint['meta']['iter']
         if self.meta is None:
