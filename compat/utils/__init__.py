@@ -1,6 +1,6 @@
-"""The runtime part of MMCV 1.7.2's ``mmcv.utils`` under MMCV's names with ``Config``,
-``ConfigDict`` and ``DictAction``: loggers, versions, the misc and path helpers, ``Registry``/``build_from_cfg`` over the
-engine's registry, and ``collect_env``."""
+"""The runtime part of MMCV 1.7.2's ``mmcv.utils`` under MMCV's names: ``Config``,
+``ConfigDict`` and ``DictAction``, loggers, versions, the misc and path helpers,
+``Registry``/``build_from_cfg`` over the engine's registry, and ``collect_env``."""
 from compat.utils.config import Config
 from compat.utils.config_dict import ConfigDict
 from compat.utils.dict_action import DictAction
@@ -15,7 +15,8 @@ from compat.utils.registry import Registry, build_from_cfg
 from compat.utils.version_utils import digit_version
 
 __all__ = [
-    'Config', 'ConfigDict', 'DictAction', 'IS_CUDA_AVAILABLE', 'Registry', 'TORCH_VERSION', 'build_from_cfg', 'check_file_exist',
+    'Config', 'ConfigDict', 'DictAction', 'IS_CUDA_AVAILABLE', 'Registry', 'TORCH_VERSION',
+    'build_from_cfg', 'check_file_exist',
     'collect_env', 'concat_list', 'digit_version', 'get_logger', 'import_modules_from_strings',
     'is_list_of', 'is_method_overridden', 'is_seq_of', 'is_str', 'is_tuple_of', 'iter_cast',
     'list_cast', 'mkdir_or_exist', 'print_log', 'scandir', 'slice_list', 'symlink', 'tuple_cast',
