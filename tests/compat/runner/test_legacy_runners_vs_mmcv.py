@@ -108,3 +108,21 @@ def test_build_runner_uses_the_default_constructor():
                           dict(model=model, logger=logging.getLogger('t')))
     assert isinstance(runner, IterBasedRunner) and runner.max_iters == 7
     assert RUNNERS.get('EpochBasedRunner') is EpochBasedRunner
+
+
+@pytest.mark.parametrize('config_text, expected_iter', [
+    ('gpu_ids = range(0, 4)\n', 12),    # MMDet 2.x tools/train.py: cfg.gpu_ids = range(4)
+    ('gpu_ids = [0, 1]\n', 6),
+    ('lr = 0.1\n', 3),                  # no gpu_ids: iter kept
+    ('gpu_ids = list(range(2))\n', 3),  # not readable without running it: kept, warned
+])
+def test_resume_rescales_iter_by_saved_gpu_count(tmp_path, config_text, expected_iter, caplog):
+    runner = _runner(max_epochs=3)
+    runner._iter = 3
+    runner.meta = {'config': config_text}
+    runner.save_checkpoint(str(tmp_path))
+    fresh = _runner(max_epochs=3)
+    with caplog.at_level(logging.WARNING, logger='t'):
+        fresh.resume(str(tmp_path / 'epoch_1.pth'), map_location='cpu')
+    assert (fresh.epoch, fresh.iter) == (1, expected_iter)
+    assert ('without running it' in caplog.text) == ('list(' in config_text)
