@@ -1,8 +1,8 @@
 """compat.runner exports what this part of mmcv.runner exported, each the module's own object."""
 import compat.runner as runner
 from compat.checkpoint import checkpoint, checkpoint_loader
-from compat.runner import (base_module, dist_utils, fp16_utils, log_buffer, optimizer, priority,
-                           utils)
+from compat.runner import (base_module, base_runner, builder, dist_utils, epoch_based_runner,
+                           fp16_utils, iter_based_runner, log_buffer, optimizer, priority, utils)
 from compat.runner.hooks import hook
 
 OWNERS = {
@@ -10,6 +10,10 @@ OWNERS = {
                  'weights_to_cpu'),
     checkpoint_loader: ('CheckpointLoader',),
     base_module: ('BaseModule', 'ModuleDict', 'ModuleList', 'Sequential'),
+    base_runner: ('BaseRunner',),
+    builder: ('RUNNER_BUILDERS', 'RUNNERS', 'DefaultRunnerConstructor', 'build_runner'),
+    epoch_based_runner: ('EpochBasedRunner', 'Runner'),
+    iter_based_runner: ('IterBasedRunner', 'IterLoader'),
     dist_utils: ('allreduce_grads', 'allreduce_params', 'get_dist_info', 'init_dist',
                  'master_only'),
     fp16_utils: ('LossScaler', 'auto_fp16', 'force_fp32', 'wrap_fp16_model'),
