@@ -20,6 +20,7 @@ from torch.optim import Optimizer
 
 from compat.checkpoint.checkpoint import load_checkpoint, save_checkpoint
 from compat.runner.hooks import HOOKS, Hook
+from compat.runner.hooks.schedule_hook import build_schedule_hook
 from compat.runner.log_buffer import LogBuffer
 from compat.runner.priority import Priority, get_priority
 from compat.runner.utils import get_time_str
@@ -175,6 +176,18 @@ class BaseRunner(metaclass=ABCMeta):
         hook_cfg = hook_cfg.copy()
         priority = hook_cfg.pop('priority', 'NORMAL')
         self.register_hook(build_from_cfg(hook_cfg, HOOKS), priority=priority)
+
+    def register_lr_hook(self, lr_config: Union[Dict, Hook, None]) -> None:
+        """Register ``lr_config`` (a hook or ``dict(policy=...)``) at VERY_HIGH priority."""
+        hook = build_schedule_hook(lr_config, 'lr')
+        if hook is not None:
+            self.register_hook(hook, priority='VERY_HIGH')
+
+    def register_momentum_hook(self, momentum_config: Union[Dict, Hook, None]) -> None:
+        """Register ``momentum_config`` (a hook or ``dict(policy=...)``) at HIGH priority."""
+        hook = build_schedule_hook(momentum_config, 'momentum')
+        if hook is not None:
+            self.register_hook(hook, priority='HIGH')
 
     def call_hook(self, fn_name: str) -> None:
         """Call ``fn_name(self)`` of every hook, in priority order."""

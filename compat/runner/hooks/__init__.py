@@ -1,5 +1,24 @@
 """Legacy (MMCV 1.x) hooks: the ``Hook`` base class and the ``HOOKS`` registry."""
 from compat.runner.hooks.evaluation import DistEvalHook, EvalHook
 from compat.runner.hooks.hook import HOOKS, Hook
+from compat.runner.hooks.lr_updater import (
+    CosineAnnealingCooldownLrUpdaterHook, CosineAnnealingLrUpdaterHook, CosineRestartLrUpdaterHook,
+    CyclicLrUpdaterHook, ExpLrUpdaterHook, FixedLrUpdaterHook, FlatCosineAnnealingLrUpdaterHook,
+    InvLrUpdaterHook, LinearAnnealingLrUpdaterHook, LrUpdaterHook, OneCycleLrUpdaterHook,
+    PolyLrUpdaterHook, SiameseRPNLrUpdaterHook, StepFixCosineAnnealingLrUpdaterHook,
+    StepLrUpdaterHook, YOLOXLrUpdaterHook)
+from compat.runner.hooks.momentum_updater import (
+    CosineAnnealingMomentumUpdaterHook, CyclicMomentumUpdaterHook,
+    LinearAnnealingMomentumUpdaterHook, MomentumUpdaterHook, OneCycleMomentumUpdaterHook,
+    StepMomentumUpdaterHook)
 
-__all__ = ['HOOKS', 'Hook', 'EvalHook', 'DistEvalHook']
+__all__ = ['HOOKS', 'Hook', 'EvalHook', 'DistEvalHook',
+           'LrUpdaterHook', 'FixedLrUpdaterHook', 'StepLrUpdaterHook', 'ExpLrUpdaterHook',
+           'PolyLrUpdaterHook', 'InvLrUpdaterHook', 'CosineAnnealingLrUpdaterHook',
+           'FlatCosineAnnealingLrUpdaterHook', 'CosineRestartLrUpdaterHook',
+           'CyclicLrUpdaterHook', 'OneCycleLrUpdaterHook', 'LinearAnnealingLrUpdaterHook',
+           'CosineAnnealingCooldownLrUpdaterHook', 'StepFixCosineAnnealingLrUpdaterHook',
+           'YOLOXLrUpdaterHook', 'SiameseRPNLrUpdaterHook',
+           'MomentumUpdaterHook', 'StepMomentumUpdaterHook', 'CosineAnnealingMomentumUpdaterHook',
+           'CyclicMomentumUpdaterHook', 'OneCycleMomentumUpdaterHook',
+           'LinearAnnealingMomentumUpdaterHook']
