@@ -8,6 +8,7 @@ are not here: they build hooks (lr updaters, loggers, ...) that compat does not 
 from __future__ import annotations
 
 import ast
+import copy
 import logging
 import os.path as osp
 import shutil
@@ -188,6 +189,39 @@ class BaseRunner(metaclass=ABCMeta):
         hook = build_schedule_hook(momentum_config, 'momentum')
         if hook is not None:
             self.register_hook(hook, priority='HIGH')
+
+    def register_checkpoint_hook(self, checkpoint_config: Union[Dict, Hook, None]) -> None:
+        """Register a ``CheckpointHook`` (the default ``type``) built from a dict, or a hook,
+        at NORMAL priority; None registers nothing."""
+        if checkpoint_config is None:
+            return
+        if isinstance(checkpoint_config, dict):
+            # MMCV sets the default type on the caller's dict itself
+            checkpoint_config.setdefault('type', 'CheckpointHook')
+            hook = build_from_cfg(checkpoint_config, HOOKS)
+        else:
+            hook = checkpoint_config
+        self.register_hook(hook, priority='NORMAL')
+
+    def register_logger_hooks(self, log_config: Optional[Dict]) -> None:
+        """Register each of ``log_config['hooks']`` at VERY_LOW priority, with
+        ``log_config['interval']`` as their default interval."""
+        if log_config is None:
+            return
+        log_interval = log_config['interval']
+        for info in log_config['hooks']:
+            logger_hook = build_from_cfg(info, HOOKS, default_args=dict(interval=log_interval))
+            self.register_hook(logger_hook, priority='VERY_LOW')
+
+    def register_timer_hook(self, timer_config: Union[Dict, Hook, None]) -> None:
+        """Register a timer hook (a dict with ``type``, or a hook) at LOW priority."""
+        if timer_config is None:
+            return
+        if isinstance(timer_config, dict):
+            hook = build_from_cfg(copy.deepcopy(timer_config), HOOKS)
+        else:
+            hook = timer_config
+        self.register_hook(hook, priority='LOW')
 
     def call_hook(self, fn_name: str) -> None:
         """Call ``fn_name(self)`` of every hook, in priority order."""

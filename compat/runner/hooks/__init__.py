@@ -1,6 +1,9 @@
 """Legacy (MMCV 1.x) hooks: the ``Hook`` base class and the ``HOOKS`` registry."""
+from compat.runner.hooks.checkpoint import CheckpointHook
 from compat.runner.hooks.evaluation import DistEvalHook, EvalHook
 from compat.runner.hooks.hook import HOOKS, Hook
+from compat.runner.hooks.iter_timer import IterTimerHook
+from compat.runner.hooks.logger import LoggerHook, TensorboardLoggerHook, TextLoggerHook
 from compat.runner.hooks.lr_updater import (
     CosineAnnealingCooldownLrUpdaterHook, CosineAnnealingLrUpdaterHook, CosineRestartLrUpdaterHook,
     CyclicLrUpdaterHook, ExpLrUpdaterHook, FixedLrUpdaterHook, FlatCosineAnnealingLrUpdaterHook,
@@ -12,7 +15,9 @@ from compat.runner.hooks.momentum_updater import (
     LinearAnnealingMomentumUpdaterHook, MomentumUpdaterHook, OneCycleMomentumUpdaterHook,
     StepMomentumUpdaterHook)
 
-__all__ = ['HOOKS', 'Hook', 'EvalHook', 'DistEvalHook',
+__all__ = ['CheckpointHook', 'IterTimerHook', 'LoggerHook', 'TensorboardLoggerHook',
+           'TextLoggerHook',
+           'HOOKS', 'Hook', 'EvalHook', 'DistEvalHook',
            'LrUpdaterHook', 'FixedLrUpdaterHook', 'StepLrUpdaterHook', 'ExpLrUpdaterHook',
            'PolyLrUpdaterHook', 'InvLrUpdaterHook', 'CosineAnnealingLrUpdaterHook',
            'FlatCosineAnnealingLrUpdaterHook', 'CosineRestartLrUpdaterHook',
