@@ -223,6 +223,19 @@ class BaseRunner(metaclass=ABCMeta):
             hook = timer_config
         self.register_hook(hook, priority='LOW')
 
+    def register_optimizer_hook(self, optimizer_config: Union[Dict, Hook, None]) -> None:
+        """Register an ``OptimizerHook`` (the default ``type``) built from a dict, or a hook,
+        at ABOVE_NORMAL priority; None registers nothing."""
+        if optimizer_config is None:
+            return
+        if isinstance(optimizer_config, dict):
+            # MMCV sets the default type on the caller's dict itself
+            optimizer_config.setdefault('type', 'OptimizerHook')
+            hook = build_from_cfg(optimizer_config, HOOKS)
+        else:
+            hook = optimizer_config
+        self.register_hook(hook, priority='ABOVE_NORMAL')
+
     def call_hook(self, fn_name: str) -> None:
         """Call ``fn_name(self)`` of every hook, in priority order."""
         for hook in self._hooks:

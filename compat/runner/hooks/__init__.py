@@ -14,10 +14,15 @@ from compat.runner.hooks.momentum_updater import (
     CosineAnnealingMomentumUpdaterHook, CyclicMomentumUpdaterHook,
     LinearAnnealingMomentumUpdaterHook, MomentumUpdaterHook, OneCycleMomentumUpdaterHook,
     StepMomentumUpdaterHook)
+from compat.runner.hooks.optimizer import (DistOptimizerHook, Fp16OptimizerHook,
+                                          GradientCumulativeFp16OptimizerHook,
+                                          GradientCumulativeOptimizerHook, OptimizerHook)
 
 __all__ = ['CheckpointHook', 'IterTimerHook', 'LoggerHook', 'TensorboardLoggerHook',
            'TextLoggerHook',
            'HOOKS', 'Hook', 'EvalHook', 'DistEvalHook',
+           'OptimizerHook', 'GradientCumulativeOptimizerHook', 'Fp16OptimizerHook',
+           'GradientCumulativeFp16OptimizerHook', 'DistOptimizerHook',
            'LrUpdaterHook', 'FixedLrUpdaterHook', 'StepLrUpdaterHook', 'ExpLrUpdaterHook',
            'PolyLrUpdaterHook', 'InvLrUpdaterHook', 'CosineAnnealingLrUpdaterHook',
            'FlatCosineAnnealingLrUpdaterHook', 'CosineRestartLrUpdaterHook',
