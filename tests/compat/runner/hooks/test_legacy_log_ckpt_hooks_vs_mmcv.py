@@ -83,3 +83,20 @@ def test_remote_backends_refused_with_the_key(build):
 def test_text_logger_rejects_client_args_without_out_dir():
     with pytest.raises(ValueError, match='file_client_args should be "None"'):
         TextLoggerHook(file_client_args=dict(backend='disk'))
+
+
+def test_pruning_stops_at_the_first_gap(tmp_path):
+    """mmcv/runner/hooks/checkpoint.py ``_save_checkpoint``: walking back from
+    ``current - max_keep_ckpts * interval``, the first missing file ends the deletions."""
+    for step in (1, 3):
+        (tmp_path / f'epoch_{step}.pth').write_bytes(b'')
+
+    class Runner:
+        epoch, meta, work_dir = 3, None, str(tmp_path)
+
+        def save_checkpoint(self, out_dir, **kwargs):
+            (tmp_path / 'epoch_4.pth').write_bytes(b'')
+
+    hook = CheckpointHook(interval=1, max_keep_ckpts=1, out_dir=str(tmp_path))
+    hook._save_checkpoint(Runner())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['epoch_1.pth', 'epoch_4.pth']
