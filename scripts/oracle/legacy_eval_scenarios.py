@@ -175,3 +175,22 @@ def construction_error(eval_hook_cls, kwargs: dict):
     except Exception as exc:  # noqa: BLE001 - the golden records whatever MMCV raised
         return [type(exc).__name__, str(exc)]
     return None
+
+
+# save_best keys (with greater_keys/less_keys) whose inferred rule is recorded: MMDet's
+# 'bbox_mAP'/'AR@100', MMSeg's 'mIoU', case-insensitive 'Loss', and an exact less key that
+# also contains a default greater key ('top')
+RULE_CASES = {
+    'bbox_mAP': dict(save_best='bbox_mAP'),
+    'AR@100': dict(save_best='AR@100'),
+    'mIoU': dict(save_best='mIoU'),
+    'Total_Loss': dict(save_best='Total_Loss'),
+    'top_err_exact_less': dict(save_best='top_err', less_keys=['top_err']),
+    'loss_acc_substring': dict(save_best='loss_acc'),
+    'custom_greater': dict(save_best='psnr', greater_keys=('psnr',)),
+}
+
+
+def inferred_rule(eval_hook_cls, kwargs: dict):
+    """The ``rule`` an EvalHook built with ``kwargs`` inferred."""
+    return eval_hook_cls(make_loader(ToyDataset(seed=7)), **kwargs).rule

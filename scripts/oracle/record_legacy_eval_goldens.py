@@ -10,7 +10,8 @@ changes nothing but the wall time. MMCV's ``single_gpu_test`` progress bar goes 
 Writes ``fixtures/goldens/legacy_eval.json``: per scenario the evaluate calls (results,
 eval kwargs), the log buffer and hook_msgs after each train epoch/iter, the checkpoints
 left in the work dir and the hook's final rule/key indicator; under ``errors`` what MMCV
-raised building the hooks of ``ERROR_CASES``.
+raised building the hooks of ``ERROR_CASES``; under ``rules`` the rule it inferred for
+``RULE_CASES``.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import time
 from mmcv.runner import EpochBasedRunner, EvalHook, Hook, IterBasedRunner
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from legacy_eval_scenarios import ERROR_CASES, SCENARIOS, construction_error, run_scenario  # noqa: E402
+from legacy_eval_scenarios import (ERROR_CASES, RULE_CASES, SCENARIOS,  # noqa: E402
+                                   construction_error, inferred_rule, run_scenario)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'fixtures', 'goldens', 'legacy_eval.json')
@@ -38,6 +40,7 @@ def main() -> None:
             out[name] = run_scenario(name, Hook, runner_cls, EvalHook, tmp)
     out['errors'] = {name: construction_error(EvalHook, kwargs)
                      for name, kwargs in ERROR_CASES.items()}
+    out['rules'] = {name: inferred_rule(EvalHook, kwargs) for name, kwargs in RULE_CASES.items()}
     with open(OUT, 'w') as f:
         json.dump(out, f, indent=1)
         f.write('\n')

@@ -3,8 +3,9 @@ result collectors ``collect_results_cpu``/``collect_results_gpu``.
 
 They live next to the evaluation hooks (their only caller in compat) rather than in a
 ``compat.engine`` package, because ``engine`` is already the name of the MMEngine layer.
-Unlike MMCV they draw no progress bar and ``multi_gpu_test`` does not sleep 2 s first;
-neither changes a result.
+Unlike MMCV they draw no progress bar, and ``multi_gpu_test`` does not sleep 2 s first:
+``collect_results_cpu`` waits for rank 0 to remove ``tmpdir`` instead (a second barrier), so
+a fast rank cannot write its next part into a folder about to be removed.
 """
 from __future__ import annotations
 
@@ -67,14 +68,16 @@ def collect_results_cpu(result_part: list, size: int,
     atomic_write_bytes(osp.join(tmpdir, f'part_{rank}.pkl'), pickle.dumps(result_part),
                        durable=False)
     dist.barrier()
-    if rank != 0:
-        return None
     parts = []
-    for i in range(world_size):
-        with open(osp.join(tmpdir, f'part_{i}.pkl'), 'rb') as f:
-            parts.append(pickle.load(f))
-    shutil.rmtree(tmpdir)
-    return _interleave(parts, size)
+    if rank == 0:
+        for i in range(world_size):
+            with open(osp.join(tmpdir, f'part_{i}.pkl'), 'rb') as f:
+                parts.append(pickle.load(f))
+        shutil.rmtree(tmpdir)
+    # MMCV slept 2 s in multi_gpu_test instead: without a wait, a fast rank could write its
+    # next part into the tmpdir rank 0 is about to remove
+    dist.barrier()
+    return _interleave(parts, size) if rank == 0 else None
 
 
 def collect_results_gpu(result_part: list, size: int) -> Optional[list]:

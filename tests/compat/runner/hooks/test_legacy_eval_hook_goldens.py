@@ -14,8 +14,8 @@ from compat.runner.hooks import HOOKS, EvalHook, Hook
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))))
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'oracle'))
-from legacy_eval_scenarios import (ERROR_CASES, SCENARIOS, construction_error,  # noqa: E402
-                                   run_scenario)
+from legacy_eval_scenarios import (ERROR_CASES, RULE_CASES, SCENARIOS,  # noqa: E402
+                                   construction_error, inferred_rule, run_scenario)
 
 with open(os.path.join(ROOT, 'fixtures', 'goldens', 'legacy_eval.json')) as f:
     GOLDEN = json.load(f)
@@ -32,6 +32,11 @@ def test_eval_hook_matches_mmcv(name, tmp_path):
 @pytest.mark.parametrize('name', sorted(set(ERROR_CASES) - {'str_less_keys'}))
 def test_construction_errors_match_mmcv(name):
     assert construction_error(EvalHook, ERROR_CASES[name]) == GOLDEN['errors'][name]
+
+
+@pytest.mark.parametrize('name', sorted(RULE_CASES))
+def test_inferred_rule_matches_mmcv(name):
+    assert inferred_rule(EvalHook, RULE_CASES[name]) == GOLDEN['rules'][name]
 
 
 def test_str_less_keys_is_accepted_where_mmcv_asserted_by_a_typo():
