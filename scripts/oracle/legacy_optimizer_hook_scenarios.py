@@ -106,10 +106,8 @@ def _recorder(hook_base, rows: list):
     return Recorder()
 
 
-def run_scenario(name: str, hook_base, epoch_runner, iter_runner, work_dir: str,
-                 dist_hook_cls=None):
-    """Run one scenario; returns per-iteration rows, final weights, log records, saved meta."""
-    spec = SCENARIOS[name]
+def _run_once(name: str, spec: dict, hook_base, runner_cls, work_dir: str, limits: dict,
+              dist_hook_cls, resume_from: str = None):
     model = HookToyModel(**spec.get('model', {}))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     logger = logging.getLogger(f'legacy_optimizer_hook.{name}')
@@ -117,9 +115,6 @@ def run_scenario(name: str, hook_base, epoch_runner, iter_runner, work_dir: str,
     logger.propagate = False
     handler = ListHandler()
     logger.handlers = [handler]
-    by_epoch = 'max_epochs' in spec
-    runner_cls = epoch_runner if by_epoch else iter_runner
-    limits = {k: spec[k] for k in ('max_epochs', 'max_iters') if k in spec}
     runner = runner_cls(model=model, optimizer=optimizer, work_dir=work_dir, logger=logger,
                         meta=dict(seed=0), **limits)
     if spec['hook'] == 'dist':
@@ -128,6 +123,8 @@ def run_scenario(name: str, hook_base, epoch_runner, iter_runner, work_dir: str,
         runner.register_optimizer_hook(dict(spec['hook']))
     rows: list = []
     runner.register_hook(_recorder(hook_base, rows), priority='LOW')
+    if resume_from:
+        runner.resume(os.path.join(work_dir, resume_from), map_location='cpu')
     runner.run([make_loader()], [('train', 1)])
     runner.save_checkpoint(work_dir, 'final.pth', create_symlink=False)
     saved = torch.load(os.path.join(work_dir, 'final.pth'), map_location='cpu',
@@ -135,6 +132,23 @@ def run_scenario(name: str, hook_base, epoch_runner, iter_runner, work_dir: str,
     return {'rows': rows, 'weights': _weights(model), 'log': handler.records,
             'saved_fp16_meta': repr(saved.get('fp16')),
             'hook_types': [type(h).__name__ for h in runner.hooks]}
+
+
+def run_scenario(name: str, hook_base, epoch_runner, iter_runner, work_dir: str,
+                 dist_hook_cls=None):
+    """Run one scenario; returns per-iteration rows, final weights, log records, saved meta;
+    with ``resume_epochs``, also a run resumed from the first run's final checkpoint (saved
+    after the run, so it holds epoch + 1: resuming a 1-epoch run with 3 epochs trains one)."""
+    spec = SCENARIOS[name]
+    by_epoch = 'max_epochs' in spec
+    runner_cls = epoch_runner if by_epoch else iter_runner
+    limits = {k: spec[k] for k in ('max_epochs', 'max_iters') if k in spec}
+    result = _run_once(name, spec, hook_base, runner_cls, work_dir, limits, dist_hook_cls)
+    if 'resume_epochs' in spec:
+        result['resumed'] = _run_once(name, spec, hook_base, runner_cls, work_dir,
+                                      dict(max_epochs=spec['resume_epochs']), dist_hook_cls,
+                                      resume_from='final.pth')
+    return result
 
 
 SCENARIOS = {
@@ -153,6 +167,10 @@ SCENARIOS = {
     'dist_update_interval_3': dict(max_epochs=2, hook='dist', args=dict(
         update_interval=3, grad_clip=dict(max_norm=0.5))),
     'dist_update_interval_iters': dict(max_iters=10, hook='dist', args=dict(update_interval=4)),
+    'cumulative_resumed': dict(max_epochs=1, resume_epochs=3, hook=dict(
+        type='GradientCumulativeOptimizerHook', cumulative_iters=3)),
+    'fp16_resumed': dict(max_epochs=1, resume_epochs=3, hook=dict(
+        type='Fp16OptimizerHook', loss_scale=512.)),
     'fp16_static': dict(max_epochs=1, hook=dict(
         type='Fp16OptimizerHook', loss_scale=512., grad_clip=dict(max_norm=0.5))),
     'fp16_dynamic': dict(max_epochs=1, hook=dict(type='Fp16OptimizerHook',

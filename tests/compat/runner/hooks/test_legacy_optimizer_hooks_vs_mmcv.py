@@ -31,6 +31,13 @@ def test_scenario_equals_mmcv(name, tmp_path):
         ours = run_scenario(name, Hook, EpochBasedRunner, IterBasedRunner, str(tmp_path),
                             dist_hook_cls=DistOptimizerHook)
     golden = GOLDEN['scenarios'][name]
+    _assert_run_equal(ours, golden)
+    assert ('resumed' in ours) == ('resumed' in golden)
+    if 'resumed' in golden:
+        _assert_run_equal(ours['resumed'], golden['resumed'])
+
+
+def _assert_run_equal(ours, golden):
     assert ours['hook_types'] == golden['hook_types']
     assert len(ours['rows']) == len(golden['rows'])
     for mine, theirs in zip(ours['rows'], golden['rows']):
@@ -46,6 +53,8 @@ def test_goldens_cover_the_cases_the_brief_names():
     assert any('divided by 2' in m for _, m in scen['cumulative_3_epochs']['log'])
     assert scen['detect_anomalous']['log'][0][0] == 'ERROR'
     assert scen['fp16_static']['saved_fp16_meta'] == "{'loss_scaler': {}}"
+    assert 'Resume iter number' in scen['cumulative_resumed']['resumed']['log'][0][1]
+    assert scen['fp16_resumed']['resumed']['rows'][0]['iter'] == 7
     # update_interval 3 over 7 iterations/epoch: iterations 13 and 14 are never stepped
     rows = scen['dist_update_interval_3']['rows']
     assert rows[-1]['weights'] == rows[-2]['weights'] == rows[-3]['weights']
