@@ -7,6 +7,7 @@ refused with the fix instead of being written somewhere else.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import os.path as osp
 import warnings
@@ -38,6 +39,12 @@ class EvalHook(Hook):
     (1-based), and once before training when resuming at or after ``start``. ``save_best``
     names the metric to track (``'auto'``: the first one returned); its rule comes from
     ``rule`` or is inferred from ``greater_keys``/``less_keys``.
+
+    ``dynamic_intervals`` (``[(milestone, interval), ...]``) is MMDet 2.x's extension
+    (``mmdet/core/evaluation/eval_hooks.py`` ``EvalHook``, used by the YOLOX configs as
+    ``[(max_epochs - num_last_epochs, 1)]``): from epoch/iter ``milestone`` (1-based) on, the
+    interval is switched. MMCV itself would hand it to ``dataset.evaluate``, which no legacy
+    dataset accepts, so taking it here changes no working config.
     """
 
     # downstream repos override these (e.g. MMDet's EvalHook keeps them as MMCV has them)
@@ -52,7 +59,8 @@ class EvalHook(Hook):
                  rule: Optional[str] = None, test_fn: Optional[Callable] = None,
                  greater_keys: Optional[List[str]] = None,
                  less_keys: Optional[List[str]] = None, out_dir: Optional[str] = None,
-                 file_client_args: Optional[dict] = None, **eval_kwargs):
+                 file_client_args: Optional[dict] = None, dynamic_intervals=None,
+                 **eval_kwargs):
         if not isinstance(dataloader, DataLoader):
             raise TypeError(f'dataloader must be a pytorch DataLoader, '
                             f'but got {type(dataloader)}')
@@ -79,6 +87,17 @@ class EvalHook(Hook):
             self._init_rule(rule, self.save_best)
         self.out_dir = out_dir
         self.file_client_args = file_client_args
+        self.use_dynamic_intervals = dynamic_intervals is not None
+        if self.use_dynamic_intervals:
+            self.dynamic_milestones, self.dynamic_intervals = dynamic_interval_schedule(
+                interval, dynamic_intervals)
+
+    def _decide_interval(self, runner) -> None:
+        # MMDet's rule: the interval of the last milestone <= the 1-based current epoch/iter
+        if self.use_dynamic_intervals:
+            progress = runner.epoch if self.by_epoch else runner.iter
+            step = bisect.bisect(self.dynamic_milestones, progress + 1)
+            self.interval = self.dynamic_intervals[step - 1]
 
     def _init_rule(self, rule: Optional[str], key_indicator: str) -> None:
         """Set ``rule``/``key_indicator``/``compare_func``; without ``rule``, match the key
@@ -126,6 +145,7 @@ class EvalHook(Hook):
 
     def before_train_iter(self, runner) -> None:
         """Evaluate once before iter-based training resumed at or after ``start``."""
+        self._decide_interval(runner)
         if self.by_epoch or not self.initial_flag:
             return
         if self.start is not None and runner.iter >= self.start:
@@ -134,6 +154,7 @@ class EvalHook(Hook):
 
     def before_train_epoch(self, runner) -> None:
         """Evaluate once before epoch-based training resumed at or after ``start``."""
+        self._decide_interval(runner)
         if not (self.by_epoch and self.initial_flag):
             return
         if self.start is not None and runner.epoch >= self.start:
@@ -231,12 +252,13 @@ class DistEvalHook(EvalHook):
                  less_keys: Optional[List[str]] = None, broadcast_bn_buffer: bool = True,
                  tmpdir: Optional[str] = None, gpu_collect: bool = False,
                  out_dir: Optional[str] = None, file_client_args: Optional[dict] = None,
-                 **eval_kwargs):
+                 dynamic_intervals=None, **eval_kwargs):
         super().__init__(dataloader, start=start, interval=interval, by_epoch=by_epoch,
                          save_best=save_best, rule=rule,
                          test_fn=multi_gpu_test if test_fn is None else test_fn,
                          greater_keys=greater_keys, less_keys=less_keys, out_dir=out_dir,
-                         file_client_args=file_client_args, **eval_kwargs)
+                         file_client_args=file_client_args,
+                         dynamic_intervals=dynamic_intervals, **eval_kwargs)
         self.broadcast_bn_buffer = broadcast_bn_buffer
         self.tmpdir = tmpdir
         self.gpu_collect = gpu_collect
@@ -257,6 +279,19 @@ class DistEvalHook(EvalHook):
             key_score = self.evaluate(runner, results)
             if self.save_best and key_score:
                 self._save_ckpt(runner, key_score)
+
+
+def dynamic_interval_schedule(start_interval: int, dynamic_intervals):
+    """MMDet 2.x's ``_calc_dynamic_intervals``: milestones ``[0, m1, ...]`` and intervals
+    ``[start_interval, i1, ...]`` from ``[(m1, i1), ...]`` (a list of 2-tuples, as there)."""
+    if not (isinstance(dynamic_intervals, list)
+            and all(isinstance(item, tuple) and len(item) == 2 for item in dynamic_intervals)):
+        raise ConfigError(
+            f'EvalHook: dynamic_intervals must be a list of (milestone, interval) tuples, '
+            f'got {dynamic_intervals!r}', key='evaluation.dynamic_intervals',
+            fix='write it as MMDet does, e.g. dynamic_intervals=[(285, 1)]')
+    return ([0] + [m for m, _ in dynamic_intervals],
+            [start_interval] + [i for _, i in dynamic_intervals])
 
 
 def _key_list(keys, default: List[str]):

@@ -80,3 +80,32 @@ def _loader():
 def _train_loader():
     from legacy_eval_scenarios import ToyDataset, make_loader
     return make_loader(ToyDataset(seed=1, size=6))
+
+
+def test_dynamic_intervals_switch_the_interval_at_the_milestone(tmp_path):
+    # MMDet 2.x EvalHook (mmdet/core/evaluation/eval_hooks.py, _decide_interval): from
+    # 1-based epoch 3 on, interval 1; before, interval 2 -> evaluations after epochs 2, 3, 4
+    from legacy_eval_scenarios import build_eval_run
+    runner, val_set, events, _ = build_eval_run('epoch_every', Hook, EpochBasedRunner, EvalHook,
+                                                str(tmp_path), interval=2,
+                                                dynamic_intervals=[(3, 1)])
+    runner.run([_train_loader()], [('train', 1)])
+    assert [event[0] + 1 for event in events if event[2]] == [2, 3, 4]
+    assert all(call['extra'] == [] for call in val_set.calls)  # not passed to evaluate
+
+
+def test_dynamic_intervals_by_iter_follow_the_current_iter():
+    from types import SimpleNamespace
+    hook = EvalHook(_loader(), interval=5, by_epoch=False, dynamic_intervals=[(10, 2), (20, 1)])
+    seen = []
+    for it in (0, 8, 9, 18, 19, 30):
+        hook._decide_interval(SimpleNamespace(iter=it, epoch=0))
+        seen.append(hook.interval)
+    assert seen == [5, 5, 2, 2, 1, 1]
+
+
+def test_malformed_dynamic_intervals_name_the_key():
+    from engine.errors import ConfigError
+    with pytest.raises(ConfigError, match='dynamic_intervals') as info:
+        EvalHook(_loader(), dynamic_intervals=[[3, 1]])
+    assert 'dynamic_intervals=[(285, 1)]' in str(info.value)
