@@ -121,6 +121,10 @@ def _run_once(name: str, spec: dict, hook_base, runner_cls, work_dir: str, limit
         runner.register_hook(dist_hook_cls(**spec['args']), priority='ABOVE_NORMAL')
     else:
         runner.register_optimizer_hook(dict(spec['hook']))
+    if 'cpu_scaler' in spec:
+        # CUDA's scaler is disabled here; an enabled CPU GradScaler drives the same hook code
+        # (scale, unscale_, step, update, state_dict) that runs on a GPU
+        runner.hooks[0].loss_scaler = torch.amp.GradScaler('cpu', **spec['cpu_scaler'])
     rows: list = []
     runner.register_hook(_recorder(hook_base, rows), priority='LOW')
     if resume_from:
@@ -171,6 +175,13 @@ SCENARIOS = {
         type='GradientCumulativeOptimizerHook', cumulative_iters=3)),
     'fp16_resumed': dict(max_epochs=1, resume_epochs=3, hook=dict(
         type='Fp16OptimizerHook', loss_scale=512.)),
+    'fp16_cpu_scaler_dynamic': dict(
+        max_epochs=1, resume_epochs=3, cpu_scaler=dict(init_scale=2.**10, growth_interval=2),
+        hook=dict(type='Fp16OptimizerHook', loss_scale='dynamic', grad_clip=dict(max_norm=0.5))),
+    'fp16_cpu_scaler_static_cumulative': dict(
+        max_epochs=2, cpu_scaler=dict(init_scale=512.), hook=dict(
+            type='GradientCumulativeFp16OptimizerHook', cumulative_iters=3, loss_scale=512.,
+            grad_clip=dict(max_norm=0.5))),
     'fp16_static': dict(max_epochs=1, hook=dict(
         type='Fp16OptimizerHook', loss_scale=512., grad_clip=dict(max_norm=0.5))),
     'fp16_dynamic': dict(max_epochs=1, hook=dict(type='Fp16OptimizerHook',

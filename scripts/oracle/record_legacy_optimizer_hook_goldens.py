@@ -7,7 +7,9 @@ Run with the oracle interpreter (it must not import our packages)::
 
 ``time.sleep`` is patched to a no-op: MMCV's runners sleep at epoch transitions and before
 ``after_run``, which changes nothing but the wall time. This machine has no CUDA, so MMCV's
-fp16 hooks run with torch's disabled ``GradScaler`` (fp32, unscaled): that is what is recorded.
+fp16 hooks run with torch's disabled ``GradScaler`` (fp32, unscaled): that is what is recorded;
+the ``cpu_scaler`` scenarios swap in an enabled ``torch.amp.GradScaler('cpu')`` so the scaling,
+unscale, update and state_dict/resume path that runs on a GPU is recorded as well.
 ``DistOptimizerHook`` is the oracle's re-implementation of the self-supervised codebases' hook
 as a subclass of MMCV's ``OptimizerHook``.
 

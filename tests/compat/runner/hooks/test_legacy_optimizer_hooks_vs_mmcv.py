@@ -55,6 +55,9 @@ def test_goldens_cover_the_cases_the_brief_names():
     assert scen['fp16_static']['saved_fp16_meta'] == "{'loss_scaler': {}}"
     assert 'Resume iter number' in scen['cumulative_resumed']['resumed']['log'][0][1]
     assert scen['fp16_resumed']['resumed']['rows'][0]['iter'] == 7
+    # the enabled (CPU) scaler grows every 2 steps and the resumed run continues from 8192
+    assert "'scale': 8192.0" in scen['fp16_cpu_scaler_dynamic']['saved_fp16_meta']
+    assert "'scale': 16384.0" in scen['fp16_cpu_scaler_dynamic']['resumed']['rows'][0]['fp16_meta']
     # update_interval 3 over 7 iterations/epoch: iterations 13 and 14 are never stepped
     rows = scen['dist_update_interval_3']['rows']
     assert rows[-1]['weights'] == rows[-2]['weights'] == rows[-3]['weights']
