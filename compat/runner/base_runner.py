@@ -2,8 +2,10 @@
 
 Subclasses (:class:`~compat.runner.epoch_based_runner.EpochBasedRunner`,
 :class:`~compat.runner.iter_based_runner.IterBasedRunner`) implement ``run``/``train``/``val``
-and ``save_checkpoint``. The ``register_*_hook``/``register_training_hooks`` helpers of MMCV
-are not here: they build hooks (lr updaters, loggers, ...) that compat does not have yet.
+and ``save_checkpoint``. MMCV's ``register_lr_hook``, ``register_momentum_hook``,
+``register_optimizer_hook``, ``register_checkpoint_hook``, ``register_timer_hook`` and
+``register_logger_hooks`` are here; ``register_custom_hooks``, ``register_profiler_hook`` and
+``register_training_hooks`` are not yet (they come with ``migrate train`` on legacy configs).
 """
 from __future__ import annotations
 
