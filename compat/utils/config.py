@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 from typing import Any, Optional
 
-import numpy as np
 import yaml
 
 from compat.utils.config_dict import ConfigDict
@@ -21,6 +20,7 @@ from compat.utils.config_loading import (SUPPORTED_EXTS, UNSUPPORTED_MESSAGE, fi
                                          merge_a_into_b)
 from compat.utils.config_pretty import pretty_text
 from compat.utils.dict_action import DictAction
+from compat.utils.json_handler import json_default
 from compat.utils.misc import import_modules_from_strings
 
 RESERVED_KEYS = ['filename', 'text', 'pretty_text']
@@ -172,18 +172,8 @@ class Config:
 def _dump_data(cfg_dict: dict, file_format: str) -> str:
     """``mmcv.dump`` for json (sets and numpy values converted) and yaml."""
     if file_format == 'json':
-        return json.dumps(cfg_dict, default=_json_default)
+        return json.dumps(cfg_dict, default=json_default)
     if file_format in ('yaml', 'yml'):
         return yaml.dump(cfg_dict, Dumper=getattr(yaml, 'CDumper', yaml.Dumper))
     raise TypeError(f'Unsupported format: {file_format}')
 
-
-def _json_default(obj: Any) -> Any:
-    # mmcv.fileio.handlers.json_handler.set_default
-    if isinstance(obj, (set, range)):
-        return list(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    raise TypeError(f'{type(obj)} is unsupported for json dump')

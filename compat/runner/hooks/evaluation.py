@@ -20,14 +20,12 @@ from torch.utils.data import DataLoader
 
 from compat.runner.hooks.evaluation_tests import multi_gpu_test, single_gpu_test
 from compat.runner.hooks.hook import HOOKS, Hook
+from compat.runner.hooks.local_disk import check_local_disk
+from compat.runner.hooks.logger.base import LoggerHook
 from compat.utils.misc import is_seq_of
 from engine.errors import ConfigError
 
 __all__ = ['EvalHook', 'DistEvalHook']
-
-
-class UnsupportedFileBackendError(ConfigError, ValueError):
-    """``file_client_args``/``out_dir`` name a storage backend compat cannot write to."""
 
 
 @HOOKS.register_module()
@@ -71,7 +69,7 @@ class EvalHook(Hook):
             raise ValueError(f'The evaluation start epoch {start} is smaller than 0')
         assert isinstance(save_best, str) or save_best is None, \
             f'""save_best"" should be a str or None rather than {type(save_best)}'
-        _check_local_backend(file_client_args, out_dir)
+        check_local_disk('EvalHook', file_client_args, out_dir, key='evaluation')
         self.dataloader = dataloader
         self.interval = interval
         self.start = start
@@ -307,17 +305,4 @@ def _key_list(keys, default: List[str]):
 
 
 def _is_logger_hook(hook: Hook) -> bool:
-    # compat's logger hooks are added in a separate module; matched by class name in the MRO
-    # so this module does not depend on it
-    return any(cls.__name__ == 'LoggerHook' for cls in type(hook).__mro__)
-
-
-def _check_local_backend(file_client_args: Optional[dict], out_dir: Optional[str]) -> None:
-    backend = (file_client_args or {}).get('backend', 'disk')
-    if backend not in ('disk', 'HardDiskBackend') or (out_dir and '://' in str(out_dir)):
-        raise UnsupportedFileBackendError(
-            f'EvalHook: compat saves best checkpoints on the local disk only, but got '
-            f'file_client_args={file_client_args!r}, out_dir={out_dir!r}',
-            key='evaluation.file_client_args',
-            fix='drop file_client_args and set out_dir to a local directory (or leave it '
-                'unset to use work_dir)')
+    return isinstance(hook, LoggerHook)

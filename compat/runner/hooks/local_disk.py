@@ -20,18 +20,21 @@ class UnsupportedBackendError(ConfigError, ValueError):
 
 
 def check_local_disk(hook_name: str, file_client_args: Optional[dict],
-                     out_dir: Optional[str]) -> None:
-    """Refuse a non-disk backend or a URI ``out_dir`` (MMCV would have used that backend)."""
+                     out_dir: Optional[str], key: Optional[str] = None) -> None:
+    """Refuse a non-disk backend or a URI ``out_dir`` (MMCV would have used that backend);
+    ``key`` is the config key the error names (default: the hook's name)."""
+    key = key or hook_name
     backend = (file_client_args or {}).get('backend', 'disk')
-    if backend not in ('disk', None):
+    if backend not in ('disk', BACKEND_NAME, None):
         raise UnsupportedBackendError(
             f'{hook_name}: file_client_args backend {backend!r} is not supported by compat '
-            '(local disk only)', key=f'{hook_name}.file_client_args',
-            fix='drop file_client_args (or set backend="disk") and copy the files yourself')
+            '(local disk only)', key=f'{key}.file_client_args',
+            fix='drop file_client_args (or set backend="disk"), give a local out_dir, and copy '
+                'the files yourself')
     if isinstance(out_dir, str) and '://' in out_dir:
         raise UnsupportedBackendError(
             f'{hook_name}: out_dir {out_dir!r} is a remote URI; compat writes to the local disk '
-            'only', key=f'{hook_name}.out_dir', fix='give a local directory as out_dir')
+            'only', key=f'{key}.out_dir', fix='give a local directory as out_dir')
 
 
 def join_work_dir_basename(out_dir: str, work_dir: str) -> str:

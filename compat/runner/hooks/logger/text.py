@@ -8,13 +8,13 @@ import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional, Union
 
-import numpy as np
 import torch
 import torch.distributed as dist
 
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.local_disk import BACKEND_NAME, check_local_disk, join_work_dir_basename
 from compat.runner.hooks.logger.base import LoggerHook
+from compat.utils.json_handler import json_default
 from compat.utils.misc import is_tuple_of
 from compat.utils.path import mkdir_or_exist, scandir
 
@@ -113,7 +113,7 @@ class TextLoggerHook(LoggerHook):
         json_log = OrderedDict((k, _round_float(v)) for k, v in log_dict.items())
         if runner.rank == 0:
             with open(self.json_log_path, 'a+') as f:
-                json.dump(json_log, f, default=_json_default)
+                json.dump(json_log, f, default=json_default)
                 f.write('\n')
 
     def log(self, runner) -> OrderedDict:
@@ -161,13 +161,3 @@ def _round_float(items):
         return round(items, 5)
     return items
 
-
-def _json_default(obj):
-    """``mmcv.dump``'s JSON fallbacks: sets/ranges and numpy values become plain JSON."""
-    if isinstance(obj, (set, range)):
-        return list(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    raise TypeError(f'{type(obj)} is unsupported for json dump')
