@@ -238,6 +238,38 @@ class BaseRunner(metaclass=ABCMeta):
             hook = optimizer_config
         self.register_hook(hook, priority='ABOVE_NORMAL')
 
+    def register_custom_hooks(self, custom_config: Union[List, Dict, Hook, None]) -> None:
+        """Register each custom hook: a dict (its optional ``priority`` popped, NORMAL by
+        default) or a hook instance, which MMCV always registers at NORMAL."""
+        if custom_config is None:
+            return
+        if not isinstance(custom_config, list):
+            custom_config = [custom_config]
+        for item in custom_config:
+            if isinstance(item, dict):
+                self.register_hook_from_cfg(item)
+            else:
+                self.register_hook(item, priority='NORMAL')
+
+    def register_training_hooks(self, lr_config: Union[Dict, Hook, None],
+                                optimizer_config: Union[Dict, Hook, None] = None,
+                                checkpoint_config: Union[Dict, Hook, None] = None,
+                                log_config: Optional[Dict] = None,
+                                momentum_config: Union[Dict, Hook, None] = None,
+                                timer_config: Union[Dict, Hook] = dict(type='IterTimerHook'),
+                                custom_hooks_config: Union[List, Dict, Hook, None] = None
+                                ) -> None:
+        """Register the default hooks, then the custom ones, in MMCV 1.7.2's order: lr,
+        momentum, optimizer, checkpoint, timer, loggers, custom. A custom hook whose priority
+        ties a default hook's runs after it."""
+        self.register_lr_hook(lr_config)
+        self.register_momentum_hook(momentum_config)
+        self.register_optimizer_hook(optimizer_config)
+        self.register_checkpoint_hook(checkpoint_config)
+        self.register_timer_hook(timer_config)
+        self.register_logger_hooks(log_config)
+        self.register_custom_hooks(custom_hooks_config)
+
     def call_hook(self, fn_name: str) -> None:
         """Call ``fn_name(self)`` of every hook, in priority order."""
         for hook in self._hooks:

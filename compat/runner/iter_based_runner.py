@@ -8,6 +8,7 @@ import torch
 
 from compat.runner.base_runner import (BaseRunner, load_optimizer_state, resolve_map_location,
                                        write_runner_checkpoint)
+from compat.runner.hooks import Hook, IterTimerHook
 from compat.runner.utils import get_host_info
 from compat.utils.misc import is_list_of
 
@@ -153,3 +154,26 @@ class IterBasedRunner(BaseRunner):
         """
         write_runner_checkpoint(self, out_dir, filename_tmpl.format(self.iter + 1),
                                 save_optimizer, meta, create_symlink)
+
+    def register_training_hooks(self, lr_config: Union[Dict, Hook, None],
+                                optimizer_config: Union[Dict, Hook, None] = None,
+                                checkpoint_config: Union[Dict, Hook, None] = None,
+                                log_config: Optional[Dict] = None,
+                                momentum_config: Union[Dict, Hook, None] = None,
+                                custom_hooks_config: Union[List, Dict, Hook, None] = None
+                                ) -> None:
+        """As ``BaseRunner``'s, with ``by_epoch=False`` as the default of the lr, checkpoint
+        and logger configs (set in the caller's dicts, as MMCV does) and always a fresh
+        ``IterTimerHook``: MMCV's override takes no ``timer_config``."""
+        if checkpoint_config is not None:
+            checkpoint_config.setdefault('by_epoch', False)
+        if lr_config is not None:
+            lr_config.setdefault('by_epoch', False)
+        if log_config is not None:
+            for info in log_config['hooks']:
+                info.setdefault('by_epoch', False)
+        super().register_training_hooks(
+            lr_config=lr_config, momentum_config=momentum_config,
+            optimizer_config=optimizer_config, checkpoint_config=checkpoint_config,
+            log_config=log_config, timer_config=IterTimerHook(),
+            custom_hooks_config=custom_hooks_config)
