@@ -250,8 +250,11 @@ class Converter:
         result.removed = removed
         # A file that has nothing to convert over bases that had nothing either (a converted
         # tree converted again) keeps its meaning by construction; reading its new-style keys
-        # the MMCV way would only report MMCV ignoring them.
-        if emitted or consumed_here or markers or self._a_base_changed(path):
+        # the MMCV way would only report MMCV ignoring them. A legacy key it still holds is
+        # checked all the same: MMEngine would ignore it, which only a finding or a marker in
+        # the file may excuse.
+        if emitted or consumed_here or markers or self._a_base_changed(path) \
+                or any(key in LEGACY_RUNTIME_KEYS for key in own):
             result.meaning_errors = check_meaning(
                 path, plan.legacy, self._converted_view[path],
                 self._reported_findings(path, result),

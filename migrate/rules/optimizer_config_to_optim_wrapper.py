@@ -20,13 +20,15 @@ class OptimizerConfigToOptimWrapper(Rule):
         if cfg is not None and not isinstance(cfg, dict):
             # Left in place (not consumed): nothing is lost, the report says what to do.
             self.report(plan, MANUAL, 'optimizer_config',
-                        f'{cfg!r} is not a dict: convert the optimizer hook by hand')
+                        f'{cfg!r} is not a dict: convert the optimizer hook by hand',
+                        path=('optimizer_config',))
             return
         htype = (cfg or {}).get('type', 'OptimizerHook')
         if htype not in OPTIMIZER_HOOKS:
             self.report(plan, MANUAL, 'optimizer_config.type',
                         f'custom optimizer hook {htype!r} is left as it is: port it to an '
-                        'OptimWrapper subclass (backward/step now run inside model.train_step)')
+                        'OptimWrapper subclass (backward/step now run inside model.train_step)',
+                        path=('optimizer_config',))
             return
         plan.consume('optimizer_config')
         if cfg is None:

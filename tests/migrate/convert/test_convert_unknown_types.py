@@ -110,3 +110,38 @@ def test_converting_the_output_again_changes_nothing(tmp_path):
         assert not entry['changed'] and entry['findings'] == [] and entry['errors'] == [], name
     check = CliRunner().invoke(main, ['convert', str(out), '--check', '-q'])
     assert check.exit_code == 0, check.output
+
+
+def test_a_file_whose_only_legacy_key_is_left_as_written_says_so(tmp_path):
+    """Nothing converts, but MMEngine would silently ignore the key: the file gets a marker and
+    the report a manual decision; the marked file converts again to itself, exit 0."""
+    from migrate.convert.driver import ConvertOptions, run_convert
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text("optimizer_config = dict(type='MyOptimizerHook', foo=1)\n")
+    out = tmp_path / 'out.py'
+    run = run_convert(str(cfg), ConvertOptions(output=str(out), progress=False),
+                      echo=lambda s: None)
+    (result,) = run.results
+    assert not result.error_messages
+    assert [(f.severity, f.rule) for f in result.findings] == [('manual', 'MIG002')]
+    text = out.read_text()
+    assert text.startswith('# migrate[MIG002]: custom optimizer hook')
+    again = run_convert(str(out), ConvertOptions(check=True, progress=False),
+                        echo=lambda s: None)
+    (second,) = again.results
+    assert not second.changed and not second.error_messages
+
+
+def test_a_legacy_key_left_without_any_finding_is_an_error(tmp_path):
+    """The meaning check still runs on a file with nothing to convert that holds a legacy
+    key: no silent exit 0 (here a dropped-keys rule is deselected, so nothing reports it)."""
+    from migrate.convert.driver import ConvertOptions, run_convert
+    from migrate.rules import RULES
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text("optimizer_config = dict(type='MyOptimizerHook', foo=1)\n")
+    rules = [r for r in RULES if r.id != 'MIG002']
+    run = run_convert(str(cfg), ConvertOptions(check=True, progress=False, rules=rules),
+                      echo=lambda s: None)
+    (result,) = run.results
+    assert any('legacy key left behind' in e and 'optimizer_config' in e
+               for e in result.error_messages)
