@@ -1,0 +1,1 @@
+"""Test helpers for the legacy runtime (a toy legacy-protocol model and dataset)."""
