@@ -7,12 +7,14 @@ is ignored, and a dev number is dropped (``1.0rc1.dev2`` is ``(..., -1, 1)``), a
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import warnings
 from typing import Tuple
 
 from packaging.version import parse
 
-__all__ = ['digit_version']
+__all__ = ['digit_version', 'get_git_hash']
 
 _PRE_RELEASE_CODES = {'a': -3, 'b': -2, 'rc': -1}
 _DEV_CODE = -4
@@ -39,3 +41,20 @@ def digit_version(version_str: str, length: int = 4) -> Tuple[int, ...]:
     else:
         release += [0, 0]
     return tuple(release)
+
+
+def get_git_hash(fallback: str = 'unknown', digits=None) -> str:
+    """``git rev-parse HEAD`` of the current folder's repository, cut to ``digits``; as MMCV,
+    ``fallback`` only when git cannot be run, and ``''`` outside a repository."""
+    if digits is not None and not isinstance(digits, int):
+        raise TypeError('digits must be None or an integer')
+    # a minimal, C-locale environment, as MMCV, so the output is plain ASCII
+    env = {k: os.environ[k] for k in ('SYSTEMROOT', 'PATH', 'HOME') if k in os.environ}
+    env.update(LANGUAGE='C', LANG='C', LC_ALL='C')
+    try:
+        out = subprocess.Popen(['git', 'rev-parse', 'HEAD'], stdout=subprocess.PIPE,
+                               env=env).communicate()[0]
+    except OSError:
+        return fallback
+    sha = out.strip().decode('ascii')
+    return sha if digits is None else sha[:digits]
