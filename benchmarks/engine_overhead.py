@@ -1,4 +1,5 @@
-"""Per-iteration overhead of ``engine`` over a plain PyTorch loop, beside the real MMEngine 0.10.7.
+"""Per-iteration overhead of ``engine`` and ``compat`` over a plain PyTorch loop, beside the real
+MMEngine 0.10.7 and MMCV 1.7.2.
 
 What is measured (tiny model, CPU, one thread):
 
@@ -13,31 +14,51 @@ What is measured (tiny model, CPU, one thread):
      never imports our package: it loads the toy task's pure-torch pieces from
      ``engine/testing/toy_data.py`` by file path and registers its own ToyDataset/ToyClassifier,
      as ``scripts/oracle/record_engine_goldens.py`` does;
+   * ``legacy``   -- the same task as a legacy MMCV 1.x training script on ``compat.runner``:
+     the plain loop's ``DataLoader``, the net wrapped with MMCV's ``train_step(data_batch,
+     optimizer)`` protocol (returns ``loss``, ``log_vars`` with ``loss.item()`` as MMDet 2.x's
+     ``_parse_losses``, ``num_samples``), ``build_optimizer``, ``build_runner``
+     (``EpochBasedRunner``), ``register_training_hooks`` with ``lr_config`` step,
+     ``optimizer_config=dict(grad_clip=None)``, ``checkpoint_config=None``, ``log_config``
+     interval 50 with ``TextLoggerHook``, the default ``IterTimerHook``; ``get_logger`` with a
+     log file in the work dir;
+   * ``mmcv``     -- the same code on the real MMCV 1.7.2 (``.oracle/mmcv``). MMCV's
+     ``EpochBasedRunner`` sleeps 2 s after ``before_train_epoch`` and 1 s before ``after_run``
+     (inside the timed window); this worker patches ``time.sleep`` to a no-op. Like the
+     ``mmengine`` worker it never imports our packages;
    * ``engine-min`` / ``mmengine-min`` -- the same with only ``RuntimeInfoHook``,
-     ``DistSamplerSeedHook`` and ``ParamSchedulerHook`` (no timer, no logger, no checkpoint).
+     ``DistSamplerSeedHook`` and ``ParamSchedulerHook`` (no timer, no logger, no checkpoint);
+     ``legacy-min`` / ``mmcv-min`` -- only the lr hook and the ``OptimizerHook`` (which does
+     backward and step in legacy runners).
 
    Only the training loop is timed: two hooks stamp ``time.perf_counter()`` at ``before_train``
-   (priority HIGHEST) and ``after_train`` (priority LOWEST), so runner building, weight init and
-   dataloader construction are excluded. The plain loop is timed around its epoch loop. Each
+   (priority HIGHEST) and ``after_train`` (priority LOWEST) -- ``before_run``/``after_run`` for
+   the legacy runners --, so runner building, weight init and dataloader construction are
+   excluded. The plain loop is timed around its epoch loop. Each
    worker first does one untimed 1-epoch warm-up run in the same process. Modes are interleaved
    within each repeat; the table gives the median and the minimum over repeats.
    ``overhead/iter = framework time/iter - plain time/iter`` (medians with medians, minima
-   with minima).
+   with minima); each framework's overhead is also given as a ratio to its reference's
+   (engine / MMEngine, compat / MMCV).
 
 2. **Import time.** In fresh interpreters (several times, median):
    ``t0; import torch; t1; import engine, engine.runner; t2`` -> torch alone = t1 - t0,
    the framework's own share = t2 - t1. Ours is also given with ``engine.register_all_modules()``
    (what ``Runner.from_cfg`` imports anyway); MMEngine's ``import mmengine, mmengine.runner``
-   already pulls in its hooks, optimizers and models.
+   already pulls in its hooks, optimizers and models. ``import compat, compat.runner`` and
+   ``import mmcv, mmcv.runner`` likewise.
 
 Usage (from the repository root)::
 
     python benchmarks/engine_overhead.py                      # 5 epochs x 5 repeats, table
     python benchmarks/engine_overhead.py --epochs 3 --repeats 3 --json /tmp/overhead.json
     python benchmarks/engine_overhead.py --oracle-python PATH # another MMEngine interpreter
+    python benchmarks/engine_overhead.py --mmcv-python PATH   # another MMCV 1.7.2 interpreter
+    python benchmarks/engine_overhead.py --modes legacy,mmcv  # some modes only (plus plain)
 
-The MMEngine interpreter defaults to ``.oracle/mmengine/bin/python``; when it is missing the
-benchmark reports ours only and says how to build it (``bash ../shared/oracle/setup.sh .oracle``).
+The MMEngine and MMCV interpreters default to ``.oracle/mmengine/bin/python`` and
+``.oracle/mmcv/bin/python``; when one is missing the benchmark skips its rows and says how to
+build it (``bash ../shared/oracle/setup.sh .oracle``).
 
 Worker mode (used by the orchestrator and the smoke test; prints one JSON object)::
 
@@ -63,8 +84,14 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 DEFAULT_ORACLE = os.path.join(ROOT, '.oracle', 'mmengine', 'bin', 'python')
 TOY_DATA = os.path.join(ROOT, 'engine', 'testing', 'toy_data.py')
 
-TRAIN_MODES = ('plain', 'engine', 'mmengine', 'engine-min', 'mmengine-min')
-ORACLE_MODES = ('mmengine', 'mmengine-min')
+DEFAULT_MMCV_ORACLE = os.path.join(ROOT, '.oracle', 'mmcv', 'bin', 'python')
+
+TRAIN_MODES = ('plain', 'engine', 'mmengine', 'legacy', 'mmcv', 'engine-min', 'mmengine-min',
+               'legacy-min', 'mmcv-min')
+# mode -> the oracle it runs under (the other modes run in this interpreter)
+ORACLE_MODES = {'mmengine': 'mmengine', 'mmengine-min': 'mmengine', 'mmcv': 'mmcv',
+                'mmcv-min': 'mmcv'}
+LEGACY_FRAMEWORKS = ('legacy', 'mmcv')
 TASK = dict(num_features=8, hidden=16, num_classes=4, lr=0.1, momentum=0.9)
 LOG_INTERVAL = 50
 
@@ -72,7 +99,12 @@ IMPORT_SNIPPETS = {
     'engine': 'import engine, engine.runner',
     'engine+register_all': 'import engine, engine.runner; engine.register_all_modules()',
     'mmengine': 'import mmengine, mmengine.runner',
+    'compat': 'import compat, compat.runner',
+    'mmcv': 'import mmcv, mmcv.runner',
 }
+# framework row -> the reference row it is compared with
+REFERENCE_OF = {'engine': 'mmengine', 'engine-min': 'mmengine-min', 'legacy': 'mmcv',
+                'legacy-min': 'mmcv-min'}
 IMPORT_TEMPLATE = (
     'import time, json, warnings; warnings.filterwarnings("ignore"); t0 = time.perf_counter()\n'
     'import torch\n'
@@ -123,25 +155,25 @@ def _base_cfg(args, work_dir: str, minimal: bool, experiment_name: str) -> dict:
     )
 
 
-def _stamp_hooks(hook_base):
-    """Two hooks: the first stage of training and the last one, as (start, end) stampers."""
-    class StartStamp(hook_base):
-        def __init__(self):
-            self.t = None
+def _stamp_hooks(hook_base, legacy: bool = False):
+    """Two hooks: the first stage of training and the last one, as (start, end) stampers
+    (``before_train``/``after_train``, or the legacy ``before_run``/``after_run``)."""
+    first, last = ('before_run', 'after_run') if legacy else ('before_train', 'after_train')
 
-        def before_train(self, runner):
-            self.t = time.perf_counter()
+    def stamp_start(self, runner):
+        self.t = time.perf_counter()
 
-    class EndStamp(hook_base):
-        def __init__(self):
-            self.t = None
-            self.iters = None
+    def stamp_end(self, runner):
+        self.t = time.perf_counter()
+        self.iters = runner.iter
 
-        def after_train(self, runner):
-            self.t = time.perf_counter()
-            self.iters = runner.iter
+    def init(self):
+        self.t = None
+        self.iters = None
 
-    return StartStamp, EndStamp
+    start = type('StartStamp', (hook_base,), {'__init__': init, first: stamp_start})
+    end = type('EndStamp', (hook_base,), {'__init__': init, last: stamp_end})
+    return start, end
 
 
 def _run_framework(args, framework: str, minimal: bool, epochs: int, tag: str) -> dict:
@@ -245,14 +277,13 @@ def _register_mmengine_toy() -> None:
     _MMENGINE_TOY_REGISTERED = True
 
 
-def _run_plain(args, epochs: int) -> dict:
-    """The reference: the same data, net and optimizer in a hand-written loop."""
+def _toy_loader(args, toy):
+    """The plain loop's data: ``RandomSampler`` seeded 0, ``default_collate``, batches of
+    ``{'inputs': [B, F], 'data_samples': {'gt_label': [B]}}`` (the legacy modes use it too,
+    as an MMCV 1.x ``train.py`` builds its own ``DataLoader``)."""
     import torch
-    import torch.nn.functional as F
     from torch.utils.data import DataLoader, Dataset, RandomSampler
     from torch.utils.data._utils.collate import default_collate
-
-    toy = _load_toy_data()
 
     class ToyDataset(Dataset):
         def __init__(self, num_samples):
@@ -265,11 +296,20 @@ def _run_plain(args, epochs: int) -> dict:
         def __getitem__(self, idx):
             return dict(inputs=self.inputs[idx], data_samples=dict(gt_label=self.labels[idx]))
 
-    torch.manual_seed(0)
     dataset = ToyDataset(args.num_samples)
     sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(0))
-    loader = DataLoader(dataset, batch_size=args.batch_size, sampler=sampler, num_workers=0,
-                        collate_fn=default_collate)
+    return DataLoader(dataset, batch_size=args.batch_size, sampler=sampler, num_workers=0,
+                      collate_fn=default_collate)
+
+
+def _run_plain(args, epochs: int) -> dict:
+    """The reference: the same data, net and optimizer in a hand-written loop."""
+    import torch
+    import torch.nn.functional as F
+
+    toy = _load_toy_data()
+    torch.manual_seed(0)
+    loader = _toy_loader(args, toy)
     net = toy.build_toy_layers(TASK['num_features'], TASK['hidden'], TASK['num_classes'])
     toy.init_toy_weights(net, 0)
     net.train()
@@ -289,6 +329,93 @@ def _run_plain(args, epochs: int) -> dict:
     return dict(seconds=seconds, iters=iters, hooks=[])
 
 
+def _legacy_model(toy):
+    """The toy net with MMCV 1.x's ``train_step(data_batch, optimizer)`` protocol.
+
+    As MMDet 2.x's ``_parse_losses``, ``log_vars`` holds the loss as a Python float; the
+    ``OptimizerHook`` does zero_grad/backward/step. Pure torch, so both legacy workers run
+    this same code.
+    """
+    from collections import OrderedDict
+
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class LegacyToyClassifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = toy.build_toy_layers(TASK['num_features'], TASK['hidden'],
+                                            TASK['num_classes'])
+            toy.init_toy_weights(self.net, 0)
+
+        def forward(self, inputs):
+            return self.net(inputs)
+
+        def train_step(self, data_batch, optimizer, **kwargs):
+            logits = self(data_batch['inputs'])
+            loss = F.cross_entropy(logits, data_batch['data_samples']['gt_label'])
+            return dict(loss=loss, log_vars=OrderedDict(loss=loss.item()),
+                        num_samples=len(logits))
+
+    return LegacyToyClassifier()
+
+
+def _legacy_hooks_cfg(epochs: int, minimal: bool) -> dict:
+    """``register_training_hooks`` arguments as an MMCV 1.x config gives them."""
+    cfg = dict(lr_config=dict(policy='step', step=[max(1, epochs - 1)]),
+               optimizer_config=dict(grad_clip=None), checkpoint_config=None)
+    if minimal:
+        # only what trains: the optimizer hook (and the lr schedule), no timer, no logger
+        cfg.update(log_config=None, timer_config=None)
+    else:
+        cfg.update(log_config=dict(interval=LOG_INTERVAL, hooks=[dict(type='TextLoggerHook')]))
+    return cfg
+
+
+def _run_legacy(args, framework: str, minimal: bool, epochs: int, tag: str) -> dict:
+    """The task as a legacy MMCV 1.x config: ``build_optimizer``, ``build_runner``
+    (EpochBasedRunner), ``register_training_hooks``, ``runner.run`` -- on compat or on the real
+    MMCV 1.7.2 (whose 2 s sleep at each epoch start is patched out by ``run_worker``)."""
+    import logging
+
+    import torch
+
+    if framework == 'legacy':
+        from compat.runner import Hook, build_optimizer, build_runner
+        from compat.utils.logging import get_logger
+    else:
+        from mmcv.runner import Hook, build_optimizer, build_runner
+        from mmcv.utils import get_logger
+
+    toy = _load_toy_data()
+    torch.manual_seed(0)
+    loader = _toy_loader(args, toy)
+    model = _legacy_model(toy)
+    optimizer = build_optimizer(model, dict(type='SGD', lr=TASK['lr'],
+                                            momentum=TASK['momentum']))
+    start_cls, end_cls = _stamp_hooks(Hook, legacy=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        # one logger name per run: get_logger sets a name up only once
+        logger = get_logger(f'bench_{framework}_{tag}', log_file=os.path.join(tmp, 'run.log'),
+                            log_level=logging.WARNING if args.quiet else logging.INFO)
+        runner = build_runner(dict(type='EpochBasedRunner', max_epochs=epochs),
+                              default_args=dict(model=model, optimizer=optimizer, work_dir=tmp,
+                                                logger=logger, meta=dict(seed=0)))
+        runner.register_training_hooks(**_legacy_hooks_cfg(epochs, minimal))
+        start, end = start_cls(), end_cls()
+        runner.register_hook(start, priority='HIGHEST')
+        runner.register_hook(end, priority='LOWEST')
+        torch.set_num_threads(1)
+        runner.run([loader], [('train', 1)])
+        hooks = [type(h).__name__ for h in runner.hooks
+                 if not isinstance(h, (start_cls, end_cls))]
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.FileHandler):
+                handler.close()
+                logger.removeHandler(handler)
+    return dict(seconds=end.t - start.t, iters=int(end.iters), hooks=hooks)
+
+
 def run_worker(args) -> dict:
     """Warm up (unless ``--no-warmup``), then one timed run; returns the result dict."""
     warnings.filterwarnings('ignore')
@@ -298,9 +425,16 @@ def run_worker(args) -> dict:
     framework = mode.split('-')[0]
     minimal = mode.endswith('-min')
 
+    if framework == 'mmcv':
+        # MMCV's EpochBasedRunner sleeps 2 s after before_{train,val}_epoch and 1 s before
+        # after_run, inside the timed window; compat does not sleep
+        time.sleep = lambda seconds: None
+
     def once(epochs, tag):
         if framework == 'plain':
             return _run_plain(args, epochs)
+        if framework in LEGACY_FRAMEWORKS:
+            return _run_legacy(args, framework, minimal, epochs, tag)
         return _run_framework(args, framework, minimal, epochs, tag)
 
     if not args.no_warmup:
@@ -313,7 +447,11 @@ def run_worker(args) -> dict:
     if framework == 'mmengine':
         import mmengine
         result['framework_version'] = mmengine.__version__
-    elif framework == 'engine':
+    elif framework == 'mmcv':
+        import mmcv
+        result['framework_version'] = mmcv.__version__
+        result['sleep_patched'] = True
+    elif framework in ('engine', 'legacy'):
         import engine
         result['framework_version'] = engine.__version__
     return result
@@ -356,32 +494,46 @@ def _summary(values):
     return dict(median=statistics.median(values), min=min(values), values=values)
 
 
+def _check_oracle(python, package: str):
+    """The oracle's ``package.__version__``, or None when ``python`` cannot import it."""
+    if not (python and os.path.isfile(python) and os.access(python, os.X_OK)):
+        return None
+    check = subprocess.run([python, '-c', f'import {package}; print({package}.__version__)'],
+                           env=_child_env(), cwd=tempfile.gettempdir(), capture_output=True,
+                           text=True)
+    return check.stdout.strip().splitlines()[-1] if check.returncode == 0 else None
+
+
 def orchestrate(args) -> dict:
-    oracle = args.oracle_python
-    have_oracle = bool(oracle) and os.path.isfile(oracle) and os.access(oracle, os.X_OK)
-    if have_oracle:
-        check = subprocess.run([oracle, '-c', 'import mmengine; print(mmengine.__version__)'],
-                               env=_child_env(), cwd=tempfile.gettempdir(),
-                               capture_output=True, text=True)
-        have_oracle = check.returncode == 0
-    modes = [m for m in TRAIN_MODES if have_oracle or m not in ORACLE_MODES]
+    interpreters = {'mmengine': args.oracle_python, 'mmcv': args.mmcv_python}
+    available = {name: _check_oracle(python, name) is not None
+                 for name, python in interpreters.items()}
+    skipped = {name: None if ok else (
+        f'no working {name} interpreter at {interpreters[name]}; build it with '
+        f'`bash ../shared/oracle/setup.sh .oracle` from {ROOT}')
+        for name, ok in available.items()}
+    modes = [m for m in TRAIN_MODES if m not in ORACLE_MODES or available[ORACLE_MODES[m]]]
     if args.no_min:
         modes = [m for m in modes if not m.endswith('-min')]
+    if args.modes:
+        wanted = set(args.modes.split(',')) | {'plain'}
+        modes = [m for m in modes if m in wanted]
     report = dict(
         machine=dict(platform=platform.platform(), processor=platform.processor(),
                      cpu_count=os.cpu_count(), python=sys.version.split()[0]),
         settings=dict(epochs=args.epochs, repeats=args.repeats, num_samples=args.num_samples,
                       batch_size=args.batch_size, log_interval=LOG_INTERVAL, threads=1,
                       **TASK),
-        python=dict(ours=sys.executable, mmengine=oracle if have_oracle else None),
-        mmengine_skipped=None if have_oracle else (
-            f'no working MMEngine interpreter at {oracle}; build it with '
-            f'`bash ../shared/oracle/setup.sh .oracle` from {ROOT}'),
+        python=dict(ours=sys.executable,
+                    **{name: python if available[name] else None
+                       for name, python in interpreters.items()}),
+        mmengine_skipped=skipped['mmengine'], mmcv_skipped=skipped['mmcv'],
+        mmcv_sleep_patched=available['mmcv'] and any(m in modes for m in ('mmcv', 'mmcv-min')),
         train={m: [] for m in modes}, imports={})
     # training: interleave modes within each repeat
     for r in range(args.repeats):
         for mode in modes:
-            python = oracle if mode in ORACLE_MODES else sys.executable
+            python = interpreters[ORACLE_MODES[mode]] if mode in ORACLE_MODES else sys.executable
             res = _spawn_worker(python, mode, args)
             report['train'][mode].append(res)
             print(f'  repeat {r + 1}/{args.repeats} {mode:<13} {res["per_iter_us"]:9.1f} us/iter '
@@ -397,11 +549,17 @@ def orchestrate(args) -> dict:
                 median=per_iter[m]['median'] - per_iter['plain']['median'],
                 min=per_iter[m]['min'] - per_iter['plain']['min'])
             per_iter[m]['ratio_to_plain'] = per_iter[m]['median'] / per_iter['plain']['median']
+    for m, ref in REFERENCE_OF.items():
+        if m in per_iter and ref in per_iter:
+            ours, theirs = per_iter[m]['overhead_us'], per_iter[ref]['overhead_us']
+            # a reference overhead lost in the noise (<= 0) gives no meaningful ratio
+            per_iter[m]['overhead_vs_' + ref] = {
+                k: ours[k] / theirs[k] if theirs[k] > 0 else None for k in ('median', 'min')}
     report['per_iter_us'] = per_iter
     # imports
-    targets = [('engine', sys.executable), ('engine+register_all', sys.executable)]
-    if have_oracle:
-        targets.append(('mmengine', oracle))
+    targets = [('engine', sys.executable), ('engine+register_all', sys.executable),
+               ('compat', sys.executable)]
+    targets += [(name, interpreters[name]) for name in ('mmengine', 'mmcv') if available[name]]
     for _ in range(args.import_repeats):
         for name, python in targets:
             res = _time_import(python, IMPORT_SNIPPETS[name])
@@ -434,8 +592,21 @@ def print_table(report: dict) -> None:
         print(f"{mode:<14}{row['iters']:>7}{row['median']:13.1f}{row['min']:13.1f}"
               f"{ov_med}{ov_min}{ratio}  {hooks}")
     print("(overhead = framework us/iter - plain us/iter; 'min' columns use each mode's minimum)")
-    if report['mmengine_skipped']:
-        print(f"MMEngine skipped: {report['mmengine_skipped']}")
+    rows = report['per_iter_us']
+    for mode, ref in REFERENCE_OF.items():
+        ratio = rows.get(mode, {}).get('overhead_vs_' + ref)
+        if ratio:
+            shown = {k: 'n/a' if v is None else f'{v:.2f}' for k, v in ratio.items()}
+            print(f"overhead {mode} / {ref}: {shown['median']} (medians), "
+                  f"{shown['min']} (minima)")
+    if report.get('mmcv_sleep_patched'):
+        print("MMCV 1.7.2's EpochBasedRunner sleeps 2 s at each epoch start and 1 s before "
+              "after_run; time.sleep is patched to a no-op in the mmcv workers")
+    for name in ('mmengine', 'mmcv'):
+        if report.get(f'{name}_skipped'):
+            print(f"{name} skipped: {report[f'{name}_skipped']}")
+    if not report['import_s']:
+        return
     print('\nImport time in a fresh interpreter (median over '
           f"{len(next(iter(report['import_s'].values()))['total_s']['values'])} runs, ms)")
     head = f"{'framework':<22}{'import torch':>14}{'framework own':>15}{'total':>9}  statement"
@@ -445,8 +616,6 @@ def print_table(report: dict) -> None:
         print(f"{name:<22}{row['torch_s']['median'] * 1e3:14.0f}"
               f"{row['framework_s']['median'] * 1e3:15.0f}{row['total_s']['median'] * 1e3:9.0f}"
               f"  {row['statement']}")
-    if report['mmengine_skipped']:
-        print('(MMEngine import skipped)')
 
 
 def parse_args(argv=None):
@@ -462,7 +631,11 @@ def parse_args(argv=None):
     p.add_argument('--json', metavar='OUT', help='write every number to this JSON file')
     p.add_argument('--oracle-python', default=DEFAULT_ORACLE,
                    help='interpreter with MMEngine 0.10.7 (default .oracle/mmengine/bin/python)')
+    p.add_argument('--mmcv-python', default=DEFAULT_MMCV_ORACLE,
+                   help='interpreter with MMCV 1.7.2 (default .oracle/mmcv/bin/python)')
     p.add_argument('--no-min', action='store_true', help='skip the reduced-hooks variants')
+    p.add_argument('--modes', help='comma-separated training modes to run (plain always runs), '
+                                   f'of {",".join(TRAIN_MODES)}')
     p.add_argument('--worker', choices=TRAIN_MODES, help=argparse.SUPPRESS)
     p.add_argument('--worker-out', help=argparse.SUPPRESS)
     p.add_argument('--no-warmup', action='store_true', help=argparse.SUPPRESS)
