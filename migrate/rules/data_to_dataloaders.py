@@ -3,7 +3,7 @@
 
 Loader settings are read as each codebase's scripts read them (decided as MIG011 decides,
 :func:`migrate.rules._codebase.codebase_of`; the per-codebase readings are in
-:mod:`migrate.rules._loader_args`), ``data.<split>_dataloader`` overriding last:
+:mod:`compat.downstream.loader_args`), ``data.<split>_dataloader`` overriding last:
 
 * MMDet 2.x (and MMDet3D 0.x, built by MMDet's ``train_detector``): val/test batch 1 unless
   ``data.val/test.samples_per_gpu`` or the override says otherwise; ``persistent_workers``
@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from migrate.rules import _loader_args
+from compat.downstream import loader_args as _loader_args
 from migrate.rules._codebase import codebase_of
-from migrate.rules._loader_args import LOADER_KEYS as _LOADER_KEYS
+from compat.downstream.loader_args import LOADER_KEYS as _LOADER_KEYS
 from migrate.rules.base import DROPPED, MANUAL, NOTE, Plan, Rule
 
 _SPLITS = ('train', 'val', 'test')
