@@ -35,8 +35,6 @@ RENAMED = {
     'mmcv.cnn': 'compat.cnn',
     'mmcv.cnn.utils': 'compat.cnn',
     'mmcv.cnn.utils.weight_init': 'compat.cnn.weight_init',
-    # single_gpu_test & co. (a module here, so mmcv.engine.test is not importable)
-    'mmcv.engine': 'compat.runner.hooks.evaluation_tests',
 }
 
 _RUNTIME = ('mmcv.runner, the runtime part of mmcv.utils, mmcv.parallel, mmcv.fileio (local '
@@ -51,6 +49,11 @@ _ABSENT = {
         'the compiled CUDA/C++ ops are not part of the compat runtime',
         'run code that needs mmcv.ops with mmcv-full 1.7.2, or port it to MMCV 2.x (mmcv.ops '
         'there) with the converted config'),
+    'mmcv.engine': (
+        "its test loops (single_gpu_test, multi_gpu_test, collect_results_cpu/gpu) are not "
+        'aliased: compat keeps them in compat.runner.hooks.evaluation_tests, a module, where '
+        'MMCV has the package mmcv.engine',
+        'from compat.runner.hooks.evaluation_tests import single_gpu_test, multi_gpu_test'),
     'mmcv.cnn.bricks': (
         'model building blocks (ConvModule, build_norm_layer...) are models, not runtime',
         'install mmcv 1.7.2 (or MMCV 2.x, whose mmcv.cnn keeps them) for model code'),
