@@ -4,31 +4,57 @@ Each policy hook is ``<Policy>LrUpdaterHook`` under MMCV's (or the downstream co
 its arguments are parsed and checked by :func:`compat.schedules.parse_lr_config` (errors name
 ``lr_config.<key>``), its values come from :mod:`compat.schedules.regular`, and the shared
 timeline of :class:`~compat.runner.hooks.schedule_hook.ScheduleHook` writes them.
+
+A downstream subclass of ``LrUpdaterHook`` that implements ``get_lr(runner, base_lr)`` (and
+maybe ``get_regular_lr``/``get_warmup_lr``) is driven through those methods, as MMCV does.
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
+from engine.schedulers.closed_form import annealing_cos, annealing_linear
+
+from compat.runner.hooks.custom_schedule import (custom_schedule, format_param,
+                                                 overridden_outside, to_internal)
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.schedule_hook import ScheduleHook
 from compat.schedules.parse import parse_lr_config
 from compat.schedules.regular import per_group
+
+# re-exported: downstream policies import them from mmcv.runner.hooks.lr_updater
+__all__ = ['LrUpdaterHook', 'annealing_cos', 'annealing_linear', 'format_param']
+
+_VALUE_METHODS = ('get_lr', 'get_regular_lr', 'get_warmup_lr')
 
 
 class LrUpdaterHook(ScheduleHook):
     """Base of the lr policy hooks: ``by_epoch``, ``warmup``, ``warmup_iters``,
     ``warmup_ratio``, ``warmup_by_epoch`` plus the policy's own arguments.
 
-    Only the policy subclasses below can be built: the values come from the policy table of
-    :mod:`compat.schedules`, not from a ``get_lr`` override.
+    compat's policy subclasses take their values from the policy table of
+    :mod:`compat.schedules`. A downstream subclass that implements ``get_lr`` (or
+    ``get_regular_lr``) gets MMCV's base arguments and timeline around its own values;
+    one that overrides these methods of a policy subclass is refused (TypeError), since the
+    policy's values would ignore the override.
     """
 
     kind = 'lr'
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
+        cls = type(self)
+        self._custom = self.policy is None and any(
+            overridden_outside(cls, name, __name__) for name in _VALUE_METHODS[:2])
+        if self._custom:
+            super().__init__(custom_schedule('lr', cls.__name__, args, kwargs))
+            return
         if self.policy is None:
-            raise TypeError(f'{type(self).__name__} is the base of the lr policy hooks; build '
-                            "one of them, e.g. lr_config=dict(policy='step', step=[8, 11])")
+            raise TypeError(f'{cls.__name__} is the base of the lr policy hooks; build one of '
+                            "them, e.g. lr_config=dict(policy='step', step=[8, 11]), or "
+                            'implement get_lr(runner, base_lr) in a subclass')
+        _refuse_value_overrides(cls, self.policy)
+        if args:
+            raise TypeError(f'{cls.__name__} takes keyword arguments only, got {args!r}: '
+                            f"write lr_config=dict(policy='{self.policy}', <name>=<value>, ...)")
         super().__init__(parse_lr_config(dict(policy=self.policy, **kwargs)))
 
     @property
@@ -36,10 +62,49 @@ class LrUpdaterHook(ScheduleHook):
         """The base lr of every group (a dict of lists for a dict of optimizers)."""
         return self._public(self._bases)
 
+    @base_lr.setter
+    def base_lr(self, values) -> None:
+        self._bases = to_internal(values)
+
     @property
     def regular_lr(self):
         """The lr the current position has without warmup."""
         return self._public(self._regular)
+
+    @regular_lr.setter
+    def regular_lr(self, values) -> None:
+        self._regular = to_internal(values)
+
+    # -- MMCV's value methods: what a downstream subclass implements or calls ----------------
+    def get_lr(self, runner, base_lr: float) -> float:
+        raise NotImplementedError(f'{type(self).__name__} must implement get_lr(runner, '
+                                  'base_lr), the lr of a param group whose base lr is base_lr')
+
+    def get_regular_lr(self, runner):
+        """``get_lr`` of every group's base lr, in MMCV's shape (list or dict of lists)."""
+        if isinstance(runner.optimizer, dict):
+            return {key: [self.get_lr(runner, base) for base in self.base_lr[key]]
+                    for key in runner.optimizer}
+        return [self.get_lr(runner, base) for base in self.base_lr]
+
+    def get_warmup_lr(self, cur_iters: int):
+        """The warmup applied to ``regular_lr`` at iteration ``cur_iters``."""
+        return self._public(ScheduleHook._warmup_values(self, cur_iters))
+
+    # -- the timeline's value hooks: a downstream hook's own methods ------------------------
+    def _build_functions(self, runner) -> None:
+        if not self._custom:
+            super()._build_functions(runner)
+
+    def _regular_values(self, runner) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._regular_values(runner)
+        return to_internal(self.get_regular_lr(runner))
+
+    def _warmup_values(self, cur_iter: int) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._warmup_values(cur_iter)
+        return to_internal(self.get_warmup_lr(cur_iter))
 
     def _read(self, group: dict) -> float:
         return group['lr']
@@ -52,6 +117,16 @@ class LrUpdaterHook(ScheduleHook):
         for group in optimizer.param_groups:
             group.setdefault('initial_lr', group['lr'])
         return [group['initial_lr'] for group in optimizer.param_groups]
+
+
+def _refuse_value_overrides(cls: type, policy: str) -> None:
+    for name in _VALUE_METHODS:
+        if overridden_outside(cls, name, __name__):
+            raise TypeError(
+                f'{cls.__name__} overrides {name} of a compat policy hook (policy {policy!r}); '
+                "compat computes that policy's values from its policy table and would ignore "
+                f'the override (MMCV 1.7.2 would call it). Subclass LrUpdaterHook instead and '
+                'implement get_lr(runner, base_lr) in full')
 
 
 def _policy_hook(name: str, policy: str, doc: str) -> type:

@@ -3,36 +3,96 @@
 Momentum is ``momentum`` or, for Adam-like optimizers, ``betas[0]``; its warmup divides by
 the warmup factor where the lr's multiplies. Arguments are parsed and checked by
 :func:`compat.schedules.parse_momentum_config` (errors name ``momentum_config.<key>``).
+A downstream subclass of ``MomentumUpdaterHook`` that implements
+``get_momentum(runner, base_momentum)`` is driven through its methods, as MMCV does.
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
+from compat.runner.hooks.custom_schedule import (custom_schedule, overridden_outside,
+                                                 to_internal)
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.schedule_hook import ScheduleHook, no_momentum_error
 from compat.schedules.parse import parse_momentum_config
 from compat.schedules.regular import per_group
 
+_VALUE_METHODS = ('get_momentum', 'get_regular_momentum', 'get_warmup_momentum')
+
 
 class MomentumUpdaterHook(ScheduleHook):
     """Base of the momentum policy hooks: ``by_epoch``, ``warmup``, ``warmup_iters``,
-    ``warmup_ratio`` plus the policy's own arguments (only the policy subclasses build)."""
+    ``warmup_ratio`` plus the policy's own arguments.
+
+    As :class:`~compat.runner.hooks.lr_updater.LrUpdaterHook`: a downstream subclass that
+    implements ``get_momentum`` (or ``get_regular_momentum``) runs on MMCV's base arguments
+    and timeline; overriding these methods of a compat policy subclass is refused.
+    """
 
     kind = 'momentum'
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
+        cls = type(self)
+        self._custom = self.policy is None and any(
+            overridden_outside(cls, name, __name__) for name in _VALUE_METHODS[:2])
+        if self._custom:
+            super().__init__(custom_schedule('momentum', cls.__name__, args, kwargs))
+            return
         if self.policy is None:
-            raise TypeError(f'{type(self).__name__} is the base of the momentum policy hooks; '
-                            "build one of them, e.g. momentum_config=dict(policy='cyclic')")
+            raise TypeError(f'{cls.__name__} is the base of the momentum policy hooks; build '
+                            "one of them, e.g. momentum_config=dict(policy='cyclic'), or "
+                            'implement get_momentum(runner, base_momentum) in a subclass')
+        _refuse_value_overrides(cls, self.policy)
+        if args:
+            raise TypeError(f'{cls.__name__} takes keyword arguments only, got {args!r}: '
+                            f"write momentum_config=dict(policy='{self.policy}', ...)")
         super().__init__(parse_momentum_config(dict(policy=self.policy, **kwargs)))
 
     @property
     def base_momentum(self):
         return self._public(self._bases)
 
+    @base_momentum.setter
+    def base_momentum(self, values) -> None:
+        self._bases = to_internal(values)
+
     @property
     def regular_momentum(self):
         return self._public(self._regular)
+
+    @regular_momentum.setter
+    def regular_momentum(self, values) -> None:
+        self._regular = to_internal(values)
+
+    # -- MMCV's value methods: what a downstream subclass implements or calls ----------------
+    def get_momentum(self, runner, base_momentum: float) -> float:
+        raise NotImplementedError(f'{type(self).__name__} must implement get_momentum(runner, '
+                                  'base_momentum)')
+
+    def get_regular_momentum(self, runner):
+        """``get_momentum`` of every group's base momentum, in MMCV's shape."""
+        if isinstance(runner.optimizer, dict):
+            return {key: [self.get_momentum(runner, base) for base in self.base_momentum[key]]
+                    for key in runner.optimizer}
+        return [self.get_momentum(runner, base) for base in self.base_momentum]
+
+    def get_warmup_momentum(self, cur_iters: int):
+        """The warmup applied to ``regular_momentum`` at iteration ``cur_iters``."""
+        return self._public(ScheduleHook._warmup_values(self, cur_iters))
+
+    def _build_functions(self, runner) -> None:
+        if not self._custom:
+            super()._build_functions(runner)
+
+    def _regular_values(self, runner) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._regular_values(runner)
+        return to_internal(self.get_regular_momentum(runner))
+
+    def _warmup_values(self, cur_iter: int) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._warmup_values(cur_iter)
+        return to_internal(self.get_warmup_momentum(cur_iter))
 
     def _read(self, group: dict) -> float:
         if 'momentum' in group:
@@ -51,6 +111,16 @@ class MomentumUpdaterHook(ScheduleHook):
         for group in optimizer.param_groups:
             group.setdefault('initial_momentum', self._read(group))
         return [group['initial_momentum'] for group in optimizer.param_groups]
+
+
+def _refuse_value_overrides(cls: type, policy: str) -> None:
+    for name in _VALUE_METHODS:
+        if overridden_outside(cls, name, __name__):
+            raise TypeError(
+                f'{cls.__name__} overrides {name} of a compat policy hook (policy {policy!r}); '
+                "compat computes that policy's values from its policy table and would ignore "
+                'the override (MMCV 1.7.2 would call it). Subclass MomentumUpdaterHook '
+                'instead and implement get_momentum(runner, base_momentum) in full')
 
 
 def _policy_hook(name: str, policy: str, doc: str) -> type:
