@@ -41,37 +41,81 @@ def main() -> None:
               help='Job launcher: pytorch under torchrun.')
 @click.option('--unsafe-load', is_flag=True,
               help='Allow checkpoints with arbitrary pickled objects (trusted files only).')
+@click.option('--seed', type=int, default=None,
+              help='Random seed (legacy configs: as tools/train.py --seed; default: the '
+                   'config\'s seed, else a random one).')
+@click.option('--deterministic', is_flag=True,
+              help='Deterministic cuDNN (legacy configs, as tools/train.py --deterministic).')
+@click.option('--no-validate', is_flag=True,
+              help='Legacy configs: no evaluation hook (as tools/train.py --no-validate).')
+@click.option('--schema', type=click.Choice(['auto', 'legacy', 'new']), default='auto',
+              show_default=True,
+              help='Which runtime: legacy MMCV 1.x keys run on compat, new keys on the engine.')
 def train(config: str, work_dir: Optional[str], resume: Optional[str],
-          cfg_options: Tuple[str, ...], launcher: str, unsafe_load: bool) -> None:
-    """Train CONFIG (a new-style, MMEngine-compatible config)."""
-    import os
-
-    from engine.config import Config, parse_cfg_options
-    from engine.runner import Runner
+          cfg_options: Tuple[str, ...], launcher: str, unsafe_load: bool, seed: Optional[int],
+          deterministic: bool, no_validate: bool, schema: str) -> None:
+    """Train CONFIG: a legacy (MMCV 1.x) config runs unchanged on the compat runtime, a
+    new-style (MMEngine) config on the engine."""
+    from engine.config import parse_cfg_options
+    from migrate.schema import config_schema
 
     try:
         options = parse_cfg_options([item for opt in cfg_options for item in opt.split()])
-        cfg = Config.fromfile(config, cfg_options=options or None)
-        if work_dir is not None:
-            cfg['work_dir'] = work_dir
-        elif not cfg.get('work_dir'):
-            cfg['work_dir'] = os.path.join('work_dirs',
-                                           os.path.splitext(os.path.basename(config))[0])
-        if resume == 'auto':
-            cfg['resume'] = True
-        elif resume is not None:
-            cfg['resume'] = True
-            cfg['load_from'] = resume
-        cfg['launcher'] = launcher
-        if unsafe_load:
-            cfg['load_unsafe'] = True
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-        del runner  # its DDP wrapper must go before the process group it reduces over
-        from engine.dist import destroy_dist
-        destroy_dist()  # under torchrun: leave together, no rank aborts on a closed peer
+        if schema == 'auto':
+            schema = config_schema(config)
+        if schema == 'legacy':
+            _train_legacy(config, work_dir, resume, options, launcher, unsafe_load, seed,
+                          deterministic, not no_validate)
+        else:
+            _train_new(config, work_dir, resume, options, launcher, unsafe_load, seed,
+                       deterministic)
     except EngineError as e:
         _fail(e)
+
+
+def _train_new(config: str, work_dir: Optional[str], resume: Optional[str], options: dict,
+               launcher: str, unsafe_load: bool, seed: Optional[int],
+               deterministic: bool) -> None:
+    import os
+
+    from engine.config import Config
+    from engine.runner import Runner
+
+    cfg = Config.fromfile(config, cfg_options=options or None)
+    if work_dir is not None:
+        cfg['work_dir'] = work_dir
+    elif not cfg.get('work_dir'):
+        cfg['work_dir'] = os.path.join('work_dirs', os.path.splitext(os.path.basename(config))[0])
+    if resume == 'auto':
+        cfg['resume'] = True
+    elif resume is not None:
+        cfg['resume'] = True
+        cfg['load_from'] = resume
+    cfg['launcher'] = launcher
+    if unsafe_load:
+        cfg['load_unsafe'] = True
+    if seed is not None or deterministic:
+        randomness = dict(cfg.get('randomness') or {})
+        if seed is not None:
+            randomness['seed'] = seed
+        if deterministic:
+            randomness['deterministic'] = True
+        cfg['randomness'] = randomness
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    del runner  # its DDP wrapper must go before the process group it reduces over
+    from engine.dist import destroy_dist
+    destroy_dist()  # under torchrun: leave together, no rank aborts on a closed peer
+
+
+def _train_legacy(config: str, work_dir: Optional[str], resume: Optional[str], options: dict,
+                  launcher: str, unsafe_load: bool, seed: Optional[int], deterministic: bool,
+                  validate: bool) -> None:
+    from compat.apis.run import run_legacy_training
+
+    run_legacy_training(config, work_dir=work_dir, resume=resume, cfg_options=options,
+                        launcher=launcher, unsafe_load=unsafe_load, seed=seed,
+                        deterministic=deterministic, validate=validate)
 
 
 def _rules_listing() -> str:

@@ -25,6 +25,8 @@ from typing import Any, Dict, Optional
 import torch
 
 from compat.apis.builder import build_dataset, build_model
+from compat.apis.errors import config_stage
+from compat.apis.preflight import check_model
 from compat.apis.train import init_random_seed, train_model
 from compat.runner import get_dist_info, init_dist, set_random_seed
 from compat.utils.config import Config
@@ -105,13 +107,19 @@ def train_legacy_config(config: Any, work_dir: Optional[str] = None, *,
     meta['seed'] = seed
     meta['exp_name'] = osp.basename(filename)
 
-    model = build_model(cfg.model, train_cfg=cfg.get('train_cfg'), test_cfg=cfg.get('test_cfg'))
-    model.init_weights()
-    datasets = [build_dataset(cfg.data.train)]
+    file = cfg.filename
+    with config_stage(file, 'model'):
+        model = build_model(cfg.model, train_cfg=cfg.get('train_cfg'),
+                            test_cfg=cfg.get('test_cfg'))
+        model.init_weights()
+    check_model(model, file, cfg.get('workflow'))
+    with config_stage(file, 'data.train'):
+        datasets = [build_dataset(cfg.data.train)]
     if len(cfg.workflow) == 2:
-        val_dataset = copy.deepcopy(cfg.data.val)
-        val_dataset.pipeline = cfg.data.train.get('pipeline')
-        datasets.append(build_dataset(val_dataset))
+        with config_stage(file, 'data.val'):
+            val_dataset = copy.deepcopy(cfg.data.val)
+            val_dataset.pipeline = cfg.data.train.get('pipeline')
+            datasets.append(build_dataset(val_dataset))
     classes = getattr(datasets[0], 'CLASSES', None)
     if cfg.checkpoint_config is not None:
         cfg.checkpoint_config.meta = dict(CLASSES=classes)

@@ -23,12 +23,14 @@ from typing import Any, List, Optional
 
 from compat.apis.builder import build_dataset
 from compat.apis.dataloader import build_dataloader
+from compat.apis.errors import config_stage, named_file
 from compat.apis.optimizers import build_optimizers
+from compat.apis.preflight import check_workflow
 from compat.downstream.loader_args import mmdet as mmdet_loader_args
 from compat.parallel import MMDataParallel, MMDistributedDataParallel
 from compat.runner import (EpochBasedRunner, build_runner, get_dist_info)
 from compat.runner.hooks import DistEvalHook, EvalHook, Fp16OptimizerHook, OptimizerHook
-from compat.runner.hooks.hook import HOOKS
+from compat.runner.hooks.sampler_seed import DistSamplerSeedHook
 from compat.utils.config_dict import ConfigDict
 from compat.utils.logging import get_logger
 
@@ -154,7 +156,9 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
                 timestamp: Optional[str] = None, meta: Optional[dict] = None):
     """Train ``model`` on ``dataset`` (one per workflow phase) as ``cfg`` says; returns the
     runner after ``run``."""
-    cfg = compat_cfg(cfg)
+    file = getattr(cfg, 'filename', None)
+    with config_stage(file, 'data'):
+        cfg = compat_cfg(cfg)
     logger = get_logger('compat', log_level=cfg.get('log_level', 'INFO'))
     datasets: List[Any] = dataset if isinstance(dataset, (list, tuple)) else [dataset]
     runner_type = cfg.runner['type'] if 'runner' in cfg else 'EpochBasedRunner'
@@ -162,7 +166,8 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
                             dist=distributed, seed=cfg.seed, runner_type=runner_type,
                             persistent_workers=False)
     train_loader_cfg.update(cfg.data.get('train_dataloader', {}))
-    data_loaders = [build_dataloader(ds, **train_loader_cfg) for ds in datasets]
+    with config_stage(file, 'data.train_dataloader'):
+        data_loaders = [build_dataloader(ds, **train_loader_cfg) for ds in datasets]
 
     if distributed:
         model = MMDistributedDataParallel(model, broadcast_buffers=False,
@@ -171,38 +176,51 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
     else:
         model = MMDataParallel(model, device_ids=list(cfg.gpu_ids))
 
-    auto_scale_lr(cfg, distributed, logger)
-    optimizer = build_optimizers(model, cfg.optimizer)
-    runner = build_runner(cfg.runner, default_args=dict(model=model, optimizer=optimizer,
-                                                        work_dir=cfg.work_dir, logger=logger,
-                                                        meta=meta))
+    with config_stage(file, 'optimizer'):
+        auto_scale_lr(cfg, distributed, logger)
+        optimizer = build_optimizers(model, cfg.optimizer)
+    with config_stage(file, 'runner'):
+        runner = build_runner(cfg.runner, default_args=dict(
+            model=model, optimizer=optimizer, work_dir=cfg.work_dir, logger=logger, meta=meta))
     runner.timestamp = timestamp   # the .log and .log.json files share this name
+    check_workflow(cfg.workflow, runner, file)
 
-    runner.register_training_hooks(cfg.lr_config, _optimizer_hook(cfg, distributed),
-                                   cfg.checkpoint_config, cfg.log_config,
-                                   cfg.get('momentum_config', None),
-                                   custom_hooks_config=cfg.get('custom_hooks', None))
+    with config_stage(file, 'fp16' if cfg.get('fp16') is not None else 'optimizer_config'):
+        optimizer_hook = _optimizer_hook(cfg, distributed)
+    with config_stage(file, 'training hooks'):
+        runner.register_training_hooks(cfg.lr_config, optimizer_hook,
+                                       cfg.checkpoint_config, cfg.log_config,
+                                       cfg.get('momentum_config', None),
+                                       custom_hooks_config=cfg.get('custom_hooks', None))
     if distributed and isinstance(runner, EpochBasedRunner):
-        runner.register_hook(HOOKS.get('DistSamplerSeedHook')())
+        runner.register_hook(DistSamplerSeedHook())
 
     if validate:
         val_loader_cfg = dict(samples_per_gpu=1, workers_per_gpu=2, dist=distributed,
                               shuffle=False, persistent_workers=False)
         val_loader_cfg.update(cfg.data.get('val_dataloader', {}))
-        val_dataset = build_dataset(cfg.data.val, dict(test_mode=True))
-        val_dataloader = build_dataloader(val_dataset, **val_loader_cfg)
-        eval_cfg = dict(cfg.get('evaluation', {}))
-        eval_cfg['by_epoch'] = cfg.runner['type'] != 'IterBasedRunner'
-        eval_hook = DistEvalHook if distributed else EvalHook
-        runner.register_hook(eval_hook(val_dataloader, **eval_cfg), priority='LOW')
+        with config_stage(file, 'data.val'):
+            if cfg.data.get('val') is None:
+                raise KeyError('validation needs data.val (MMDet 2.x failed on the missing '
+                               'key): add data.val, or train with --no-validate')
+            val_dataset = build_dataset(cfg.data.val, dict(test_mode=True))
+            val_dataloader = build_dataloader(val_dataset, **val_loader_cfg)
+        with config_stage(file, 'evaluation'):
+            eval_cfg = dict(cfg.get('evaluation', {}))
+            eval_cfg['by_epoch'] = cfg.runner['type'] != 'IterBasedRunner'
+            eval_hook = DistEvalHook if distributed else EvalHook
+            runner.register_hook(eval_hook(val_dataloader, **eval_cfg), priority='LOW')
 
     resume_from = cfg.get('resume_from')
     if resume_from is None and cfg.get('auto_resume'):
         resume_from = find_latest_checkpoint(cfg.work_dir)
     if resume_from:
-        runner.resume(resume_from)
+        with config_stage(file, 'resume_from'):
+            runner.resume(resume_from)
     elif cfg.get('load_from'):
-        runner.load_checkpoint(cfg.load_from)
-    runner.run(data_loaders, cfg.workflow)
+        with config_stage(file, 'load_from'):
+            runner.load_checkpoint(cfg.load_from)
+    with named_file(file):
+        runner.run(data_loaders, cfg.workflow)
     return runner
 
