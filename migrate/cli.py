@@ -57,12 +57,11 @@ def train(config: str, work_dir: Optional[str], resume: Optional[str],
     """Train CONFIG: a legacy (MMCV 1.x) config runs unchanged on the compat runtime, a
     new-style (MMEngine) config on the engine."""
     from engine.config import parse_cfg_options
-    from migrate.schema import config_schema
 
     try:
         options = parse_cfg_options([item for opt in cfg_options for item in opt.split()])
         if schema == 'auto':
-            schema = config_schema(config)
+            schema = _schema_of(config)
         if schema == 'legacy':
             _train_legacy(config, work_dir, resume, options, launcher, unsafe_load, seed,
                           deterministic, not no_validate)
@@ -71,6 +70,21 @@ def train(config: str, work_dir: Optional[str], resume: Optional[str],
                        deterministic)
     except EngineError as e:
         _fail(e)
+
+
+def _schema_of(config: str) -> str:
+    """Statically when the file allows it; else by loading it (MMCV semantics, no custom
+    imports); a file that cannot be loaded goes to the engine, whose error names the line."""
+    from migrate.schema import config_schema, top_level_names
+
+    names = top_level_names(config)
+    if names is None:
+        try:
+            from compat.utils.config import Config as LegacyConfig
+            names = set(LegacyConfig.fromfile(config, import_custom_modules=False))
+        except Exception:   # the engine's loader reports what is wrong with the file
+            return 'new'
+    return config_schema(config, names)
 
 
 def _train_new(config: str, work_dir: Optional[str], resume: Optional[str], options: dict,
