@@ -183,6 +183,7 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
         runner = build_runner(cfg.runner, default_args=dict(
             model=model, optimizer=optimizer, work_dir=cfg.work_dir, logger=logger, meta=meta))
     runner.timestamp = timestamp   # the .log and .log.json files share this name
+    runner.load_unsafe = bool(cfg.get('load_unsafe', False))
     check_workflow(cfg.workflow, runner, file)
 
     with config_stage(file, 'fp16' if cfg.get('fp16') is not None else 'optimizer_config'):

@@ -44,6 +44,10 @@ class BaseRunner(metaclass=ABCMeta):
     required. Only one of ``max_epochs`` and ``max_iters`` may be set.
     """
 
+    #: compat only: load checkpoints without ``weights_only`` (trusted files; see
+    #: :meth:`load_checkpoint`)
+    load_unsafe: bool = False
+
     def __init__(self, model: torch.nn.Module, batch_processor: Optional[Callable] = None,
                  optimizer: Union[Dict, Optimizer, None] = None,
                  work_dir: Optional[str] = None, logger: Optional[logging.Logger] = None,
@@ -293,9 +297,11 @@ class BaseRunner(metaclass=ABCMeta):
     # -- checkpoints ----------------------------------------------------------------------------
     def load_checkpoint(self, filename: str, map_location: Union[str, Callable] = 'cpu',
                         strict: bool = False, revise_keys: List = [(r'^module.', '')]):
-        """Load ``filename``'s weights into the model; returns the checkpoint."""
+        """Load ``filename``'s weights into the model; returns the checkpoint. Loads with
+        ``weights_only`` unless the runner's ``load_unsafe`` is set (compat only: ``migrate
+        train --unsafe-load`` sets it for trusted files that pickle other objects)."""
         return load_checkpoint(self.model, filename, map_location, strict, self.logger,
-                               revise_keys=revise_keys)
+                               revise_keys=revise_keys, unsafe=self.load_unsafe)
 
     def resume(self, checkpoint: str, resume_optimizer: bool = True,
                map_location: Union[str, Callable] = 'default') -> None:
