@@ -100,10 +100,11 @@ def _checkpoint_states(work_dir: str) -> dict:
 
 # name -> (runner kind, limit, EMAHook kwargs, checkpoint kwargs)
 EMA_SCENARIOS = {
-    'ema_epoch': ('epoch', 3, dict(momentum=0.1, warm_up=3), dict(interval=1)),
+    # warm_up large enough that (1 + iter) / (warm_up + iter) is below the momentum
+    'ema_epoch': ('epoch', 3, dict(momentum=0.5, warm_up=20), dict(interval=1)),
     'ema_epoch_interval': ('epoch', 3, dict(momentum=0.3, interval=2, warm_up=1),
                            dict(interval=2)),
-    'ema_iter': ('iter', 7, dict(momentum=0.2, interval=2, warm_up=2),
+    'ema_iter': ('iter', 7, dict(momentum=0.2, interval=2, warm_up=50),
                  dict(interval=3, by_epoch=False)),
 }
 # scenario -> checkpoint the EMAHook resumes from (resume_from), in a copy of the run's dir.
@@ -179,6 +180,8 @@ PROFILER_SCENARIOS = {
                                          # stops, and a repeating schedule would restart it
                                          schedule=dict(wait=1, warmup=1, active=2, repeat=1),
                                          on_trace_ready='ready')),
+    'by_iter_stop': ('iter', 4, dict(by_epoch=False, profile_iters=2, activities=['cpu'],
+                                     on_trace_ready='ready')),
     'by_iter_no_handler': ('iter', 4, dict(by_epoch=False, profile_iters=2,
                                            activities=['cpu'], json_trace_path='trace.json')),
     'log_trace': ('epoch', 1, dict(activities=['cpu'], on_trace_ready=dict(

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from engine.schedulers.closed_form import annealing_cos, annealing_linear
+# annealing_cos, annealing_linear and format_param are re-exported: downstream policies
+# import them from mmcv.runner.hooks.lr_updater
+from engine.schedulers.closed_form import annealing_cos, annealing_linear  # noqa: F401
 
-from compat.runner.hooks.custom_schedule import (custom_schedule, format_param,
-                                                 overridden_outside, to_internal)
+from compat.runner.hooks.custom_schedule import format_param  # noqa: F401
+from compat.runner.hooks.custom_schedule import (custom_schedule, overridden_outside,
+                                                 to_internal)
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.schedule_hook import ScheduleHook
 from compat.schedules.parse import parse_lr_config
 from compat.schedules.regular import per_group
-
-# re-exported: downstream policies import them from mmcv.runner.hooks.lr_updater
-__all__ = ['LrUpdaterHook', 'annealing_cos', 'annealing_linear', 'format_param']
 
 _VALUE_METHODS = ('get_lr', 'get_regular_lr', 'get_warmup_lr')
 

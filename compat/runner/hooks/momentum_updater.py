@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+# re-exported as MMCV's momentum_updater imports them from lr_updater
+from engine.schedulers.closed_form import annealing_cos, annealing_linear  # noqa: F401
+
+from compat.runner.hooks.custom_schedule import format_param  # noqa: F401
 from compat.runner.hooks.custom_schedule import (custom_schedule, overridden_outside,
                                                  to_internal)
 from compat.runner.hooks.hook import HOOKS
