@@ -5,7 +5,8 @@
 ``compat/runner/hooks/``) is found without editing this file. :data:`RENAMED` lists the modules
 compat keeps under another name; everything else MMCV 1.7.2 has (``mmcv.ops``, ``mmcv.image``,
 ``mmcv.cnn.bricks``...) is outside the runtime and refused with :class:`MmcvAliasError`.
-No torch here: resolving a name imports nothing but ``importlib``.
+compat's own helper modules under those packages (``compat.runner.hooks.local_disk``) resolve
+too: MMCV has no such names, so no legacy code asks for them.
 """
 from __future__ import annotations
 
