@@ -26,6 +26,8 @@ class ProfilerHook(Hook):
     files, ``dir_name`` relative to ``work_dir``, default ``tf_tracing_logs``; needs
     ``torch_tb_profiler``) or None. ``schedule`` holds ``torch.profiler.schedule``'s
     arguments. On a machine without CUDA, torch drops the 'cuda' activity with a warning.
+    As in MMCV, the steps after the stop reach the schedule too: give a schedule that
+    repeats (``repeat=0``, torch's default) a ``repeat`` count, or it starts tracing again.
     """
 
     def __init__(self, by_epoch: bool = True, profile_iters: int = 1,

@@ -94,3 +94,23 @@ def test_downstream_helpers_are_importable_from_lr_updater():
     assert format_param('SGD', optim, {'SGD': [1, 2]}) == [1, 2]
     with pytest.raises(ValueError, match='expected 2 values'):
         format_param('SGD', optim, [1])
+
+
+def test_dict_of_optimizers_gets_a_dict_of_values_per_key():
+    halving, _, wavy = custom_hooks(RT)
+    model = ToyModel()
+    optimizers = {'a': torch.optim.SGD(model.parameters(), lr=0.4, momentum=0.8),
+                  'b': torch.optim.Adam(model.parameters(), lr=0.2, betas=(0.7, 0.99))}
+
+    class Runner:
+        optimizer = optimizers
+        epoch, iter = 1, 3
+    lr_hook, momentum_hook = halving(every=1), wavy()
+    for hook in (lr_hook, momentum_hook):
+        hook.before_run(Runner)
+        hook.before_train_epoch(Runner)
+    assert lr_hook.base_lr == {'a': [0.4], 'b': [0.2]}
+    assert lr_hook.regular_lr == {'a': [0.2], 'b': [0.1]}
+    assert optimizers['a'].param_groups[0]['lr'] == 0.2
+    assert momentum_hook.regular_momentum == {'a': [0.8 * 0.95], 'b': [0.7 * 0.95]}
+    assert optimizers['b'].param_groups[0]['betas'] == (0.7 * 0.95, 0.99)
