@@ -46,17 +46,31 @@ Deliberate departures, each forced by the CPU-only oracle or by an MMDet bug:
   AttributeError for a plain (unwrapped) train dataset (mmdetection issues #9199, #9520,
   #11693); 2.25 read ``cfg.data.train.pipeline``. The val split gets the train pipeline, taken
   from the wrapped dataset only when the train dataset has no ``pipeline`` of its own.
+* ``MMDistributedDataParallel._run_ddp_forward`` (MMCV 1.7.2) reads
+  ``self._use_replicated_tensor_module``, an attribute of torch 1.12/1.13's DDP that torch 2.x
+  removed, so ``model(...)`` through the wrapper (``multi_gpu_test``) raises AttributeError on
+  this torch (a known MMCV 1.7.2 / torch 2 mismatch, e.g. microsoft/Cream#179). The wrapper
+  built here gets the attribute with its torch-1.13 default, False, so MMCV's own code runs
+  the plain ``self.module`` forward it ran on the torch it was written for.
+* ``IterBasedRunner.resume`` with MMCV's default ``map_location='default'`` calls
+  ``torch.cuda.current_device()`` unconditionally (``BaseRunner.resume`` checks
+  ``torch.cuda.is_available()`` first), so resuming an iteration-based run through MMDet's
+  ``runner.resume(cfg.resume_from)`` fails on a CPU-only machine. That failure is what the
+  flow reproduces; ``resume_map_location`` (``--resume-map-location cpu``) is the one opt-in
+  departure that passes a ``map_location`` to ``runner.resume``, to observe the resumed run.
 * ``checkpoint_config.meta`` carries ``CLASSES`` only (no ``mmdet_version``: there is no
   MMDet here, and the run observer drops it anyway).
 
 Command line (one run per process, as ``tools/train.py``; the golden recorder uses it)::
 
     .oracle/mmcv/bin/python scripts/oracle/legacy_downstream_flow.py CONFIG --work-dir DIR \
-        --out RESULT.json [--resume-from CKPT] [--load-from CKPT] [--auto-resume] \
-        [--launcher pytorch] [--no-validate]
+        --out RESULT.json [--resume-from CKPT [--resume-map-location cpu]] [--load-from CKPT] \
+        [--auto-resume] [--launcher pytorch] [--no-validate]
 
-Under ``torchrun`` ``--out`` may contain ``{rank}``; every rank writes its own result (rank 0
-the full observation, the others their hook calls).
+A run that raises writes ``{"error": {type, message, raised_in, mmcv_frame}}`` and exits 3.
+Otherwise ``--out`` gets ``{"result": <harness.collect>, "tensorboard": {<log dir>: [[tag, step,
+float32 hex], ...]}}``. Under ``torchrun`` it may contain ``{rank}``; every rank writes its own
+file (rank 0 the full observation, the others their hook calls).
 """
 from __future__ import annotations
 
@@ -76,6 +90,8 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
+import types
 import warnings
 from functools import partial
 
@@ -126,8 +142,71 @@ class MMCVLegacyToyDataset(legacy_toy.LegacyToyDataset):
     container = DataContainer
 
 
-MODELS.register_module(name='LegacyToyClassifier', module=legacy_toy.LegacyToyClassifier)
-DATASETS.register_module(name='LegacyToyDataset', module=MMCVLegacyToyDataset)
+def register_legacy_toy():
+    """(Re)register ``LegacyToyClassifier`` and ``LegacyToyDataset`` in the oracle registries."""
+    MODELS.register_module(name='LegacyToyClassifier', module=legacy_toy.LegacyToyClassifier,
+                           force=True)
+    DATASETS.register_module(name='LegacyToyDataset', module=MMCVLegacyToyDataset, force=True)
+
+
+register_legacy_toy()
+
+#: the module a fixture's ``custom_imports`` names to register the toy classes
+CONFIG_REGISTRATION_MODULE = 'compat.testing.registration'
+
+
+def provide_config_registration_module():
+    """Make ``custom_imports=['compat.testing.registration']`` resolve, under the oracle, to a
+    module whose job is the oracle's own toy registration (never to this repository's
+    ``compat`` package, which the oracle must not import): the config names "the module that
+    registers the toy model", and each runtime answers with its own."""
+    parts = CONFIG_REGISTRATION_MODULE.split('.')
+    for depth in range(1, len(parts) + 1):
+        name = '.'.join(parts[:depth])
+        existing = sys.modules.get(name)
+        if existing is not None and not getattr(existing, '__legacy_oracle_shim__', False):
+            raise RuntimeError(f'{name} is already imported from {existing!r}: the MMCV oracle '
+                               'must not import this repository\'s packages')
+        if existing is None:
+            module = types.ModuleType(name, 'oracle stand-in (legacy_downstream_flow.py)')
+            module.__legacy_oracle_shim__ = True
+            if depth < len(parts):
+                module.__path__ = []
+            sys.modules[name] = module
+    sys.modules[CONFIG_REGISTRATION_MODULE].register_legacy_toy = register_legacy_toy
+    register_legacy_toy()
+
+
+#: every ``add_scalar`` of a TensorboardLoggerHook, by log dir: [tag, step, float32 hex]
+TENSORBOARD_SCALARS: dict = {}
+
+
+class RecordingSummaryWriter:
+    """Stands in for ``torch.utils.tensorboard.SummaryWriter`` (the oracle venv has no
+    tensorboard): records the scalars MMCV's TensorboardLoggerHook writes, writes no file."""
+
+    def __init__(self, log_dir=None, **kwargs):
+        self.scalars = TENSORBOARD_SCALARS.setdefault(log_dir, [])
+
+    def add_scalar(self, tag, value, step):
+        self.scalars.append([tag, step, float(np.float32(value)).hex()])
+
+    def add_text(self, tag, value, step):
+        self.scalars.append([tag, step, str(value)])
+
+    def close(self):
+        pass
+
+
+def provide_tensorboard_writer():
+    """Install :class:`RecordingSummaryWriter` as ``torch.utils.tensorboard`` when the real
+    one cannot be imported."""
+    try:
+        import torch.utils.tensorboard  # noqa: F401
+    except ImportError:
+        fake = types.ModuleType('torch.utils.tensorboard')
+        fake.SummaryWriter = RecordingSummaryWriter
+        sys.modules['torch.utils.tensorboard'] = fake
 
 
 def build_detector(cfg, train_cfg=None, test_cfg=None):
@@ -194,11 +273,17 @@ def build_ddp(model, device='cuda', *args, **kwargs):
     """``mmdet.utils.build_ddp``; on 'cpu' (which MMDet asserts against) MMCV's
     MMDistributedDataParallel wraps the CPU model without device ids."""
     if device == 'cuda':
-        return MMDistributedDataParallel(model.cuda(), *args, **kwargs)
-    if device == 'cpu':
+        model = model.cuda()
+    elif device == 'cpu':
         kwargs['device_ids'] = None
-        return MMDistributedDataParallel(model, *args, **kwargs)
-    raise NotImplementedError(f'device {device!r} is not available to the oracle')
+    else:
+        raise NotImplementedError(f'device {device!r} is not available to the oracle')
+    wrapped = MMDistributedDataParallel(model, *args, **kwargs)
+    # MMCV 1.7.2's _run_ddp_forward reads this torch-1.12/1.13 DDP attribute, gone from torch
+    # 2.x (AttributeError on every plain forward, e.g. multi_gpu_test); False was its default
+    if not hasattr(wrapped, '_use_replicated_tensor_module'):
+        wrapped._use_replicated_tensor_module = False
+    return wrapped
 
 
 def get_root_logger(log_file=None, log_level='INFO'):
@@ -907,9 +992,10 @@ def auto_scale_lr(cfg, distributed, logger):
 
 
 def train_detector(model, dataset, cfg, distributed=False, validate=False, timestamp=None,
-                   meta=None):
+                   meta=None, resume_map_location=None):
     """Loaders, parallel wrapper, optimizer, runner, optimizer/training/eval hooks, resume or
-    load, run."""
+    load, run. ``resume_map_location`` (not MMDet's) is handed to ``runner.resume`` when given;
+    MMDet leaves it at MMCV's 'default'."""
     cfg = compat_cfg(cfg)
     logger = get_root_logger(log_level=cfg.log_level)
     dataset = dataset if isinstance(dataset, (list, tuple)) else [dataset]
@@ -971,7 +1057,10 @@ def train_detector(model, dataset, cfg, distributed=False, validate=False, times
     if resume_from is not None:
         cfg.resume_from = resume_from
     if cfg.resume_from:
-        runner.resume(cfg.resume_from)
+        if resume_map_location is None:
+            runner.resume(cfg.resume_from)
+        else:
+            runner.resume(cfg.resume_from, map_location=resume_map_location)
     elif cfg.load_from:
         runner.load_checkpoint(cfg.load_from)
     runner.run(data_loaders, cfg.workflow)
@@ -1000,10 +1089,13 @@ def _train_val_pipeline(train_cfg):
 
 def train_config(config_path, work_dir, *, seed=0, deterministic=False, resume_from=None,
                  load_from=None, auto_resume=False, timestamp=harness.TIMESTAMP,
-                 launcher='none', validate=True):
+                 launcher='none', validate=True, resume_map_location=None):
     """``tools/train.py main`` on ``config_path`` with the run observer applied; returns
-    ``harness.collect`` of the work dir (rank 0) or ``{'calls', 'hooks'}`` (other ranks)."""
+    ``harness.collect`` of the work dir (rank 0) or ``{'calls', 'hooks'}`` (other ranks).
+    ``resume_map_location`` departs from MMDet (see :func:`train_detector`)."""
     time.sleep = lambda seconds: None
+    provide_config_registration_module()
+    provide_tensorboard_writer()
     probes = harness.register_probe_hooks(Hook, HOOKS)
     recorder_cls = probes['LegacyRunRecorderHook']
     first_recorder = len(recorder_cls.instances)
@@ -1066,7 +1158,7 @@ def train_config(config_path, work_dir, *, seed=0, deterministic=False, resume_f
 
     harness.add_recorder(cfg)
     train_detector(model, datasets, cfg, distributed=distributed, validate=validate,
-                   timestamp=timestamp, meta=meta)
+                   timestamp=timestamp, meta=meta, resume_map_location=resume_map_location)
 
     run_recorders = recorder_cls.instances[first_recorder:]
     assert len(run_recorders) == 1, f'expected one recorder for this run, got {len(run_recorders)}'
@@ -1084,6 +1176,27 @@ def train_config(config_path, work_dir, *, seed=0, deterministic=False, resume_f
     return result
 
 
+#: exit status of a run that raised (its ``--out`` file holds ``{"error": ...}``)
+ERROR_EXIT = 3
+
+
+def describe_error(exc, work_dir):
+    """Type, message, and the innermost MMCV frame and innermost frame of a run's exception."""
+    frames = traceback.extract_tb(exc.__traceback__)
+
+    def where(frame):
+        path = frame.filename
+        marker = os.sep + 'site-packages' + os.sep
+        path = path.split(marker, 1)[1] if marker in path else osp.relpath(path, REPO)
+        return f'{path}:{frame.name}'
+
+    package = os.sep + 'site-packages' + os.sep + 'mmcv' + os.sep
+    mmcv_frames = [f for f in frames if package in f.filename]
+    message = str(exc).replace(osp.abspath(work_dir), '<work_dir>')
+    return dict(type=type(exc).__name__, message=message, raised_in=where(frames[-1]),
+                mmcv_frame=where(mmcv_frames[-1]) if mmcv_frames else None)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
@@ -1096,16 +1209,30 @@ def main(argv=None):
     parser.add_argument('--deterministic', action='store_true')
     parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none')
     parser.add_argument('--no-validate', action='store_true')
+    parser.add_argument('--resume-map-location',
+                        help='map_location for runner.resume (MMDet passes none)')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = '0'
-    result = train_config(args.config, args.work_dir, seed=args.seed,
-                          deterministic=args.deterministic, resume_from=args.resume_from,
-                          load_from=args.load_from, auto_resume=args.auto_resume,
-                          launcher=args.launcher, validate=not args.no_validate)
     out = args.out.replace('{rank}', os.environ.get('RANK', '0'))
+    try:
+        result = train_config(args.config, args.work_dir, seed=args.seed,
+                              deterministic=args.deterministic, resume_from=args.resume_from,
+                              load_from=args.load_from, auto_resume=args.auto_resume,
+                              launcher=args.launcher, validate=not args.no_validate,
+                              resume_map_location=args.resume_map_location)
+    except Exception as exc:  # the run's failure is the observation
+        with open(out, 'w') as f:
+            json.dump(dict(error=describe_error(exc, args.work_dir)), f, indent=1,
+                      sort_keys=True)
+            f.write('\n')
+        traceback.print_exc()
+        return ERROR_EXIT
+    work_dir = osp.abspath(args.work_dir)
+    tensorboard = {osp.relpath(log_dir, work_dir): scalars
+                   for log_dir, scalars in TENSORBOARD_SCALARS.items()}
     with open(out, 'w') as f:
-        json.dump(result, f, indent=1, sort_keys=True)
+        json.dump(dict(result=result, tensorboard=tensorboard), f, indent=1, sort_keys=True)
         f.write('\n')
 
 
