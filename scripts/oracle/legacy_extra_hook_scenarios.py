@@ -466,6 +466,21 @@ CUSTOM_SCENARIOS = {
 }
 
 
+@contextlib.contextmanager
+def _registered(registry, classes: dict):
+    """Register ``classes`` by name for the block, then remove them again, so the runtime's
+    global registry is left as it was (MMCV's keeps ``_module_dict``, compat's ``_modules``)."""
+    for name, cls in classes.items():
+        registry.register_module(name=name, force=True, module=cls)
+    try:
+        yield
+    finally:
+        store = getattr(registry, '_module_dict', None)
+        store = registry._modules if store is None else store
+        for name in classes:
+            store.pop(name, None)
+
+
 def run_custom(rt, name: str, work_dir: str) -> dict:
     kind, limit, (lr_index, lr_kwargs), mom_kwargs, registered = CUSTOM_SCENARIOS[name]
     classes = custom_hooks(rt)
@@ -477,11 +492,11 @@ def run_custom(rt, name: str, work_dir: str) -> dict:
     limits = dict(max_epochs=limit) if kind == 'epoch' else dict(max_iters=limit)
     runner = cls(model=model, optimizer=optimizer, work_dir=work_dir, logger=LOGGER, **limits)
     if registered:
-        rt.HOOKS.register_module(name='HalvingLrUpdaterHook', force=True, module=classes[0])
-        rt.HOOKS.register_module(name='WavyMomentumUpdaterHook', force=True, module=classes[2])
-        runner.register_training_hooks(
-            lr_config=dict(policy='Halving', **lr_kwargs),
-            momentum_config=dict(policy='Wavy', **mom_kwargs))
+        with _registered(rt.HOOKS, {'HalvingLrUpdaterHook': classes[0],
+                                    'WavyMomentumUpdaterHook': classes[2]}):
+            runner.register_training_hooks(
+                lr_config=dict(policy='Halving', **lr_kwargs),
+                momentum_config=dict(policy='Wavy', **mom_kwargs))
     else:
         runner.register_lr_hook(classes[lr_index](**lr_kwargs))
         if mom_kwargs is not None:
