@@ -229,6 +229,19 @@ class BaseRunner(metaclass=ABCMeta):
             hook = timer_config
         self.register_hook(hook, priority='LOW')
 
+    def register_profiler_hook(self, profiler_config: Union[Dict, Hook, None]) -> None:
+        """Register a ``ProfilerHook`` (the default ``type``) built from a dict, or a hook, at
+        NORMAL priority; None registers nothing. MMCV 1.7.2 has this method, but its
+        ``register_training_hooks`` never calls it: a legacy script calls it itself."""
+        if profiler_config is None:
+            return
+        if isinstance(profiler_config, dict):
+            profiler_config.setdefault('type', 'ProfilerHook')
+            hook = build_from_cfg(profiler_config, HOOKS)
+        else:
+            hook = profiler_config
+        self.register_hook(hook)
+
     def register_optimizer_hook(self, optimizer_config: Union[Dict, Hook, None]) -> None:
         """Register an ``OptimizerHook`` (the default ``type``) built from a dict, or a hook,
         at ABOVE_NORMAL priority; None registers nothing."""

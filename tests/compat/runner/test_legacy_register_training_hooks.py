@@ -89,3 +89,30 @@ def test_custom_hook_instance_registers_at_normal(tmp_path):
     hook = Hook()
     runner.register_custom_hooks(hook)
     assert runner.hooks == [hook] and hook.priority == 50
+
+
+def test_register_profiler_hook_defaults_the_type_and_keeps_normal_priority(tmp_path):
+    import logging
+
+    import torch
+
+    from compat.runner import EpochBasedRunner
+    from compat.runner.hooks.profiler import ProfilerHook
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(2, 1)
+
+        def train_step(self, data, optimizer):
+            return dict(loss=self.fc(data).sum(), log_vars={}, num_samples=1)
+
+    runner = EpochBasedRunner(Model(), work_dir=str(tmp_path), logger=logging.getLogger(),
+                              max_epochs=1)
+    runner.register_profiler_hook(None)
+    assert runner.hooks == []
+    config = dict(profile_iters=1)
+    runner.register_profiler_hook(config)
+    assert config['type'] == 'ProfilerHook'   # MMCV sets it on the caller's dict
+    assert isinstance(runner.hooks[0], ProfilerHook)
+    assert runner.hooks[0].priority == 50
