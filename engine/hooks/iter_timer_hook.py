@@ -42,9 +42,11 @@ class IterTimerHook(Hook):
     def _after_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                     outputs: Optional[object] = None, mode: str = 'train') -> None:
         hub = runner.message_hub
-        hub.update_scalar(f'{mode}/time', time.time() - self.t)
-        self.t = time.time()
-        iter_time = hub.get_scalar(f'{mode}/time').current()
+        now = time.time()
+        # the value just stored, as the buffer's current() would give it back
+        iter_time = now - self.t
+        hub.update_scalar(f'{mode}/time', iter_time)
+        self.t = now
         if mode == 'train':
             self.time_sec_tot += iter_time
             time_sec_avg = self.time_sec_tot / (runner.iter - self.start_iter + 1)

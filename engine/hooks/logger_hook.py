@@ -51,12 +51,13 @@ class LoggerHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
-        if (self.every_n_train_iters(runner, self.interval_exp_name)
-                or self.end_of_epoch(runner.train_dataloader, batch_idx)):
+        # len(dataloader) walks sampler layers: asked once per iteration, not twice
+        end_of_epoch = self.end_of_epoch(runner.train_dataloader, batch_idx)
+        if self.every_n_train_iters(runner, self.interval_exp_name) or end_of_epoch:
             runner.logger.info(f'Exp name: {runner.experiment_name}')
         if self.every_n_inner_iters(batch_idx, self.interval):
             tag, line = runner.log_processor.get_log_after_iter(runner, batch_idx, 'train')
-        elif (self.end_of_epoch(runner.train_dataloader, batch_idx)
+        elif (end_of_epoch
               and (not self.ignore_last or len(runner.train_dataloader) <= self.interval)):
             tag, line = runner.log_processor.get_log_after_iter(runner, batch_idx, 'train')
         else:

@@ -72,7 +72,13 @@ class RuntimeInfoHook(Hook):
         if grad_norm is not None:
             hub.update_scalar('train/grad_norm', grad_norm)
         if outputs is not None:
+            # 'loss' is often the very tensor of the only loss term: read it out once
+            last, last_item = None, None
             for key, value in outputs.items():
+                if isinstance(value, torch.Tensor):
+                    if value is not last:
+                        last, last_item = value, value.item()
+                    value = last_item
                 hub.update_scalar(f'train/{key}', value)
 
     def before_val(self, runner) -> None:

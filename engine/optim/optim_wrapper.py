@@ -9,8 +9,8 @@ Differences from MMEngine 0.10.7, all deliberate:
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
-from typing import Dict, Iterator, List, Optional
+from contextlib import nullcontext
+from typing import ContextManager, Dict, List, Optional
 
 import torch
 import torch.nn as nn
@@ -25,6 +25,7 @@ _CLIP_FUNCS = {'norm': torch.nn.utils.clip_grad_norm_, 'value': torch.nn.utils.c
 _CLIP_KEYS = {'norm': {'max_norm', 'norm_type', 'error_if_nonfinite', 'foreach'},
               'value': {'clip_value', 'foreach'}}
 _NORM_TYPES = (nn.modules.batchnorm._BatchNorm, nn.SyncBatchNorm)
+_NO_CONTEXT = nullcontext()
 
 
 def _parse_clip_grad(clip_grad: Optional[dict]):
@@ -134,14 +135,12 @@ class OptimWrapper:
             self.last_grad_norm = float(result)
 
     # -- gradient accumulation ------------------------------------------------------------------
-    @contextmanager
-    def optim_context(self, model: nn.Module) -> Iterator[None]:
+    def optim_context(self, model: nn.Module) -> ContextManager[None]:
         """Context for the forward pass: skips DDP gradient sync while accumulating."""
         if not self.should_sync() and hasattr(model, 'no_sync'):
-            with model.no_sync():
-                yield
-        else:
-            yield
+            return model.no_sync()
+        # a shared do-nothing context rather than a generator-based one: this runs every step
+        return _NO_CONTEXT
 
     def initialize_count_status(self, model: nn.Module, init_counts: int,
                                 max_counts: int) -> None:

@@ -93,7 +93,8 @@ class MessageHub:
     # -- scalars ------------------------------------------------------------------------------
     def update_scalar(self, key: str, value: Union[float, int, Any], count: int = 1,
                       resumed: bool = True) -> None:
-        if hasattr(value, 'item'):
+        # floats (lr, times) are the common case and have no item()
+        if type(value) is not float and hasattr(value, 'item'):
             value = value.item()
         buf = self._log_scalars.get(key)
         if buf is None:
