@@ -20,6 +20,7 @@ _REGISTERING_PACKAGES = (
     'engine.logging',
     'engine.visualization',
     'engine.testing',
+    'engine.checkpoint.pretrained_init',  # the Pretrained weight initialiser
 )
 
 

@@ -7,11 +7,12 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 import torch
 import torch.nn as nn
 
+from engine.model.base_module import BaseModule
 from engine.model.data_preprocessor import BaseDataPreprocessor
 from engine.registry import MODELS
 
 
-class BaseModel(nn.Module):
+class BaseModel(BaseModule):
     """A model that owns its data preprocessor and knows how to do one training step.
 
     Subclasses implement ``forward(inputs, data_samples=None, mode='tensor')`` with three modes:
@@ -21,13 +22,13 @@ class BaseModel(nn.Module):
     Args:
         data_preprocessor: a module or a config dict (built from the model registry);
             defaults to :class:`BaseDataPreprocessor`.
-        init_cfg: kept for config compatibility; weight initialisation is the model's own.
+        init_cfg: how :meth:`init_weights` initialises the weights (see
+            :class:`~engine.model.BaseModule`); the runner calls it once before training.
     """
 
     def __init__(self, data_preprocessor: Union[dict, nn.Module, None] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None):
-        super().__init__()
-        self.init_cfg = init_cfg
+        super().__init__(init_cfg)
         if data_preprocessor is None:
             data_preprocessor = BaseDataPreprocessor()
         if isinstance(data_preprocessor, nn.Module):
@@ -41,12 +42,6 @@ class BaseModel(nn.Module):
     def forward(self, inputs: torch.Tensor, data_samples: Optional[list] = None,
                 mode: str = 'tensor') -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def init_weights(self) -> None:
-        """Call ``init_weights`` of direct children that define it (MMEngine's default)."""
-        for child in self.children():
-            if hasattr(child, 'init_weights'):
-                child.init_weights()
 
     # -- steps ----------------------------------------------------------------------------------
     def train_step(self, data: Union[dict, tuple, list], optim_wrapper) -> Dict[str, torch.Tensor]:

@@ -15,12 +15,13 @@ from typing import Any, List, Optional, Sequence, Union
 import torch
 import torch.nn as nn
 
-from engine.dist.utils import barrier, get_rank, get_world_size, is_distributed
+from engine.dist.utils import barrier, broadcast, get_rank, get_world_size, is_distributed
 from engine.errors import EngineError
 from engine.hooks.hook import Hook
 from engine.logging.log_processor import LogProcessor
 from engine.model.wrappers import unwrap_model
 from engine.runner.build import build_runner_of
+from engine.checkpoint.pretrained_init import unsafe_pretrained_loads
 from engine.checkpoint.checkpoint_io import (find_latest_checkpoint, load_checkpoint_file,
                                          load_model_state, save_checkpoint_file,
                                          weights_from_checkpoint)
@@ -180,9 +181,23 @@ class Runner:
         return metrics
 
     def _init_model_weights(self) -> None:
+        """``model.init_weights()`` (``init_cfg``) before ``load_or_resume``, so ``load_from``
+        and ``resume`` overwrite it, as in MMEngine's ``train()``."""
         model = unwrap_model(self.model)
-        if hasattr(model, 'init_weights') and not self._has_loaded:
-            model.init_weights()
+        # Weights already loaded by an earlier val()/test() on this runner are kept: MMEngine
+        # would re-initialise them here and then skip the load, training from init_cfg.
+        if not hasattr(model, 'init_weights') or self._has_loaded:
+            return
+        try:
+            # the run's --unsafe-load covers init_cfg's Pretrained files too
+            with unsafe_pretrained_loads(self.load_unsafe):
+                model.init_weights()
+        except EngineError as e:
+            raise e.with_context(file=getattr(self.cfg, 'filename', None), key='model') from e
+        if self.distributed:
+            # every rank starts from rank 0's values (DDP synced them before init_weights)
+            for tensor in model.state_dict().values():
+                broadcast(tensor)
 
     # -- checkpoints ----------------------------------------------------------------------------
     def load_or_resume(self) -> None:
