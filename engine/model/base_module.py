@@ -19,7 +19,7 @@ import torch.nn as nn
 from engine.errors import EngineError
 from engine.model.init_info_log import LOGGER_NAME, dump_init_info
 from engine.model.weight_init import initialize, is_pretrained_cfg, update_init_info
-from engine.model.weight_init.errors import INIT_CFG_FIX, InitCfgTypeError
+from engine.model.weight_init.errors import INIT_CFG_FIX, InitCfgAssertionError
 from engine.model.wrappers import is_model_wrapper
 
 logger = logging.getLogger(LOGGER_NAME)
@@ -80,8 +80,8 @@ class BaseModule(nn.Module):
     def _own_cfgs(self) -> List[dict]:
         cfgs = [self.init_cfg] if isinstance(self.init_cfg, dict) else self.init_cfg
         if not isinstance(cfgs, list) or not all(isinstance(c, dict) for c in cfgs):
-            raise InitCfgTypeError(f'init_cfg must be a dict or a list of dicts, got '
-                                   f'{self.init_cfg!r}', key='init_cfg', fix=INIT_CFG_FIX)
+            raise InitCfgAssertionError(f'init_cfg must be a dict or a list of dicts, got '
+                                        f'{self.init_cfg!r}', key='init_cfg', fix=INIT_CFG_FIX)
         return cfgs
 
     def _initialize(self, cfgs: List[dict]) -> None:

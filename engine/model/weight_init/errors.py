@@ -18,3 +18,8 @@ class InitCfgValueError(ConfigError, ValueError):
 
 class InitCfgAttributeError(ConfigError, RuntimeError):
     """An ``override`` naming an attribute the module does not have (MMEngine: RuntimeError)."""
+
+
+class InitCfgAssertionError(ConfigError, AssertionError):
+    """A malformed entry MMEngine asserts against (a non-dict entry, an unknown
+    ``distribution``)."""

@@ -7,6 +7,7 @@ from typing import Dict, List, Union
 
 import torch.nn as nn
 
+from engine.errors import EngineError
 from engine.model.weight_init.errors import (INIT_CFG_FIX, InitCfgAttributeError,
                                              InitCfgTypeError, InitCfgValueError)
 from engine.registry import WEIGHT_INITIALIZERS
@@ -32,7 +33,17 @@ def _apply(module: nn.Module, cfg: Dict, wholemodule: bool = False) -> None:
     if not isinstance(cfg, dict) or 'type' not in cfg:
         raise InitCfgValueError(f'each init_cfg entry needs a type, got {cfg!r}',
                                 key='init_cfg', fix=INIT_CFG_FIX)
-    initializer = _registry().build(cfg)
+    args = dict(cfg)
+    kind = args.pop('type')
+    cls = _registry().get(kind) if isinstance(kind, str) else kind
+    try:
+        initializer = cls(**args)
+    except EngineError:
+        raise
+    except TypeError as e:  # an argument the initialiser does not take, or one missing
+        name = getattr(cls, '__name__', repr(cls))
+        raise InitCfgTypeError(f'{name}: {e}', key='init_cfg',
+                               fix=f'check the arguments given to {kind!r}') from e
     # an override has no `layer`: it fills every module under the named attribute
     initializer.wholemodule = wholemodule
     initializer(module)

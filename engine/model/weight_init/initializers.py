@@ -12,7 +12,7 @@ from typing import List, Optional, Union
 
 import torch.nn as nn
 
-from engine.model.weight_init.errors import InitCfgTypeError, InitCfgValueError
+from engine.model.weight_init.errors import InitCfgAssertionError, InitCfgTypeError
 from engine.model.weight_init.functions import (DISTRIBUTIONS, bias_init_with_prob,
                                                 constant_init, kaiming_init, normal_init,
                                                 trunc_normal_init, uniform_init, xavier_init)
@@ -27,9 +27,9 @@ def _bases_names(m: nn.Module) -> List[str]:
 
 def _check_distribution(distribution: str) -> None:
     if distribution not in DISTRIBUTIONS:
-        raise InitCfgValueError(f"distribution must be 'uniform' or 'normal', got "
-                                f'{distribution!r}', key='init_cfg.distribution',
-                                fix="use distribution='normal' or distribution='uniform'")
+        raise InitCfgAssertionError(f"distribution must be 'uniform' or 'normal', got "
+                                    f'{distribution!r}', key='init_cfg.distribution',
+                                    fix="use distribution='normal' or distribution='uniform'")
 
 
 class BaseInit:
