@@ -130,13 +130,14 @@ class DistributedGroupSampler(Sampler):
 
 
 class DistributedSampler(_TorchDistributedSampler):
-    """torch's sampler with MMDet's seeding (``seed + epoch``) and padding (repeat the whole
-    list, then cut), each rank taking every ``num_replicas``-th index."""
+    """torch's sampler with MMDet's seeding (``seed + epoch``, the seed rank 0's: drawn from
+    numpy's stream when None, as MMDet 2.28 did for its validation loaders) and padding (repeat
+    the whole list, then cut), each rank taking every ``num_replicas``-th index."""
 
     def __init__(self, dataset, num_replicas: Optional[int] = None, rank: Optional[int] = None,
                  shuffle: bool = True, seed: Optional[int] = 0):
         super().__init__(dataset, num_replicas=num_replicas, rank=rank, shuffle=shuffle)
-        self.seed = 0 if seed is None else seed
+        self.seed = sync_random_seed(seed)
 
     def __iter__(self) -> Iterator[int]:
         if self.shuffle:

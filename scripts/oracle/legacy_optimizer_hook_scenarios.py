@@ -67,26 +67,60 @@ def _weights(model) -> dict:
 
 
 def make_dist_optimizer_hook(optimizer_hook_base):
-    """The oracle's ``DistOptimizerHook``: OpenSelfSup ``openselfsup/hooks/optimizer_hook.py`` /
-    MMSelfSup 0.x ``mmselfsup/core/hooks/optimizer_hook.py`` as those codebases wrote it, a
-    subclass of the runtime's ``OptimizerHook`` (written from memory of that source)."""
+    """The oracle's ``DistOptimizerHook``: MMSelfSup 0.x ``mmselfsup/core/hooks/
+    optimizer_hook.py`` (open-mmlab/mmselfsup, the 0.x branch's last form, read from the
+    source), a subclass of the runtime's ``OptimizerHook``: loss divided by the window (the
+    remainder for the trailing partial window), a step every ``update_interval`` iterations and
+    at the last one, ``frozen_layers_cfg``, ``grad_norm`` logged when clipping."""
+    from torch.nn.modules.batchnorm import _BatchNorm
 
     class DistOptimizerHook(optimizer_hook_base):
-        def __init__(self, update_interval=1, grad_clip=None, coalesce=True, bucket_size_mb=-1):
+        def __init__(self, update_interval=1, grad_clip=None, coalesce=True, bucket_size_mb=-1,
+                     frozen_layers_cfg=dict()):
             self.grad_clip = grad_clip
             self.coalesce = coalesce
             self.bucket_size_mb = bucket_size_mb
             self.update_interval = update_interval
+            self.frozen_layers_cfg = frozen_layers_cfg
+            self.initialized = False
+
+        def _init(self, runner):
+            if runner.iter % self.update_interval != 0:
+                runner.logger.warning(
+                    'Resume iter number is not divisible by update_interval in '
+                    'GradientCumulativeOptimizerHook, which means the gradient of '
+                    'some iters is lost and the result may be influenced slightly.')
+            if self.update_interval > 1 and any(isinstance(m, _BatchNorm)
+                                                for m in runner.model.modules()):
+                runner.logger.warning('GradientCumulativeOptimizerHook may slightly decrease '
+                                      'performance if the model has BatchNorm layers.')
+            self.divisible_iters = (runner.max_iters // self.update_interval
+                                    * self.update_interval)
+            self.remainder_iters = runner.max_iters - self.divisible_iters
+            self.initialized = True
 
         def before_run(self, runner):
             runner.optimizer.zero_grad()
 
         def after_train_iter(self, runner):
-            runner.outputs['loss'] /= self.update_interval
+            if not self.initialized:
+                self._init(runner)
+            if runner.iter < self.divisible_iters:
+                runner.outputs['loss'] /= self.update_interval
+            else:
+                runner.outputs['loss'] /= self.remainder_iters
             runner.outputs['loss'].backward()
-            if self.every_n_iters(runner, self.update_interval):
+            if self.every_n_iters(runner, self.update_interval) or self.is_last_iter(runner):
+                for layer, iters in self.frozen_layers_cfg.items():
+                    if runner.iter < iters:
+                        for name, p in runner.model.module.named_parameters():
+                            if layer in name:
+                                p.grad = None
                 if self.grad_clip is not None:
-                    self.clip_grads(runner.model.parameters())
+                    grad_norm = self.clip_grads(runner.model.parameters())
+                    if grad_norm is not None:
+                        runner.log_buffer.update({'grad_norm': float(grad_norm)},
+                                                 runner.outputs['num_samples'])
                 runner.optimizer.step()
                 runner.optimizer.zero_grad()
 
@@ -171,6 +205,8 @@ SCENARIOS = {
     'dist_update_interval_3': dict(max_epochs=2, hook='dist', args=dict(
         update_interval=3, grad_clip=dict(max_norm=0.5))),
     'dist_update_interval_iters': dict(max_iters=10, hook='dist', args=dict(update_interval=4)),
+    'dist_batch_norm': dict(max_epochs=1, model=dict(batch_norm=True), hook='dist',
+                            args=dict(update_interval=2)),
     'cumulative_resumed': dict(max_epochs=1, resume_epochs=3, hook=dict(
         type='GradientCumulativeOptimizerHook', cumulative_iters=3)),
     'fp16_resumed': dict(max_epochs=1, resume_epochs=3, hook=dict(

@@ -218,32 +218,66 @@ class GradientCumulativeFp16OptimizerHook(GradientCumulativeOptimizerHook, Fp16O
 
 @HOOKS.register_module()
 class DistOptimizerHook(OptimizerHook):
-    """The self-supervised codebases' gradient accumulation: step every ``update_interval``.
+    """The self-supervised codebases' gradient accumulation over ``update_interval`` iterations.
 
-    As OpenSelfSup ``openselfsup/hooks/optimizer_hook.py`` and MMSelfSup 0.x
-    ``mmselfsup/core/hooks/optimizer_hook.py`` (``DistOptimizerHook.after_train_iter``) wrote
-    it: ``outputs['loss']`` is divided in place by ``update_interval`` every iteration, the
-    step happens only when ``(iter + 1) % update_interval == 0`` (gradients of a trailing
-    partial window are never applied), clipping does not log ``grad_norm``, and ``before_run``
-    clears the gradients. Later MMSelfSup releases added remainder handling and
-    ``frozen_layers_cfg``; this is the earlier form.
+    As MMSelfSup 0.x wrote it (``mmselfsup/core/hooks/optimizer_hook.py``, its last 0.x form,
+    registered over MMCV's own ``DistOptimizerHook``): the loss is divided by
+    ``update_interval``, or, in the trailing partial window of ``max_iters``, by the number of
+    iterations in that window; the step comes every ``update_interval`` iterations and at the
+    last one; ``frozen_layers_cfg`` (``{name substring: iterations}``) drops the gradients of
+    matching parameters before the step while ``iter`` is below the count; with ``grad_clip``
+    the norm is logged as ``grad_norm``; ``before_run`` clears the gradients. It warns, as
+    MMSelfSup did, when a resumed iteration is not on a window boundary and when the model has
+    BatchNorm layers and windows longer than 1.
+
+    Example: ``update_interval=3`` over 14 iterations steps after iterations 3, 6, 9, 12 and
+    14 (1-based), the last two losses divided by 2.
     """
 
     def __init__(self, update_interval: int = 1, grad_clip: Optional[dict] = None,
-                 coalesce: bool = True, bucket_size_mb: int = -1):
+                 coalesce: bool = True, bucket_size_mb: int = -1,
+                 frozen_layers_cfg: Optional[dict] = None):
         self.grad_clip = grad_clip
         self.coalesce = coalesce
         self.bucket_size_mb = bucket_size_mb
         self.update_interval = update_interval
+        self.frozen_layers_cfg = {} if frozen_layers_cfg is None else frozen_layers_cfg
+        self.initialized = False
+
+    def _init(self, runner) -> None:
+        if runner.iter % self.update_interval != 0:
+            runner.logger.warning(
+                'Resume iter number is not divisible by update_interval in '
+                'GradientCumulativeOptimizerHook, which means the gradient of '
+                'some iters is lost and the result may be influenced slightly.')
+        if _has_batch_norm(runner.model) and self.update_interval > 1:
+            runner.logger.warning('GradientCumulativeOptimizerHook may slightly decrease '
+                                  'performance if the model has BatchNorm layers.')
+        self.divisible_iters = runner.max_iters // self.update_interval * self.update_interval
+        self.remainder_iters = runner.max_iters - self.divisible_iters
+        self.initialized = True
 
     def before_run(self, runner) -> None:
         runner.optimizer.zero_grad()
 
     def after_train_iter(self, runner) -> None:
-        runner.outputs['loss'] /= self.update_interval
+        if not self.initialized:
+            self._init(runner)
+        factor = (self.update_interval if runner.iter < self.divisible_iters
+                  else self.remainder_iters)
+        runner.outputs['loss'] /= factor
         runner.outputs['loss'].backward()
-        if self.every_n_iters(runner, self.update_interval):
-            if self.grad_clip is not None:
-                self.clip_grads(runner.model.parameters())
-            runner.optimizer.step()
-            runner.optimizer.zero_grad()
+        if not (self.every_n_iters(runner, self.update_interval) or self.is_last_iter(runner)):
+            return
+        for layer, until in self.frozen_layers_cfg.items():
+            if runner.iter < until:
+                for name, param in runner.model.module.named_parameters():
+                    if layer in name:
+                        param.grad = None
+        if self.grad_clip is not None:
+            grad_norm = self.clip_grads(runner.model.parameters())
+            if grad_norm is not None:
+                runner.log_buffer.update({'grad_norm': float(grad_norm)},
+                                         runner.outputs['num_samples'])
+        runner.optimizer.step()
+        runner.optimizer.zero_grad()

@@ -38,6 +38,34 @@ def run_fixture(stem: str, work_dir: str, resume_from: Optional[str] = None,
     return harness.collect(work_dir, PROBES['LegacyRunRecorderHook'].instances[-1])
 
 
+def replace_paths(value: Any, replacements) -> Any:
+    """``value`` with each ``(path, token)`` replaced, as the recorder writes its goldens."""
+    if isinstance(value, str):
+        for path, token in replacements:
+            value = value.replace(path, token)
+        return value
+    if isinstance(value, dict):
+        return {k: replace_paths(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_paths(v, replacements) for v in value]
+    return value
+
+
+def tensorboard_scalars(work_dir: str) -> Dict[str, List[list]]:
+    """``{log dir: sorted [[tag, step, float32 hex]]}`` read from the event files."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    out: Dict[str, List[list]] = {}
+    for root, _dirs, names in os.walk(work_dir):
+        if not any(n.startswith('events.out') for n in names):
+            continue
+        acc = EventAccumulator(root, size_guidance={'scalars': 0})
+        acc.Reload()
+        rows = [[tag, e.step, float(e.value).hex()] for tag in acc.Tags()['scalars']
+                for e in acc.Scalars(tag)]
+        out[os.path.relpath(root, work_dir)] = sorted(rows)
+    return out
+
+
 def copy_run(src: str, dst: str) -> str:
     shutil.copytree(src, dst, symlinks=True)
     return dst

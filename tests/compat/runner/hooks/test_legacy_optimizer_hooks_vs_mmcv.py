@@ -58,9 +58,12 @@ def test_goldens_cover_the_cases_the_brief_names():
     # the enabled (CPU) scaler grows every 2 steps and the resumed run continues from 8192
     assert "'scale': 8192.0" in scen['fp16_cpu_scaler_dynamic']['saved_fp16_meta']
     assert "'scale': 16384.0" in scen['fp16_cpu_scaler_dynamic']['resumed']['rows'][0]['fp16_meta']
-    # update_interval 3 over 7 iterations/epoch: iterations 13 and 14 are never stepped
+    # MMSelfSup 0.x: update_interval 3 over 14 iterations: the trailing window (iterations 13
+    # and 14, 1-based) is stepped at the last iteration, its losses divided by 2
     rows = scen['dist_update_interval_3']['rows']
-    assert rows[-1]['weights'] == rows[-2]['weights'] == rows[-3]['weights']
+    assert rows[-2]['weights'] == rows[-3]['weights'] != rows[-1]['weights']
+    assert rows[-1]['grad_norm_history']
+    assert any('BatchNorm' in m for _, m in scen['dist_batch_norm']['log'])
 
 
 @pytest.mark.parametrize('value', [512, 'static', None])
@@ -123,3 +126,41 @@ def test_all_five_hooks_are_registered():
     for name in ('OptimizerHook', 'GradientCumulativeOptimizerHook', 'Fp16OptimizerHook',
                  'GradientCumulativeFp16OptimizerHook', 'DistOptimizerHook'):
         assert HOOKS.get(name) is not None, name
+
+
+def test_dist_optimizer_hook_frozen_layers_keep_their_weights_for_n_iterations():
+    # MMSelfSup 0.x frozen_layers_cfg: gradients of parameters whose name contains the key are
+    # dropped before each step while runner.iter < the count (runner.model.module: wrapped)
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from compat.parallel import MMDataParallel
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.head = torch.nn.Linear(3, 1)
+            self.neck = torch.nn.Linear(3, 3)
+
+        def train_step(self, data, optimizer):
+            (x, ) = data
+            loss = self.head(self.neck(x)).pow(2).mean()
+            return dict(loss=loss, log_vars={'loss': loss.item()}, num_samples=len(x))
+
+    model = MMDataParallel(Model())
+    runner = EpochBasedRunner(model=model, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+                              logger=logging.getLogger('t'), max_epochs=1)
+    hook = DistOptimizerHook(update_interval=1, frozen_layers_cfg={'neck': 2})
+    runner.register_hook(hook)
+    neck = []
+
+    class Watch(Hook):
+        def after_train_iter(self, runner):
+            neck.append(runner.model.module.neck.weight.detach().clone())
+
+    runner.register_hook(Watch(), priority='LOWEST')
+    start = model.module.neck.weight.detach().clone()
+    loader = DataLoader(TensorDataset(torch.randn(8, 3)), batch_size=2)
+    runner.run([loader], [('train', 1)])
+    assert torch.equal(neck[0], start) and torch.equal(neck[1], start)
+    assert not torch.equal(neck[2], start)
