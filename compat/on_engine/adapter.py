@@ -1,0 +1,92 @@
+"""``LegacyModelAdapter``: a legacy-protocol model trained by the engine's loops.
+
+The engine calls ``train_step(data, optim_wrapper)``; the adapter scatters the legacy batch as
+``MMDataParallel`` did on the CPU (``DataContainer`` unwrapped), calls the legacy model's
+``train_step(batch, optimizer)`` inside the wrapper's context, then
+``optim_wrapper.update_params(loss)``: backward, clip, step and zero_grad, the same gradients
+MMCV's ``OptimizerHook`` computed (its ``zero_grad`` came first, the engine's comes last; both
+leave the next step to start from zero). Validation returns the legacy predictions
+(``forward(return_loss=False)``), which :class:`~compat.on_engine.metric.LegacyDatasetMetric`
+hands to the dataset's ``evaluate``.
+
+Example: ``model = dict(type='LegacyModelAdapter', model=dict(type='LegacyToyClassifier'))``.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Dict, Optional, Union
+
+import torch
+from torch import nn
+
+from engine.errors import ConfigError
+from engine.model.base_model import BaseModel
+from engine.registry import MODELS
+
+from compat.apis.builder import build_model
+from compat.parallel.scatter import scatter_kwargs
+
+__all__ = ['LegacyModelAdapter']
+
+_CPU = [-1]
+
+
+@MODELS.register_module()
+class LegacyModelAdapter(BaseModel):
+    """Wrap ``model`` (a legacy model or its config, built from ``compat.apis.MODELS`` with the
+    top-level ``train_cfg``/``test_cfg`` of the legacy config, as MMDet 2.x did)."""
+
+    def __init__(self, model: Union[dict, nn.Module], train_cfg: Optional[dict] = None,
+                 test_cfg: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if isinstance(model, dict):
+            model = build_model(model, train_cfg=train_cfg, test_cfg=test_cfg)
+        if not callable(getattr(model, 'train_step', None)):
+            raise ConfigError(
+                f'{type(model).__name__} has no train_step(data, optimizer): it is not a '
+                'legacy-protocol model', key='model.model',
+                fix='wrap only MMCV 1.x-style models; an MMEngine-style model goes in `model` '
+                    'directly')
+        self.module = model
+
+    def init_weights(self) -> None:
+        if hasattr(self.module, 'init_weights'):
+            self.module.init_weights()
+
+    @staticmethod
+    def legacy_batch(data: Any) -> Any:
+        """The batch as ``MMDataParallel`` handed it to the model on the CPU."""
+        inputs, _ = scatter_kwargs((data,), {}, _CPU)
+        return inputs[0][0]
+
+    def forward(self, *args: Any, mode: str = 'tensor', **kwargs: Any) -> Any:
+        if mode == 'loss':
+            return self.module(*args, return_loss=True, **kwargs)
+        if mode == 'predict':
+            return self.module(*args, return_loss=False, **kwargs)
+        return self.module(*args, **kwargs)
+
+    def train_step(self, data: Any, optim_wrapper) -> Dict[str, torch.Tensor]:
+        batch = self.legacy_batch(data)
+        optimizer = getattr(optim_wrapper, 'optimizer', None)
+        if optimizer is None:
+            raise ConfigError('LegacyModelAdapter trains with one optimizer; several optimizers '
+                              '(a legacy model that steps them itself) are not supported on '
+                              'the engine', key='optim_wrapper',
+                              fix='train this config on the compat runtime (migrate train '
+                                  'with the legacy config)')
+        with optim_wrapper.optim_context(self):
+            outputs = self.module.train_step(batch, optimizer)
+        if not isinstance(outputs, dict) or 'loss' not in outputs:
+            raise TypeError(f'{type(self.module).__name__}.train_step must return a dict with '
+                            f'`loss`, `log_vars` and `num_samples`, got {type(outputs).__name__}')
+        optim_wrapper.update_params(outputs['loss'])
+        return OrderedDict((k, v if isinstance(v, torch.Tensor) else torch.tensor(v))
+                           for k, v in outputs.get('log_vars', {}).items())
+
+    def val_step(self, data: Any) -> list:
+        return list(self.module(return_loss=False, **self.legacy_batch(data)))
+
+    def test_step(self, data: Any) -> list:
+        return self.val_step(data)
