@@ -103,8 +103,9 @@ def _train_new(config: str, work_dir: Optional[str], resume: Optional[str], opti
     if resume == 'auto':
         cfg['resume'] = True
     elif resume is not None:
+        from migrate.checkpoint.on_the_fly import engine_checkpoint_for  # legacy: converted
         cfg['resume'] = True
-        cfg['load_from'] = resume
+        cfg['load_from'] = engine_checkpoint_for(resume, config, options, unsafe_load)
     cfg['launcher'] = launcher
     if unsafe_load:
         cfg['load_unsafe'] = True
@@ -258,6 +259,10 @@ def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optiona
         return
     if not comparison.equal:
         sys.exit(1)
+
+
+from migrate.checkpoint.cli import checkpoint  # noqa: E402  (defined there, one job per module)
+main.add_command(checkpoint)
 
 
 if __name__ == '__main__':  # pragma: no cover
