@@ -218,51 +218,83 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
 @click.option('--target', type=click.Choice(['mmengine', 'engine']), default='mmengine',
               show_default=True)
 @click.option('--epoch-len', type=click.IntRange(min=1), default=None, metavar='N',
-              help='Iterations per epoch for epoch-based runs (default: 100, assumed).')
+              help='Iterations per epoch for epoch-based runs (schedule-only default: 100, '
+                   'assumed; a whole run measures it).')
+@click.option('--iters', type=click.IntRange(min=1), default=None, metavar='N',
+              help='Whole run: stop both runs after N iterations.')
+@click.option('--seed', type=int, default=0, show_default=True,
+              help='Whole run: the seed of both runs.')
+@click.option('--cfg-options', multiple=True, metavar='KEY=VALUE',
+              help='Whole run: override keys on both sides (where each side has the key).')
+@click.option('--converted', 'converted', type=click.Path(exists=True, dir_okay=False),
+              metavar='CFG', help='Whole run: compare with this converted config instead of '
+                                  'converting LEGACY_CFG (e.g. a hand-edited conversion).')
 @click.option('--json', 'json_out', type=click.Path(dir_okay=False), metavar='OUT',
-              help='Write both trajectories as JSON.')
+              help='Write both runs (every series) as JSON.')
 @click.option('--plot', 'plot_out', type=click.Path(dir_okay=False), metavar='OUT.png',
               help='Plot both curves with divergences marked (needs matplotlib).')
 @click.option('--keep', 'keep_dir', type=click.Path(file_okay=False), metavar='DIR',
-              help='Keep the converted tree that was verified in DIR.')
+              help='Keep the converted tree (and, for a whole run, both work dirs) in DIR.')
 @click.option('--full', is_flag=True, help='Print every iteration.')
 def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optional[int],
-           json_out: Optional[str], plot_out: Optional[str], keep_dir: Optional[str],
-           full: bool) -> None:
+           iters: Optional[int], seed: int, cfg_options: Tuple[str, ...],
+           converted: Optional[str], json_out: Optional[str], plot_out: Optional[str],
+           keep_dir: Optional[str], full: bool) -> None:
     """Run LEGACY_CFG (MMCV 1.x semantics) beside its conversion and compare, per iteration.
 
-    Neither file is executed: both are read statically. Exit status 1 when they diverge,
-    2 on an error (a new-style config given, a value that cannot be computed statically).
+    Whole run (default): the legacy config trains on the compat runtime, its conversion on the
+    engine, same seed, initial weights and sample order; lr, momentum, loss, gradient norm,
+    final weights, checkpoints and evaluations are compared. --schedule-only compares the
+    lr/momentum schedules without a model or data. Neither config file is executed: both are
+    read statically (the modules named in custom_imports are imported). Exit status 1 when
+    they diverge, 2 on an error.
     """
     import shlex
 
-    from migrate.verify.output import render_report, write_json, write_plot
-    from migrate.verify.schedule import compare_schedules
+    if schedule_only:
+        from migrate.verify.output import render_report, write_json, write_plot
+        from migrate.verify.schedule import compare_schedules
 
-    if not schedule_only:
-        _fail(EngineError('full-training verify comes with the compat runtime',
-                          key='--schedule-only',
-                          fix='pass --schedule-only to compare the lr/momentum schedules'))
-    command = f'migrate verify {shlex.quote(legacy_cfg)} --schedule-only' + (
-        f' --epoch-len {epoch_len}' if epoch_len else '')
+        command = f'migrate verify {shlex.quote(legacy_cfg)} --schedule-only' + (
+            f' --epoch-len {epoch_len}' if epoch_len else '')
+        try:
+            comparison = compare_schedules(legacy_cfg, target=target, epoch_len=epoch_len,
+                                           keep_dir=keep_dir)
+            click.echo(render_report(comparison, full, command))
+            if json_out:
+                write_json(comparison, json_out)
+            if plot_out:
+                write_plot(comparison, plot_out)
+                click.echo(f'plot: {plot_out}')
+        except EngineError as e:
+            _fail(e)
+            return
+        if not comparison.equal:
+            sys.exit(1)
+        return
+
+    from engine.config import parse_cfg_options
+    from migrate.verify.run_output import render_run_report, write_run_json, write_run_plot
+    from migrate.verify.whole_run import compare_runs
+
     try:
-        comparison = compare_schedules(legacy_cfg, target=target, epoch_len=epoch_len,
-                                       keep_dir=keep_dir)
-        click.echo(render_report(comparison, full, command))
+        options = parse_cfg_options([item for opt in cfg_options for item in opt.split()])
+        click.echo(f'training {legacy_cfg} on compat and its conversion on the engine...',
+                   err=True)
+        comparison = compare_runs(legacy_cfg, target=target, epoch_len=epoch_len, iters=iters,
+                                  seed=seed, cfg_options=options, keep_dir=keep_dir,
+                                  converted=converted)
+        click.echo(render_run_report(comparison, full))
         if json_out:
-            write_json(comparison, json_out)
+            write_run_json(comparison, json_out)
         if plot_out:
-            write_plot(comparison, plot_out)
+            write_run_plot(comparison, plot_out)
             click.echo(f'plot: {plot_out}')
     except EngineError as e:
         _fail(e)
         return
     if not comparison.equal:
         sys.exit(1)
-
-
-from migrate.checkpoint.cli import checkpoint  # noqa: E402  (defined there, one job per module)
-main.add_command(checkpoint)
 
 
 if __name__ == '__main__':  # pragma: no cover

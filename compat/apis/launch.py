@@ -20,7 +20,7 @@ import logging
 import os
 import os.path as osp
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
 
@@ -60,9 +60,10 @@ def train_legacy_config(config: Any, work_dir: Optional[str] = None, *,
                         cfg_options: Optional[Dict[str, Any]] = None, launcher: str = 'none',
                         seed: Optional[int] = None, deterministic: bool = False,
                         validate: bool = True, timestamp: Optional[str] = None,
-                        prepare=None):
+                        prepare=None, extra_hooks: Sequence[Tuple[Any, Any]] = ()):
     """Train a legacy config (a path or a compat ``Config``) as ``tools/train.py`` did;
-    ``prepare(cfg)`` may edit the loaded config first. Returns the runner after training."""
+    ``prepare(cfg)`` may edit the loaded config first; ``extra_hooks`` go to
+    :func:`train_model`. Returns the runner after training."""
     cfg = load_legacy_config(config, cfg_options)
     if prepare is not None:
         prepare(cfg)
@@ -125,4 +126,4 @@ def train_legacy_config(config: Any, work_dir: Optional[str] = None, *,
         cfg.checkpoint_config.meta = dict(CLASSES=classes)
     model.CLASSES = classes
     return train_model(model, datasets, cfg, distributed=distributed, validate=validate,
-                       timestamp=timestamp, meta=meta)
+                       timestamp=timestamp, meta=meta, extra_hooks=extra_hooks)

@@ -19,7 +19,7 @@ import copy
 import glob
 import os.path as osp
 import warnings
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Sequence, Tuple
 
 from compat.apis.builder import build_dataset
 from compat.apis.dataloader import build_dataloader
@@ -153,9 +153,11 @@ def _optimizer_hook(cfg, distributed: bool) -> Any:
 
 
 def train_model(model, dataset, cfg, distributed: bool = False, validate: bool = False,
-                timestamp: Optional[str] = None, meta: Optional[dict] = None):
+                timestamp: Optional[str] = None, meta: Optional[dict] = None,
+                extra_hooks: Sequence[Tuple[Any, Any]] = ()):
     """Train ``model`` on ``dataset`` (one per workflow phase) as ``cfg`` says; returns the
-    runner after ``run``."""
+    runner after ``run``. ``extra_hooks`` (``(hook, priority)`` pairs, e.g. an observer) are
+    registered after the config's hooks, before resuming."""
     file = getattr(cfg, 'filename', None)
     with config_stage(file, 'data'):
         cfg = compat_cfg(cfg)
@@ -211,6 +213,9 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
             eval_cfg['by_epoch'] = cfg.runner['type'] != 'IterBasedRunner'
             eval_hook = DistEvalHook if distributed else EvalHook
             runner.register_hook(eval_hook(val_dataloader, **eval_cfg), priority='LOW')
+
+    for hook, priority in extra_hooks:
+        runner.register_hook(hook, priority=priority)
 
     resume_from = cfg.get('resume_from')
     if resume_from is None and cfg.get('auto_resume'):
