@@ -29,6 +29,12 @@ def _for_each_list(runner, action: Callable[[list], None]) -> None:
                         f'lists, got {type(schedulers).__name__}')
 
 
+def _step_by_iter(schedulers: list) -> None:
+    for scheduler in schedulers:
+        if not scheduler.by_epoch:
+            scheduler.step()
+
+
 @HOOKS.register_module()
 class ParamSchedulerHook(Hook):
     """Step the parameter schedulers in ``runner.param_schedulers`` (None, a list, or a dict
@@ -38,12 +44,7 @@ class ParamSchedulerHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
-        def step(schedulers: list) -> None:
-            for scheduler in schedulers:
-                if not scheduler.by_epoch:
-                    scheduler.step()
-
-        _for_each_list(runner, step)
+        _for_each_list(runner, _step_by_iter)
 
     def after_train_epoch(self, runner) -> None:
         # ReduceOnPlateau schedulers are by-epoch too: this metric-less step only counts the

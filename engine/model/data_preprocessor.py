@@ -23,6 +23,8 @@ class BaseDataPreprocessor(nn.Module):
 
     def cast_data(self, data: Any) -> Any:
         if isinstance(data, torch.Tensor):
+            if type(data) is torch.Tensor and data.device == self._device:
+                return data  # what .to() gives back too, without its argument parsing
             return data.to(self._device, non_blocking=self._non_blocking)
         if isinstance(data, dict):
             return {k: self.cast_data(v) for k, v in data.items()}

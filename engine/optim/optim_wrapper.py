@@ -106,8 +106,15 @@ class OptimWrapper:
         loss = self.scale_loss(loss)
         self.backward(loss)
         if self.should_update():
-            self.step(**(step_kwargs or {}))
-            self.zero_grad(**(zero_kwargs or {}))
+            # no empty keyword dicts built and unpacked on every step
+            if step_kwargs:
+                self.step(**step_kwargs)
+            else:
+                self.step()
+            if zero_kwargs:
+                self.zero_grad(**zero_kwargs)
+            else:
+                self.zero_grad()
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
         """``loss.backward(**kwargs)``; counts one iteration."""

@@ -25,8 +25,9 @@ class HistoryBuffer:
         self._counts: List[int] = []
 
     def update(self, value: float, count: int = 1) -> None:
-        self._values.append(float(value))
-        self._counts.append(int(count))
+        # the conversions only when needed: this runs several times per training step
+        self._values.append(value if type(value) is float else float(value))
+        self._counts.append(count if type(count) is int else int(count))
         if len(self._values) > self.max_length:
             del self._values[:-self.max_length]
             del self._counts[:-self.max_length]

@@ -48,3 +48,20 @@ def test_default_collate_needs_equal_shapes():
         default_collate([torch.zeros(2), torch.zeros(3)])
     # pseudo_collate is the choice for variable-size inputs (detection images)
     assert [t.shape[0] for t in pseudo_collate([torch.zeros(2), torch.zeros(3)])] == [2, 3]
+
+
+def test_mapping_and_tensor_subclasses_keep_their_types():
+    """Plain dicts and tensors take a shortcut; their subclasses the general path."""
+    from collections import OrderedDict
+
+    class Boxes(torch.Tensor):
+        pass
+
+    samples = [OrderedDict(b=torch.tensor([i]), a=dict(x=torch.tensor(float(i))))
+               for i in range(3)]
+    out = default_collate(samples)
+    assert type(out) is OrderedDict and list(out) == ['b', 'a'] and type(out['a']) is dict
+    assert out['b'].tolist() == [[0], [1], [2]] and out['a']['x'].tolist() == [0.0, 1.0, 2.0]
+    boxes = default_collate([torch.zeros(2).as_subclass(Boxes) for _ in range(2)])
+    assert isinstance(boxes, Boxes) and boxes.shape == (2, 2)
+    assert pseudo_collate([dict(x=torch.zeros(1)), dict(x=torch.ones(1))])['x'][1].item() == 1

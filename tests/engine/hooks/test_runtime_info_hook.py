@@ -195,3 +195,19 @@ def test_metric_is_scalar_or_info_as_in_mmengine(name):
     runner = Runner()
     RuntimeInfoHook().after_val_epoch(runner, metrics={name: build(edge['metric'])})
     assert snapshot(runner.message_hub) == edge['snapshot']
+
+
+def test_losses_sharing_one_tensor_and_distinct_ones_are_each_recorded():
+    """A loss tensor that several outputs share is read out once; every key still gets the
+    value of its own tensor (ints and floats pass through as they are)."""
+    runner, hook = Runner(), RuntimeInfoHook()
+    runner.optim_wrapper = runner.wrappers['generator']
+    shared = torch.tensor(0.25)
+    outputs = {'loss': shared, 'loss_cls': shared, 'loss_bbox': torch.tensor(0.5),
+               'acc': torch.tensor(0.75, dtype=torch.float64), 'loss_again': shared, 'n': 3}
+    hook.after_train_iter(runner, batch_idx=0, outputs=outputs)
+    hub = runner.message_hub
+    assert {k: hub.get_scalar(f'train/{k}').current() for k in outputs} == {
+        'loss': 0.25, 'loss_cls': 0.25, 'loss_bbox': 0.5, 'acc': 0.75, 'loss_again': 0.25,
+        'n': 3.0}
+    assert all(type(hub.get_scalar(f'train/{k}').current()) is float for k in outputs)

@@ -237,3 +237,39 @@ def test_state_dict_round_trip_continues_identically():
     assert wrapper2.base_param_settings['lr'] == 0.123
     _train(wrapper2, model2, 2)
     assert (model2[0].weight.item(), model2[1].weight.item()) == pytest.approx(expected, abs=1e-7)
+
+
+def test_update_params_passes_step_and_zero_kwargs_only_when_given():
+    calls = []
+
+    class _Recording(OptimWrapper):
+        def step(self, **kwargs):
+            calls.append(('step', kwargs))
+            super().step(**kwargs)
+
+        def zero_grad(self, **kwargs):
+            calls.append(('zero_grad', kwargs))
+            super().zero_grad(**kwargs)
+
+    model = _linear()
+    wrapper = _Recording(torch.optim.SGD(model.parameters(), lr=0.1))
+    wrapper.update_params(model(torch.ones(1, 1)).sum())
+    wrapper.update_params(model(torch.ones(1, 1)).sum(), step_kwargs={},
+                          zero_kwargs=dict(set_to_none=False))
+    assert calls == [('step', {}), ('zero_grad', {}), ('step', {}),
+                     ('zero_grad', {'set_to_none': False})]
+    assert model.weight.grad is not None and float(model.weight.grad) == 0.0
+
+
+def test_optim_context_without_accumulation_is_a_plain_reusable_context():
+    ddp = _FakeDDP(_linear())
+    wrapper = OptimWrapper(torch.optim.SGD(ddp.parameters(), lr=0.1))
+    for _ in range(2):
+        with wrapper.optim_context(ddp) as entered:
+            loss = ddp(torch.ones(1, 1)).sum()
+        assert entered is None
+        wrapper.update_params(loss)
+    assert ddp.no_sync_entered == 0
+    with pytest.raises(ValueError, match='inside'):
+        with wrapper.optim_context(ddp):
+            raise ValueError('inside')  # exceptions are not swallowed
