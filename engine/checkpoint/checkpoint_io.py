@@ -89,7 +89,12 @@ def _file_kind(path: str) -> str:
 
 def _refused_global(message: str) -> str:
     found = re.search(r'GLOBAL ([\w.]+)', message) or re.search(r'function (\S+)', message)
-    return found.group(1) if found else message.splitlines()[0][:200]
+    if found:
+        return found.group(1)
+    # an allow-listed constructor refusing its arguments (an object-dtype numpy array):
+    # torch puts that reason after its own boilerplate
+    reason = re.search(r'WeightsUnpickler error:\s*(\S[^\n]*)', message)
+    return reason.group(1) if reason else message.splitlines()[0][:200]
 
 
 def load_checkpoint_file(path: str, map_location: Any = 'cpu', unsafe: bool = False,
