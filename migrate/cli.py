@@ -297,5 +297,9 @@ def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optiona
         sys.exit(1)
 
 
+from migrate.checkpoint.cli import checkpoint  # noqa: E402  (defined there, one job per module)
+main.add_command(checkpoint)
+
+
 if __name__ == '__main__':  # pragma: no cover
     main()
