@@ -146,6 +146,18 @@ def run_legacy(legacy: Dict[str, Any], *, file: str, work_dir: str, seed: int,
     return series
 
 
+def _require_registered(model: Dict[str, Any], file: str) -> None:
+    from compat.apis import MODELS as LEGACY_MODELS
+    from engine.registry import MODELS
+    kind = model.get('type')
+    if isinstance(kind, str) and kind not in LEGACY_MODELS and kind not in MODELS:
+        raise ConfigError(f'model type {kind!r} is not registered: verify builds the model to '
+                          'train it', file=file, key='model.type',
+                          fix='name the module that registers it in custom_imports=dict('
+                              "imports=['your.models']) (in compat.apis.MODELS for a legacy "
+                              'model), or use --schedule-only')
+
+
 def _is_legacy_model(model: Any) -> bool:
     from compat.apis import MODELS as LEGACY_MODELS
     from engine.registry import MODELS
@@ -201,7 +213,7 @@ def run_converted(view: Dict[str, Any], *, file: str, work_dir: str, seed: int,
     cfg['custom_hooks'] = list(cfg.get('custom_hooks') or []) + extra_hooks + [recorder]
     cfg['work_dir'] = work_dir
     randomness = dict(cfg.get('randomness') or {})
-    randomness['seed'] = seed
+    randomness['seed'] = seed   # the converted config's own seed, else --seed
     cfg['randomness'] = randomness
     cfg.pop('load_from', None)
     cfg['resume'] = False
@@ -303,6 +315,13 @@ def _expected_from_config(c: RunComparison, legacy: Dict[str, Any]) -> None:
                                'with the legacy order to compare the training maths'))
 
 
+def _own_seed(configured: Any, default: int) -> int:
+    """A config's own seed wins over ``--seed``: a conversion that loses the legacy
+    ``seed`` then shows as a different run, as it would train differently."""
+    return configured if isinstance(configured, int) and not isinstance(configured, bool) \
+        else default
+
+
 def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int] = None,
                  iters: Optional[int] = None, seed: int = 0,
                  cfg_options: Optional[Dict[str, Any]] = None,
@@ -322,13 +341,22 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
         raise ConfigError('the legacy config holds values the static reader cannot compute; '
                           'a whole run needs every value', file=path,
                           fix='use --schedule-only, or write those values as literals')
+    for key in ('model', 'data'):
+        if not isinstance(legacy.get(key), dict):
+            raise ConfigError(f'a whole run needs the config\'s `{key}`, which this one does '
+                              'not define (with its bases)', file=path, key=key,
+                              fix='verify a complete training config, or compare the '
+                                  'schedules alone with --schedule-only')
+    _import_custom(legacy, path)
+    _require_registered(legacy['model'], path)
     options = dict(cfg_options or {})
     legacy = copy.deepcopy(legacy)
     skipped_legacy = _apply_options(legacy, options, 'legacy')
     work = keep_dir or tempfile.mkdtemp(prefix='migrate-verify-run-')
     os.makedirs(work, exist_ok=True)
+    legacy_seed = _own_seed(legacy.get('seed'), seed)
     legacy_series = run_legacy(legacy, file=path, work_dir=os.path.join(work, 'legacy_run'),
-                               seed=seed, iters=iters)
+                               seed=legacy_seed, iters=iters)
     if converted is not None:
         converted_path = converted
     else:
@@ -340,9 +368,12 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
         raise ConfigError('the converted config holds values the static reader cannot '
                           'compute', file=path, fix='use --schedule-only')
     skipped_new = _apply_options(view, options, 'converted')
+    randomness = view.get('randomness')
+    converted_seed = _own_seed(randomness.get('seed') if isinstance(randomness, dict) else None,
+                               seed)
     converted_series, bridged = run_converted(view, file=path,
                                               work_dir=os.path.join(work, 'converted_run'),
-                                              seed=seed, iters=iters, legacy=legacy)
+                                              seed=converted_seed, iters=iters, legacy=legacy)
     c = RunComparison(config=path, target=target, legacy=legacy_series,
                       converted=converted_series, bridged=bridged, stopped_at=iters)
     for dotted in skipped_legacy:
