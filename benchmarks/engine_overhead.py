@@ -31,10 +31,13 @@ What is measured (tiny model, CPU, one thread):
      ``legacy-min`` / ``mmcv-min`` -- only the lr hook and the ``OptimizerHook`` (which does
      backward and step in legacy runners).
 
-   Only the training loop is timed: two hooks stamp ``time.perf_counter()`` at ``before_train``
+   Only the training loop is timed: two hooks read the clock at ``before_train``
    (priority HIGHEST) and ``after_train`` (priority LOWEST) -- ``before_run``/``after_run`` for
    the legacy runners --, so runner building, weight init and dataloader construction are
-   excluded. The plain loop is timed around its epoch loop. Each
+   excluded. The plain loop is timed around its epoch loop. The clock is ``time.perf_counter``
+   (wall time), or with ``--clock cpu`` ``time.thread_time``: the CPU time of the training
+   thread, which does all the work here (one torch thread, ``num_workers=0``, CPU autograd runs
+   in the calling thread) and leaves out the time other processes hold the core. Each
    worker first does one untimed 1-epoch warm-up run in the same process. Modes are interleaved
    within each repeat; the table gives the median and the minimum over repeats.
    ``overhead/iter = framework time/iter - plain time/iter`` (medians with medians, minima
@@ -116,6 +119,10 @@ IMPORT_TEMPLATE = (
 
 # -- worker side ------------------------------------------------------------------------------
 
+CLOCKS = {'wall': time.perf_counter, 'cpu': time.thread_time}
+_clock = CLOCKS['wall']
+
+
 def _load_toy_data():
     """The pure-torch toy pieces, loaded by path (never through the ``engine`` package)."""
     spec = importlib.util.spec_from_file_location('_bench_toy_data', TOY_DATA)
@@ -161,10 +168,10 @@ def _stamp_hooks(hook_base, legacy: bool = False):
     first, last = ('before_run', 'after_run') if legacy else ('before_train', 'after_train')
 
     def stamp_start(self, runner):
-        self.t = time.perf_counter()
+        self.t = _clock()
 
     def stamp_end(self, runner):
-        self.t = time.perf_counter()
+        self.t = _clock()
         self.iters = runner.iter
 
     def init(self):
@@ -316,7 +323,7 @@ def _run_plain(args, epochs: int) -> dict:
     optimizer = torch.optim.SGD(net.parameters(), lr=TASK['lr'], momentum=TASK['momentum'])
     torch.set_num_threads(1)
     iters = 0
-    start = time.perf_counter()
+    start = _clock()
     for _ in range(epochs):
         for batch in loader:
             optimizer.zero_grad()
@@ -325,7 +332,7 @@ def _run_plain(args, epochs: int) -> dict:
             loss.backward()
             optimizer.step()
             iters += 1
-    seconds = time.perf_counter() - start
+    seconds = _clock() - start
     return dict(seconds=seconds, iters=iters, hooks=[])
 
 
@@ -418,9 +425,11 @@ def _run_legacy(args, framework: str, minimal: bool, epochs: int, tag: str) -> d
 
 def run_worker(args) -> dict:
     """Warm up (unless ``--no-warmup``), then one timed run; returns the result dict."""
+    global _clock
     warnings.filterwarnings('ignore')
     import torch
     torch.set_num_threads(1)
+    _clock = CLOCKS[args.clock]
     mode = args.worker
     framework = mode.split('-')[0]
     minimal = mode.endswith('-min')
@@ -443,7 +452,7 @@ def run_worker(args) -> dict:
     result.update(mode=mode, epochs=args.epochs, num_samples=args.num_samples,
                   batch_size=args.batch_size, per_iter_us=result['seconds'] / result['iters'] * 1e6,
                   torch=torch.__version__, threads=torch.get_num_threads(),
-                  python=sys.executable)
+                  python=sys.executable, clock=args.clock, clock_fn=_clock.__name__)
     if framework == 'mmengine':
         import mmengine
         result['framework_version'] = mmengine.__version__
@@ -470,7 +479,7 @@ def _child_env() -> dict:
 def _spawn_worker(python: str, mode: str, args) -> dict:
     cmd = [python, os.path.abspath(__file__), '--worker', mode, '--epochs', str(args.epochs),
            '--num-samples', str(args.num_samples), '--batch-size', str(args.batch_size),
-           ]
+           '--clock', args.clock]
     with tempfile.NamedTemporaryFile('r', suffix='.json') as out:
         cmd += ['--worker-out', out.name]
         proc = subprocess.run(cmd, cwd=tempfile.gettempdir(), env=_child_env(),
@@ -523,7 +532,7 @@ def orchestrate(args) -> dict:
                      cpu_count=os.cpu_count(), python=sys.version.split()[0]),
         settings=dict(epochs=args.epochs, repeats=args.repeats, num_samples=args.num_samples,
                       batch_size=args.batch_size, log_interval=LOG_INTERVAL, threads=1,
-                      **TASK),
+                      clock=args.clock, **TASK),
         python=dict(ours=sys.executable,
                     **{name: python if available[name] else None
                        for name, python in interpreters.items()}),
@@ -577,7 +586,8 @@ def print_table(report: dict) -> None:
     m = report['machine']
     print(f"\nTraining loop: ToyClassifier {s['num_features']}-{s['hidden']}-{s['num_classes']}, "
           f"{s['num_samples']} samples, batch {s['batch_size']}, {s['epochs']} epochs, SGD, "
-          f"CPU, 1 thread; {s['repeats']} repeats (fresh process each, after a 1-epoch warm-up)")
+          f"CPU, 1 thread; {s['repeats']} repeats (fresh process each, after a 1-epoch warm-up); "
+          f"clock: {s.get('clock', 'wall')}")
     print(f"machine: {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}")
     head = (f"{'mode':<14}{'iters':>7}{'us/iter med':>13}{'us/iter min':>13}"
             f"{'overhead med':>14}{'overhead min':>14}{'x plain':>9}  hooks")
@@ -634,6 +644,10 @@ def parse_args(argv=None):
     p.add_argument('--mmcv-python', default=DEFAULT_MMCV_ORACLE,
                    help='interpreter with MMCV 1.7.2 (default .oracle/mmcv/bin/python)')
     p.add_argument('--no-min', action='store_true', help='skip the reduced-hooks variants')
+    p.add_argument('--clock', choices=sorted(CLOCKS), default='wall',
+                   help="'wall' (perf_counter, default) or 'cpu': the training thread's CPU "
+                        'time (thread_time), which leaves out the time other processes take '
+                        'the core -- steadier on a shared machine')
     p.add_argument('--modes', help='comma-separated training modes to run (plain always runs), '
                                    f'of {",".join(TRAIN_MODES)}')
     p.add_argument('--worker', choices=TRAIN_MODES, help=argparse.SUPPRESS)

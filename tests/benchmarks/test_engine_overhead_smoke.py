@@ -15,7 +15,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 SCRIPT = os.path.join(ROOT, 'benchmarks', 'engine_overhead.py')
 MMCV_PYTHON = os.path.join(ROOT, '.oracle', 'mmcv', 'bin', 'python')
 KEYS = {'seconds', 'iters', 'hooks', 'mode', 'epochs', 'num_samples', 'batch_size',
-        'per_iter_us', 'torch', 'threads', 'python'}
+        'per_iter_us', 'torch', 'threads', 'python', 'clock'}
 LEGACY_HOOKS = ['StepLrUpdaterHook', 'OptimizerHook', 'IterTimerHook', 'TextLoggerHook']
 EXPECTED_HOOKS = {
     'plain': [],
@@ -55,6 +55,7 @@ def test_worker_reports_json(mode, tmp_path):
     assert result['iters'] == 4
     assert result['seconds'] > 0 and result['per_iter_us'] > 0
     assert result['threads'] == 1
+    assert result['clock'] == 'wall' and result['clock_fn'] == 'perf_counter'
     if mode == 'engine':
         assert 'LoggerHook' in result['hooks'] and 'CheckpointHook' not in result['hooks']
         assert result['framework_version']
@@ -91,3 +92,10 @@ def test_orchestrator_table_runs_legacy_modes(tmp_path):
         assert 'overhead legacy / mmcv' in proc.stdout
         assert report['mmcv_sleep_patched'] is True
         assert 'time.sleep is patched' in proc.stdout
+
+
+def test_cpu_clock_times_the_training_thread(tmp_path):
+    """``--clock cpu`` reads the training thread's CPU time instead of the wall clock."""
+    result = _run_worker(sys.executable, 'legacy', tmp_path, extra=('--clock', 'cpu'))
+    assert result['clock'] == 'cpu' and result['clock_fn'] == 'thread_time'
+    assert result['iters'] == 4 and result['seconds'] > 0
