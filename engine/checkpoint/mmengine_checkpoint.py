@@ -16,6 +16,7 @@ those globals. Instead of allowing them, each is mapped to a narrow stand-in:
 from __future__ import annotations
 
 import pickle
+from collections import defaultdict
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -92,7 +93,10 @@ def _plain(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, dict):
-        return type(value)((k, _plain(v)) for k, v in value.items())
+        items = [(k, _plain(v)) for k, v in value.items()]
+        if isinstance(value, defaultdict):  # (an unsafe load) its factory comes first
+            return type(value)(value.default_factory, items)
+        return type(value)(items)
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     return value

@@ -13,14 +13,23 @@ from __future__ import annotations
 
 import os
 
-from engine.checkpoint.checkpoint_io import load_checkpoint_file, save_checkpoint_file
+from engine.checkpoint.checkpoint_io import (UNSAFE_FIX, load_checkpoint_file,
+                                             save_checkpoint_file)
 from engine.errors import CheckpointError
 
 
 def read_checkpoint(path: str, unsafe: bool = False) -> dict:
     """The checkpoint dict in ``path``, loaded to CPU (errors name the file and the fix)."""
-    # mmap=False: the input may be replaced while the converted dict is still being written
-    return load_checkpoint_file(path, map_location='cpu', unsafe=unsafe, mmap=False)
+    try:
+        # mmap=False: the input may be replaced while the converted dict is being written
+        return load_checkpoint_file(path, map_location='cpu', unsafe=unsafe, mmap=False)
+    except CheckpointError as e:
+        if e.fix != UNSAFE_FIX:
+            raise
+        raise CheckpointError(e.message, file=e.file,
+                              fix='if you trust the file, pass --unsafe-load to `migrate '
+                                  'checkpoint` (or `migrate train`) to unpickle it without '
+                                  'restrictions') from None
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -33,6 +33,7 @@ from engine.errors import CheckpointError
 from migrate.checkpoint.config_view import SINGLE, ConfigView
 from migrate.checkpoint.formats import ENGINE_SIDE_KEY, LEGACY_SIDE_KEY
 from migrate.checkpoint.loss_scaler import legacy_to_engine as scaler_to_engine
+from migrate.checkpoint.plain import drop_unsafe
 from migrate.checkpoint.schedule_state import Position, replay_schedule, schedule_mismatches
 
 _ITER_RUNNER = re.compile(r"""runner\s*=\s*dict\([^)]*type\s*=\s*['"]IterBasedRunner['"]""")
@@ -208,8 +209,8 @@ def legacy_to_engine(ckpt: dict, src: str, *, view: Optional[ConfigView] = None,
     states and the lr in the param groups is the last trained iteration's).
     ``epoch_len``: iterations per epoch when the meta does not tell it.
     """
-    meta = ckpt['meta']
     notes: List[str] = []
+    meta = drop_unsafe(ckpt['meta'], 'meta keys', notes)
     restored = _restore_side(ckpt, meta)
     if restored is not None:
         notes.append(f'{src} was converted from an engine checkpoint and not trained on since: '

@@ -26,6 +26,7 @@ from engine.errors import CheckpointError
 from migrate.checkpoint.config_view import SINGLE, ConfigView
 from migrate.checkpoint.formats import ENGINE_SIDE_KEY, LEGACY_SIDE_KEY
 from migrate.checkpoint.loss_scaler import engine_to_legacy as scaler_to_legacy
+from migrate.checkpoint.plain import drop_unsafe
 
 _ENGINE_OPTIMIZER_EXTRAS = ('base_param_settings', 'loss_scaler')
 _TRAIN_CFG = re.compile(r'train_cfg\s*=\s*dict\(([^)]*)\)')
@@ -66,8 +67,8 @@ def _hook_msgs(info: dict, notes: List[str]) -> dict:
 def engine_to_legacy(ckpt: dict, src: str, *, view: Optional[ConfigView] = None
                      ) -> Tuple[dict, List[str]]:
     """The MMCV 1.7.2 checkpoint for engine ``ckpt`` (read from ``src``), and notes."""
-    meta = ckpt['meta']
     notes: List[str] = []
+    meta = drop_unsafe(ckpt['meta'], 'meta keys', notes)
     if 'epoch' not in meta or 'iter' not in meta:
         raise CheckpointError('meta has no epoch/iter: not a training checkpoint', file=src,
                               key='meta.iter', fix='convert a checkpoint written by a run')
