@@ -116,7 +116,18 @@ def _train_new(config: str, work_dir: Optional[str], resume: Optional[str], opti
         if deterministic:
             randomness['deterministic'] = True
         cfg['randomness'] = randomness
-    runner = Runner.from_cfg(cfg)
+    runner_type = cfg.get('runner_type')
+    if runner_type:
+        # as MMEngine's tools/train.py: the named runner class builds the run
+        from engine.registry import RUNNERS
+        try:
+            runner_cls = RUNNERS.get(runner_type) if isinstance(runner_type, str) \
+                else runner_type
+        except EngineError as e:
+            raise e.with_context(file=config, key='runner_type') from e
+        runner = runner_cls.from_cfg(cfg)
+    else:
+        runner = Runner.from_cfg(cfg)
     runner.train()
     del runner  # its DDP wrapper must go before the process group it reduces over
     from engine.dist import destroy_dist
@@ -157,10 +168,14 @@ def _rules_listing() -> str:
 @click.option('--select', multiple=True, metavar='RULE', help='Run only these rules (id or name).')
 @click.option('--ignore', multiple=True, metavar='RULE', help='Skip these rules (id or name).')
 @click.option('-q', '--quiet', is_flag=True, help='No progress or summary on stderr.')
+@click.option('--keep-legacy-models', is_flag=True,
+              help='Converted training configs keep their legacy-protocol models and datasets '
+                   '(runner_type=LegacyBridgeRunner, through compat.on_engine): move configs '
+                   'and runtime now, port the models later.')
 def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target: str,
             epoch_len: Optional[int], diff: bool, check: bool, report: Optional[str],
             list_rules: bool, select: Tuple[str, ...], ignore: Tuple[str, ...],
-            quiet: bool) -> None:
+            quiet: bool, keep_legacy_models: bool) -> None:
     """Convert legacy MMCV 1.x configs (files or directory trees) to MMEngine keys.
 
     The input is read statically (never executed) and never overwritten unless --in-place.
@@ -181,7 +196,7 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
         options = ConvertOptions(target=target, epoch_len=epoch_len,
                                  rules=select_rules(list(select), list(ignore)), output=output,
                                  in_place=in_place, check=check, diff=diff, report=report,
-                                 progress=not quiet)
+                                 progress=not quiet, keep_legacy_models=keep_legacy_models)
         echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
         run = run_convert_files(srcs, options, echo=echo)
     except EngineError as e:

@@ -15,7 +15,9 @@ Importing this package registers, in the engine's registries:
 * ``LegacyDatasetMetric`` (``METRICS``): scores predictions with the legacy dataset's own
   ``evaluate(results, logger, **eval_kwargs)``.
 
-A config names it in ``custom_imports`` (``migrate convert --keep-legacy-models`` writes that).
+A config names it in ``custom_imports`` with ``runner_type = 'LegacyBridgeRunner'``
+(``migrate convert --keep-legacy-models`` writes both), which applies
+:func:`bridge_legacy_parts` when the run is built.
 MMEngine has nothing like it: there, a legacy model must be ported first.
 """
 from compat.on_engine.adapter import LegacyModelAdapter
@@ -23,7 +25,8 @@ from compat.on_engine.bridge import bridge_legacy_parts
 from compat.on_engine.data import (LegacyDataset, LegacyGroupSampler,
                                   LegacyInfiniteGroupBatchSampler, legacy_collate)
 from compat.on_engine.metric import LegacyDatasetMetric
+from compat.on_engine.runner import LegacyBridgeRunner
 
 __all__ = ['LegacyModelAdapter', 'LegacyDataset', 'LegacyGroupSampler',
            'LegacyInfiniteGroupBatchSampler', 'legacy_collate', 'LegacyDatasetMetric',
-           'bridge_legacy_parts']
+           'bridge_legacy_parts', 'LegacyBridgeRunner']

@@ -39,6 +39,8 @@ class ConvertOptions:
     diff: bool = False
     report: Optional[str] = None
     progress: bool = True
+    #: converted leaves keep their legacy models (migrate.convert.legacy_models)
+    keep_legacy_models: bool = False
 
 
 @dataclass
@@ -120,6 +122,9 @@ def run_convert(src: str, options: ConvertOptions,
 
     with _without_cycle_collector():
         run.results = convert_all(converter, files, tick)
+    if options.keep_legacy_models:
+        from migrate.convert.legacy_models import add_legacy_model_bridge
+        add_legacy_model_bridge(converter, run.results)
     run.seconds = time.perf_counter() - start
     if show and options.output and is_dir and not (options.check or options.diff):
         echo(f'writing {options.output}')
