@@ -13,9 +13,10 @@ config text, seed, exp_name). Step 2 builds a real ``mmengine.runner.Runner`` on
 ``load_from=<that file>`` and calls ``train()``.
 
 Writes ``fixtures/goldens/mmengine_legacy_resume/``: ``epoch_1_mmcv.pth`` (the legacy file, a few
-KB; tests convert this very file and resume it on the engine) and ``expected.json``: the exception type and message, the
-function it was raised in, the legacy file's top-level and meta keys, and whether MMEngine had
-already set the loop counters from ``meta`` (it has: it fails after them).
+KB; tests convert this very file and resume it on the engine) and ``expected.json``: the
+exception type and message, the function it was raised in, the legacy file's top-level and meta
+keys, and whether MMEngine had already set the loop counters from ``meta`` (it has: it fails
+after them).
 ``--check`` re-runs both steps and exits 1 if the result differs from the stored golden.
 """
 from __future__ import annotations
@@ -45,7 +46,8 @@ import importlib.util, os, sys
 import torch, torch.nn as nn
 from mmcv.runner import save_checkpoint
 root, path = sys.argv[1], sys.argv[2]
-spec = importlib.util.spec_from_file_location('toy_data', os.path.join(root, 'engine/testing/toy_data.py'))
+toy_file = os.path.join(root, 'engine', 'testing', 'toy_data.py')
+spec = importlib.util.spec_from_file_location('toy_data', toy_file)
 toy = importlib.util.module_from_spec(spec); spec.loader.exec_module(toy)
 class Toy(nn.Module):
     def __init__(self):

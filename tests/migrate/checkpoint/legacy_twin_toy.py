@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 from typing import Dict, List
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import Dataset
