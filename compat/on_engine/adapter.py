@@ -69,21 +69,23 @@ class LegacyModelAdapter(BaseModel):
 
     def train_step(self, data: Any, optim_wrapper) -> Dict[str, torch.Tensor]:
         batch = self.legacy_batch(data)
-        optimizer = getattr(optim_wrapper, 'optimizer', None)
-        if optimizer is None:
-            raise ConfigError('LegacyModelAdapter trains with one optimizer; several optimizers '
-                              '(a legacy model that steps them itself) are not supported on '
-                              'the engine', key='optim_wrapper',
-                              fix='train this config on the compat runtime (migrate train '
-                                  'with the legacy config)')
-        with optim_wrapper.optim_context(self):
-            outputs = self.module.train_step(batch, optimizer)
+        if callable(getattr(optim_wrapper, 'items', None)):
+            # several optimizers (an OptimWrapperDict): as under MMCV, with no optimizer hook,
+            # the legacy model zeroes, backpropagates and steps them itself
+            optimizers = {name: wrapper.optimizer for name, wrapper in optim_wrapper.items()}
+            outputs = self._checked(self.module.train_step(batch, optimizers))
+        else:
+            with optim_wrapper.optim_context(self):
+                outputs = self._checked(self.module.train_step(batch, optim_wrapper.optimizer))
+            optim_wrapper.update_params(outputs['loss'])
+        return OrderedDict((k, v if isinstance(v, torch.Tensor) else torch.tensor(v))
+                           for k, v in outputs.get('log_vars', {}).items())
+
+    def _checked(self, outputs: Any) -> Dict[str, Any]:
         if not isinstance(outputs, dict) or 'loss' not in outputs:
             raise TypeError(f'{type(self.module).__name__}.train_step must return a dict with '
                             f'`loss`, `log_vars` and `num_samples`, got {type(outputs).__name__}')
-        optim_wrapper.update_params(outputs['loss'])
-        return OrderedDict((k, v if isinstance(v, torch.Tensor) else torch.tensor(v))
-                           for k, v in outputs.get('log_vars', {}).items())
+        return outputs
 
     def val_step(self, data: Any) -> list:
         return list(self.module(return_loss=False, **self.legacy_batch(data)))

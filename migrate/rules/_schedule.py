@@ -6,6 +6,7 @@ from typing import Any, Optional, Tuple
 
 from migrate.rules.base import APPROXIMATION, MANUAL, NOTE, Plan, Rule
 from migrate.rules.optimizer_to_optim_wrapper import is_multi_optimizer
+from migrate.schedule_map.types import Unmappable
 from migrate.static.values import detached_copy
 
 
@@ -27,6 +28,26 @@ def optimizer_facts(legacy: dict) -> Optional[dict]:
         momentum = 0.9 if 'Adam' in str(otype) else (0.0 if otype == 'SGD' else None)
     return dict(optimizer_type=str(otype), base_lr=lr if isinstance(lr, (int, float)) else 0.1,
                 base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+
+
+def _several_optimizers(legacy: dict) -> Optional[dict]:
+    """``{name: optimizer dict}`` for several optimizers: the legacy ``optimizer`` dict, or
+    (a file converted before, whose ``lr_config`` was kept) its ``optim_wrapper`` dict."""
+    optimizer = legacy.get('optimizer')
+    if is_multi_optimizer(optimizer):
+        return dict(optimizer)
+    wrapper = legacy.get('optim_wrapper')
+    if isinstance(wrapper, dict) and 'optimizer' not in wrapper and 'type' not in wrapper:
+        subs = {k: v['optimizer'] for k, v in wrapper.items()
+                if isinstance(v, dict) and isinstance(v.get('optimizer'), dict)}
+        if len(subs) > 1:
+            return subs
+    return None
+
+
+def _differing_message(subs: dict) -> str:
+    return (f'several optimizers ({", ".join(subs)}) whose schedules map to different '
+            'schedulers: write a dict-form param_scheduler (one list per optimizer) by hand')
 
 
 def keep_as_written(rule: Rule, plan: Plan, key: str, message: str, kind: str) -> None:
@@ -62,23 +83,44 @@ def map_into_plan(rule: Rule, plan: Plan, key: str, lr_policy: Any, mom_policy: 
     from migrate.schedule_map.memo import MAPPINGS
 
     facts = plan.facts
+    converted_before = _several_optimizers(plan.legacy) if 'optimizer' not in plan.legacy \
+        else None
+    if converted_before:
+        # a converted file that kept this key: several optimizers whose forms differ (the
+        # only reason it stays); it says so already
+        raise Unmappable(_differing_message(converted_before))
     if 'runner_type' not in facts:
         rule.report(plan, NOTE, key, 'no runner in this file or its bases: the schedule is '
                     'written by the configs that inherit it (its ends depend on the run length)')
         return
-    opt = optimizer_facts(plan.legacy)
+    loop = dict(runner_type=facts['runner_type'], max_epochs=facts.get('max_epochs'),
+                max_iters=facts.get('max_iters'), target=plan.target, epoch_len=plan.epoch_len)
+
+    def mapped(opt: dict):
+        args = dict(loop, **opt)
+        # A tree repeats the same schedule in many files (a base and every leaf that inherits
+        # it unchanged); the mapping, and its measured deviation, depends only on these inputs.
+        memo_key = (key, repr(plan.legacy.get(key)), repr(sorted(args.items())))
+        return args, detached_copy(MAPPINGS.get_or_compute(
+            memo_key, lambda: map_schedules(lr_policy, mom_policy, **args)))
+
+    subs = _several_optimizers(plan.legacy)
+    opt = None if subs else optimizer_facts(plan.legacy)
     if opt is None:
-        rule.report(plan, MANUAL, key, 'several optimizers: write a dict-form param_scheduler '
-                    '(one list per optimizer) by hand')
-        return
-    args = dict(runner_type=facts['runner_type'], max_epochs=facts.get('max_epochs'),
-                max_iters=facts.get('max_iters'), target=plan.target, epoch_len=plan.epoch_len,
-                **opt)
-    # A tree repeats the same schedule in many files (a base and every leaf that inherits it
-    # unchanged); the mapping, and its measured deviation, depends only on these inputs.
-    memo_key = (key, repr(plan.legacy.get(key)), repr(sorted(args.items())))
-    mapping = detached_copy(MAPPINGS.get_or_compute(
-        memo_key, lambda: map_schedules(lr_policy, mom_policy, **args)))
+        # MMCV's updater hooks drive every optimizer of the dict with the same policy; MMEngine
+        # builds a plain param_scheduler list for each optimizer of an OptimWrapperDict. One
+        # list is exact when the policy maps to the same schedulers for every optimizer.
+        per_optimizer = {name: mapped(optimizer_facts({'optimizer': sub}))
+                         for name, sub in subs.items()}
+        forms = [m.schedulers for _, m in per_optimizer.values()]
+        if any(form != forms[0] for form in forms[1:]):
+            raise Unmappable(_differing_message(subs))
+        args, mapping = next(iter(per_optimizer.values()))
+        rule.report(plan, NOTE, key, f'several optimizers ({", ".join(subs)}): one '
+                    'param_scheduler list, which MMEngine builds for each optimizer, as MMCV\'s '
+                    'hook drove each')
+    else:
+        args, mapping = mapped(opt)
     # A half-migrated file may carry its own param_scheduler: the legacy keys win, as they
     # are what MMCV ran; only what the schedule rules wrote before is kept.
     current = plan.values.get('param_scheduler') if facts.get('schedulers_written') else None

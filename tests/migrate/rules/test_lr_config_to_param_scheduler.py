@@ -49,6 +49,34 @@ REPORTS = {
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
         removed=['runner', 'optimizer', 'lr_config'],
     ),
+    'several_optimizers_one_list': report(
+        rules=['MIG010', 'MIG001', 'MIG002', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'optimizer_config', 'lr_config'],
+        findings=[
+            finding('MIG001', 'manual', 'optimizer',
+                    'several optimizers: MMEngine needs a model whose train_step calls each '
+                    'optim_wrapper; MultiOptimWrapperConstructor is written'),
+            finding('MIG100', 'note', 'lr_config',
+                    'several optimizers (generator, discriminator): one param_scheduler list, '
+                    "which MMEngine builds for each optimizer, as MMCV's hook drove each"),
+        ],
+    ),
+    'several_optimizers_differing_kept': report(
+        rules=['MIG010', 'MIG001', 'MIG002', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper'],
+        removed=['runner', 'optimizer', 'optimizer_config'],
+        findings=[
+            finding('MIG001', 'manual', 'optimizer',
+                    'several optimizers: MMEngine needs a model whose train_step calls each '
+                    'optim_wrapper; MultiOptimWrapperConstructor is written'),
+            finding('MIG100', 'manual', 'lr_config',
+                    'lr_config left as written: several optimizers (generator, discriminator) '
+                    'whose schedules map to different schedulers: write a dict-form '
+                    'param_scheduler (one list per optimizer) by hand', kind='no-form-here'),
+        ],
+        untouched=['lr_config'],
+    ),
     'step_linear_warmup': report(
         rules=['MIG010', 'MIG001', 'MIG100'],
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],

@@ -1,7 +1,8 @@
 """Whole-run `migrate verify`: the legacy config on compat beside its conversion on the
-engine. SAME on every legacy run fixture whose conversion carries its meaning (12 configs:
+engine. SAME on every legacy run fixture whose conversion carries its meaning (13 configs:
 grad_clip, cumulative iterations with a remainder, update_interval, fp16 as CPUs allow,
-workflow val, evaluation with save_best and start, iteration runners, seeds, paramwise_cfg);
+workflow val, evaluation with save_best and start, iteration runners, seeds, paramwise_cfg,
+several optimizers);
 DIFFERENT, naming the first differing iteration and quantity, for 8 deliberately wrong
 conversions and for the fixtures whose conversion reports a loss."""
 import json
@@ -20,7 +21,8 @@ RUNS = os.path.join(ROOT, 'fixtures', 'legacy_runs')
 SAME = ['toy_adamw_paramwise_cosine_bn', 'toy_cumulative_fp16', 'toy_cumulative_remainder',
         'toy_eval_savebest_start', 'toy_fp16_dynamic', 'toy_iter_cyclic', 'toy_iter_runner_eval',
         'toy_seeded_adam_exp_warmup', 'toy_selfsup_paramwise_remainder',
-        'toy_sgd_step_gradclip_3e', 'toy_total_epochs_onecycle', 'toy_workflow_val']
+        'toy_sgd_step_gradclip_3e', 'toy_total_epochs_onecycle', 'toy_workflow_val',
+        'toy_multi_optimizers']
 
 
 @pytest.mark.parametrize('stem', SAME)
