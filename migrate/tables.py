@@ -105,25 +105,55 @@ LOGGER_BASE_ARGS = ('interval', 'ignore_last', 'reset_flag', 'by_epoch')
 #: TextLoggerHook arguments that LoggerHook keeps under the same name.
 TEXT_LOGGER_SAME_ARGS = ('interval_exp_name', 'out_dir', 'out_suffix', 'keep_local',
                          'file_client_args', 'ignore_last')
-#: Back-end arguments that carry over per logger hook (the rest are dropped and reported).
-BACKEND_SAME_ARGS: Dict[str, Tuple[str, ...]] = {
-    'WandbLoggerHook': ('init_kwargs', 'commit', 'define_metric_cfg'),
-    'MMDetWandbHook': ('init_kwargs', 'commit', 'define_metric_cfg'),
-    'MlflowLoggerHook': ('exp_name', 'tags', 'params'),
-    'NeptuneLoggerHook': ('init_kwargs',),
-    'ClearMLLoggerHook': ('init_kwargs',),
-    'DvcliveLoggerHook': (),
-    'TensorboardLoggerHook': (),
+#: Per logger hook: legacy argument -> back-end argument of the same meaning (A.9 -> B.5).
+#: Arguments not listed here nor in LOGGER_BASE_ARGS are reported by the back-end rule.
+BACKEND_ARGS: Dict[str, Dict[str, str]] = {
+    'TensorboardLoggerHook': {'log_dir': 'save_dir'},
+    'WandbLoggerHook': {'init_kwargs': 'init_kwargs', 'commit': 'commit',
+                        'define_metric_cfg': 'define_metric_cfg'},
+    'MMDetWandbHook': {'init_kwargs': 'init_kwargs', 'commit': 'commit',
+                       'define_metric_cfg': 'define_metric_cfg'},
+    'MlflowLoggerHook': {'exp_name': 'exp_name', 'tags': 'tags', 'params': 'params'},
+    'NeptuneLoggerHook': {'init_kwargs': 'init_kwargs'},
+    'ClearMLLoggerHook': {'init_kwargs': 'init_kwargs'},
+    'DvcliveLoggerHook': {},   # its **kwargs went to dvclive.Live: init_kwargs
 }
+#: reset_flag defaults that are not LoggerHook's False.
+LOGGER_RESET_FLAG_DEFAULTS: Dict[str, bool] = {'NeptuneLoggerHook': True}
 
-#: custom_hooks renames (A.11 -> B.4): legacy type -> (new type, {old arg: new arg or None}).
-CUSTOM_HOOK_ARGS: Dict[str, Tuple[str, Dict[str, object]]] = {
-    'EMAHook': ('EMAHook', {'momentum': 'momentum', 'interval': 'interval', 'warm_up': None,
-                            'resume_from': None}),
-    'ProfilerHook': ('ProfilerHook', {'profile_iters': 'profile_times', 'activities': None}),
+#: Custom hooks whose MMCV form a rule rewrites -> the arguments only MMEngine's form takes
+#: (an entry with one of them is MMEngine's and left alone; B.4).
+NEW_FORM_ONLY_ARGS: Dict[str, Tuple[str, ...]] = {
+    'EMAHook': ('ema_type', 'strict_load', 'begin_iter', 'begin_epoch', 'update_buffers',
+                'gamma', 'device'),
+    'ProfilerHook': ('profile_times', 'activity_with_cpu', 'activity_with_cuda'),
 }
+#: MMCV 1.7.2 EMAHook arguments and defaults (A.11).
+MMCV_EMA_DEFAULTS = dict(momentum=0.0002, interval=1, warm_up=100, resume_from=None)
+#: MMCV 1.7.2 ProfilerHook arguments and defaults (A.11); every one but profile_iters and
+#: activities has the same name and meaning in MMEngine's ProfilerHook (B.4).
+MMCV_PROFILER_DEFAULTS = dict(by_epoch=True, profile_iters=1, activities=['cpu', 'cuda'],
+                              schedule=None, on_trace_ready=None, record_shapes=False,
+                              profile_memory=False, with_stack=False, with_flops=False,
+                              json_trace_path=None)
 #: Hooks without an MMEngine counterpart.
 CUSTOM_HOOKS_WITHOUT_EQUIVALENT = ('ClosureHook',)
+
+
+def is_legacy_form(hook: object, htype: str) -> bool:
+    """Is ``hook`` MMCV's form of ``htype`` (so a rule rewrites it)? An entry with an argument
+    only MMEngine's form has is MMEngine's; one with neither kind is MMCV's, as the file's
+    other legacy keys say."""
+    if not isinstance(hook, dict) or hook.get('type') != htype:
+        return False
+    return not any(arg in hook for arg in NEW_FORM_ONLY_ARGS[htype])
+
+
+def is_legacy_custom_hook(hook: object) -> bool:
+    """Does an entry of ``custom_hooks`` need one of the custom-hook rules?"""
+    return (isinstance(hook, dict) and hook.get('type') in CUSTOM_HOOKS_WITHOUT_EQUIVALENT) \
+        or any(is_legacy_form(hook, htype) for htype in NEW_FORM_ONLY_ARGS)
+
 
 #: Hook priorities that changed between MMCV 1.x and MMEngine (A.3 vs B.4), for the report.
 PRIORITY_CHANGES = {

@@ -3,7 +3,9 @@
 The order matters only where a rule reads what an earlier one decided: the model-cfg rule moves
 a model's top-level train_cfg/test_cfg out of the loop keys first; the runner rule records
 the loop kind and length first (schedules, evaluation, checkpoint and logging depend on it);
-custom hooks run before the checkpoint rule, which may add a SyncBuffersHook.
+custom hooks run before the checkpoint rule, which may add a SyncBuffersHook. The logger
+rules share ``log_config`` (MIG040 consumes it) and the custom-hook rules share the
+``custom_hooks`` list (``_custom_hook_list``), so any selection of them works.
 """
 from __future__ import annotations
 
@@ -14,15 +16,18 @@ from migrate.rules.checkpoint_config_to_hook import CheckpointConfigToHook
 from migrate.rules.custom_hooks import CustomHooks
 from migrate.rules.data_to_dataloaders import DataToDataloaders
 from migrate.rules.dropped_keys import DroppedKeys
+from migrate.rules.ema_hook import EMAHookRule
 from migrate.rules.env_cfg import EnvCfg
 from migrate.rules.evaluation_to_val_cfg import EvaluationToValCfg
 from migrate.rules.fp16_to_amp import Fp16ToAmpOptimWrapper
 from migrate.rules.log_config_to_logger import LogConfigToLogger
+from migrate.rules.logger_hooks_to_vis_backends import LoggerHooksToVisBackends
 from migrate.rules.model_train_test_cfg import ModelTrainTestCfg
 from migrate.rules.lr_config_to_param_scheduler import LrConfigToParamScheduler
 from migrate.rules.momentum_config_to_param_scheduler import MomentumConfigToParamScheduler
 from migrate.rules.optimizer_config_to_optim_wrapper import OptimizerConfigToOptimWrapper
 from migrate.rules.optimizer_to_optim_wrapper import OptimizerToOptimWrapper
+from migrate.rules.profiler_hook import ProfilerHookRule
 from migrate.rules.randomness import Randomness
 from migrate.rules.resume import Resume
 from migrate.rules.runner_to_train_cfg import RunnerToTrainCfg
@@ -39,8 +44,11 @@ RULES: Tuple[Rule, ...] = (
     MomentumConfigToParamScheduler(),
     EvaluationToValCfg(),
     CustomHooks(),
+    EMAHookRule(),
+    ProfilerHookRule(),
     CheckpointConfigToHook(),
     LogConfigToLogger(),
+    LoggerHooksToVisBackends(),
     Workflow(),
     Resume(),
     EnvCfg(),
