@@ -237,8 +237,9 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
                    'assumed; a whole run measures it).')
 @click.option('--iters', type=click.IntRange(min=1), default=None, metavar='N',
               help='Whole run: stop both runs after N iterations.')
-@click.option('--seed', type=int, default=0, show_default=True,
-              help='Whole run: the seed of both runs.')
+@click.option('--seed', type=int, default=None,
+              help='Whole run: the seed of both runs (default: each config\'s own seed, '
+                   'else 0).')
 @click.option('--cfg-options', multiple=True, metavar='KEY=VALUE',
               help='Whole run: override keys on both sides (where each side has the key).')
 @click.option('--converted', 'converted', type=click.Path(exists=True, dir_okay=False),
@@ -252,7 +253,7 @@ def convert(srcs: Tuple[str, ...], output: Optional[str], in_place: bool, target
               help='Keep the converted tree (and, for a whole run, both work dirs) in DIR.')
 @click.option('--full', is_flag=True, help='Print every iteration.')
 def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optional[int],
-           iters: Optional[int], seed: int, cfg_options: Tuple[str, ...],
+           iters: Optional[int], seed: Optional[int], cfg_options: Tuple[str, ...],
            converted: Optional[str], json_out: Optional[str], plot_out: Optional[str],
            keep_dir: Optional[str], full: bool) -> None:
     """Run LEGACY_CFG (MMCV 1.x semantics) beside its conversion and compare, per iteration.

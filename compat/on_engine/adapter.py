@@ -29,6 +29,21 @@ from compat.parallel.scatter import scatter_kwargs
 __all__ = ['LegacyModelAdapter']
 
 _CPU = [-1]
+_WRAPPED = 'module.'
+
+
+def _without_wrapper_prefix(module, state_dict, prefix, local_metadata):
+    inner = prefix + _WRAPPED
+    for key in [k for k in state_dict if k.startswith(inner)]:
+        state_dict[prefix + key[len(inner):]] = state_dict.pop(key)
+    return state_dict
+
+
+def _with_wrapper_prefix(state_dict, prefix, local_metadata, strict, missing_keys,
+                         unexpected_keys, error_msgs):
+    own = (prefix + _WRAPPED, prefix + 'data_preprocessor.')
+    for key in [k for k in state_dict if k.startswith(prefix) and not k.startswith(own)]:
+        state_dict[prefix + _WRAPPED + key[len(prefix):]] = state_dict.pop(key)
 
 
 @MODELS.register_module()
@@ -49,6 +64,11 @@ class LegacyModelAdapter(BaseModel):
                 fix='wrap only MMCV 1.x-style models; an MMEngine-style model goes in `model` '
                     'directly')
         self.module = model
+        # the legacy model's own parameter names, in checkpoints both ways: a legacy checkpoint
+        # loads as it is, and the engine's loader (which strips a leading 'module.', as
+        # MMEngine's does) finds every key of a checkpoint the adapter wrote
+        self._register_state_dict_hook(_without_wrapper_prefix)
+        self._register_load_state_dict_pre_hook(_with_wrapper_prefix)
 
     def init_weights(self) -> None:
         if hasattr(self.module, 'init_weights'):

@@ -315,15 +315,18 @@ def _expected_from_config(c: RunComparison, legacy: Dict[str, Any]) -> None:
                                'with the legacy order to compare the training maths'))
 
 
-def _own_seed(configured: Any, default: int) -> int:
-    """A config's own seed wins over ``--seed``: a conversion that loses the legacy
-    ``seed`` then shows as a different run, as it would train differently."""
+def _own_seed(configured: Any, given: Optional[int]) -> int:
+    """``--seed`` when given (as ``tools/train.py --seed`` did), else the config's own seed,
+    else 0: without ``--seed`` a conversion that loses the legacy ``seed`` shows as a
+    different run, as it would train differently."""
+    if given is not None:
+        return given
     return configured if isinstance(configured, int) and not isinstance(configured, bool) \
-        else default
+        else 0
 
 
 def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int] = None,
-                 iters: Optional[int] = None, seed: int = 0,
+                 iters: Optional[int] = None, seed: Optional[int] = None,
                  cfg_options: Optional[Dict[str, Any]] = None,
                  keep_dir: Optional[str] = None,
                  converted: Optional[str] = None) -> RunComparison:

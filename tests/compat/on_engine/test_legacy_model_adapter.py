@@ -73,3 +73,25 @@ def test_adapter_scatters_data_containers_like_mmdataparallel():
     adapter = LegacyModelAdapter(LegacyToyClassifier())
     predictions = adapter.val_step(collate([dict(img=torch.zeros(8))] * 3, samples_per_gpu=3))
     assert len(predictions) == 3 and predictions[0].shape == (4, )
+
+
+def test_checkpoints_carry_the_legacy_parameter_names_both_ways(tmp_path):
+    # a legacy checkpoint loads into the adapter as it is, and one the adapter wrote loads
+    # through the engine's loader (which strips a leading 'module.', as MMEngine's does)
+    from engine.checkpoint.checkpoint_io import load_model_state
+
+    def load_checkpoint(model, path):
+        load_model_state(model, torch.load(path, weights_only=True)['state_dict'])
+    legacy = LegacyToyClassifier(init_seed=3)
+    adapter = LegacyModelAdapter(LegacyToyClassifier(init_seed=0))
+    assert sorted(adapter.state_dict()) == sorted(legacy.state_dict())
+    torch.save({'state_dict': legacy.state_dict()}, tmp_path / 'legacy.pth')
+    load_checkpoint(adapter, str(tmp_path / 'legacy.pth'))
+    for a, b in zip(adapter.module.parameters(), legacy.parameters()):
+        assert torch.equal(a, b)
+    torch.save({'state_dict': {f'module.{k}': v for k, v in adapter.state_dict().items()}},
+               tmp_path / 'wrapped.pth')
+    fresh = LegacyModelAdapter(LegacyToyClassifier(init_seed=7))
+    load_checkpoint(fresh, str(tmp_path / 'wrapped.pth'))
+    for a, b in zip(fresh.module.parameters(), legacy.parameters()):
+        assert torch.equal(a, b)

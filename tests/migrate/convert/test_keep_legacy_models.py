@@ -65,7 +65,7 @@ def test_the_kept_config_trains_to_mmcvs_weights(stem, trees, tmp_path):
     with open(os.path.join(GOLDENS, f'{stem}.json')) as f:
         golden = json.load(f)['result']['weights']
     for key, values in golden.items():
-        assert state[f'module.{key}'].double().flatten().tolist() == \
+        assert state[key].double().flatten().tolist() == \
             [float.fromhex(v) for v in values], key
 
 
