@@ -2,6 +2,7 @@
 children behind a model wrapper, models without BaseModule, and the broadcast after
 ``init_weights`` in distributed runs."""
 import json
+import logging
 import os
 
 import pytest
@@ -55,7 +56,7 @@ def test_child_behind_a_model_wrapper_is_initialised():
     assert torch.all(model.inner.module.fc.weight == 4)
 
 
-def test_user_defined_init_weights_is_credited_in_the_log(caplog):
+def test_user_defined_init_weights_is_credited_in_the_log(tmp_path):
     class Custom(nn.Module):
         def __init__(self):
             super().__init__()
@@ -69,10 +70,19 @@ def test_user_defined_init_weights_is_credited_in_the_log(caplog):
             super().__init__()
             self.custom = Custom()
 
-    caplog.set_level('INFO', logger='engine')
-    Top().init_weights()
-    assert ('\ncustom.w - torch.Size([2]): \nInitialized by user-defined `init_weights` in '
-            'Custom  \n ') in caplog.messages
+    # the table goes to the file handlers of the engine logger (a run's log file)
+    logger = logging.getLogger('engine')
+    handler = logging.FileHandler(tmp_path / 'run.log')
+    logger.addHandler(handler)
+    try:
+        Top().init_weights()
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert (tmp_path / 'run.log').read_text() == (
+        'Name of parameter - Initialization information\n'
+        '\ncustom.w - torch.Size([2]): \nInitialized by user-defined `init_weights` in '
+        'Custom  \n')
 
 
 def test_without_layer_or_override_nothing_is_filled():
