@@ -94,8 +94,12 @@ def test_orchestrator_table_runs_legacy_modes(tmp_path):
         assert 'time.sleep is patched' in proc.stdout
 
 
-def test_cpu_clock_times_the_training_thread(tmp_path):
-    """``--clock cpu`` reads the training thread's CPU time instead of the wall clock."""
-    result = _run_worker(sys.executable, 'legacy', tmp_path, extra=('--clock', 'cpu'))
+def test_cpu_clock_and_inner_repeats(tmp_path):
+    """``--clock cpu`` reads the training thread's CPU time instead of the wall clock;
+    ``--inner-repeats`` times several runs in the process and keeps the fastest."""
+    result = _run_worker(sys.executable, 'legacy', tmp_path,
+                         extra=('--clock', 'cpu', '--inner-repeats', '3'))
     assert result['clock'] == 'cpu' and result['clock_fn'] == 'thread_time'
     assert result['iters'] == 4 and result['seconds'] > 0
+    assert len(result['inner_per_iter_us']) == 3
+    assert result['per_iter_us'] == min(result['inner_per_iter_us'])
