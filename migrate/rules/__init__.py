@@ -16,7 +16,7 @@ from migrate.rules.checkpoint_config_to_hook import CheckpointConfigToHook
 from migrate.rules.custom_hooks import CustomHooks
 from migrate.rules.data_to_dataloaders import DataToDataloaders
 from migrate.rules.dropped_keys import DroppedKeys
-from migrate.rules.ema_hook import EMAHookRule
+from migrate.rules.legacy_ema_hook import EMAHookRule
 from migrate.rules.env_cfg import EnvCfg
 from migrate.rules.evaluation_to_val_cfg import EvaluationToValCfg
 from migrate.rules.fp16_to_amp import Fp16ToAmpOptimWrapper
@@ -27,7 +27,7 @@ from migrate.rules.lr_config_to_param_scheduler import LrConfigToParamScheduler
 from migrate.rules.momentum_config_to_param_scheduler import MomentumConfigToParamScheduler
 from migrate.rules.optimizer_config_to_optim_wrapper import OptimizerConfigToOptimWrapper
 from migrate.rules.optimizer_to_optim_wrapper import OptimizerToOptimWrapper
-from migrate.rules.profiler_hook import ProfilerHookRule
+from migrate.rules.legacy_profiler_hook import ProfilerHookRule
 from migrate.rules.randomness import Randomness
 from migrate.rules.resume import Resume
 from migrate.rules.runner_to_train_cfg import RunnerToTrainCfg
