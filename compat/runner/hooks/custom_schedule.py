@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 from engine.schedulers.closed_form import WARMUP_KINDS
 
@@ -90,3 +90,33 @@ def format_param(name: str, optim, param):
     if name not in param:
         raise KeyError(f'{name} is not found in {param.keys()}')
     return param[name]
+
+
+class DownstreamValues:
+    """The timeline's value hooks for a downstream subclass of ``LrUpdaterHook`` or
+    ``MomentumUpdaterHook`` that implements MMCV's value methods: with ``_custom`` set, the
+    regular and warmup values come from its ``get_regular_<kind>``/``get_warmup_<kind>``
+    (``kind`` is the class's ``'lr'`` or ``'momentum'``); otherwise from the policy table.
+    Put before ``ScheduleHook`` in the bases."""
+
+    def _build_functions(self, runner) -> None:
+        if not self._custom:
+            super()._build_functions(runner)
+
+    def _regular_values(self, runner) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._regular_values(runner)
+        return to_internal(getattr(self, f'get_regular_{self.kind}')(runner))
+
+    def _warmup_values(self, cur_iter: int) -> Dict[Any, List[float]]:
+        if not self._custom:
+            return super()._warmup_values(cur_iter)
+        return to_internal(getattr(self, f'get_warmup_{self.kind}')(cur_iter))
+
+    @staticmethod
+    def _each_group(runner, bases: Any, value: Callable[[Any, float], float]) -> Any:
+        """``value(runner, base)`` for every group's base, in MMCV's shape (list or dict)."""
+        if isinstance(runner.optimizer, dict):
+            return {key: [value(runner, base) for base in bases[key]]
+                    for key in runner.optimizer}
+        return [value(runner, base) for base in bases]

@@ -10,15 +10,15 @@ maybe ``get_regular_lr``/``get_warmup_lr``) is driven through those methods, as 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 # annealing_cos, annealing_linear and format_param are re-exported: downstream policies
 # import them from mmcv.runner.hooks.lr_updater
 from engine.schedulers.closed_form import annealing_cos, annealing_linear  # noqa: F401
 
 from compat.runner.hooks.custom_schedule import format_param  # noqa: F401
-from compat.runner.hooks.custom_schedule import (custom_schedule, overridden_outside,
-                                                 to_internal)
+from compat.runner.hooks.custom_schedule import (DownstreamValues, custom_schedule,
+                                                 overridden_outside, to_internal)
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.schedule_hook import ScheduleHook
 from compat.schedules.parse import parse_lr_config
@@ -27,7 +27,7 @@ from compat.schedules.regular import per_group
 _VALUE_METHODS = ('get_lr', 'get_regular_lr', 'get_warmup_lr')
 
 
-class LrUpdaterHook(ScheduleHook):
+class LrUpdaterHook(DownstreamValues, ScheduleHook):
     """Base of the lr policy hooks: ``by_epoch``, ``warmup``, ``warmup_iters``,
     ``warmup_ratio``, ``warmup_by_epoch`` plus the policy's own arguments.
 
@@ -82,30 +82,13 @@ class LrUpdaterHook(ScheduleHook):
 
     def get_regular_lr(self, runner):
         """``get_lr`` of every group's base lr, in MMCV's shape (list or dict of lists)."""
-        if isinstance(runner.optimizer, dict):
-            return {key: [self.get_lr(runner, base) for base in self.base_lr[key]]
-                    for key in runner.optimizer}
-        return [self.get_lr(runner, base) for base in self.base_lr]
+        return self._each_group(runner, self.base_lr, self.get_lr)
 
     def get_warmup_lr(self, cur_iters: int):
         """The warmup applied to ``regular_lr`` at iteration ``cur_iters``."""
         return self._public(ScheduleHook._warmup_values(self, cur_iters))
 
-    # -- the timeline's value hooks: a downstream hook's own methods ------------------------
-    def _build_functions(self, runner) -> None:
-        if not self._custom:
-            super()._build_functions(runner)
-
-    def _regular_values(self, runner) -> Dict[Any, List[float]]:
-        if not self._custom:
-            return super()._regular_values(runner)
-        return to_internal(self.get_regular_lr(runner))
-
-    def _warmup_values(self, cur_iter: int) -> Dict[Any, List[float]]:
-        if not self._custom:
-            return super()._warmup_values(cur_iter)
-        return to_internal(self.get_warmup_lr(cur_iter))
-
+    # -- how the timeline reads and writes a param group ------------------------------------
     def _read(self, group: dict) -> float:
         return group['lr']
 

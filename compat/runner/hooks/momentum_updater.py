@@ -8,14 +8,14 @@ A downstream subclass of ``MomentumUpdaterHook`` that implements
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 # re-exported as MMCV's momentum_updater imports them from lr_updater
 from engine.schedulers.closed_form import annealing_cos, annealing_linear  # noqa: F401
 
 from compat.runner.hooks.custom_schedule import format_param  # noqa: F401
-from compat.runner.hooks.custom_schedule import (custom_schedule, overridden_outside,
-                                                 to_internal)
+from compat.runner.hooks.custom_schedule import (DownstreamValues, custom_schedule,
+                                                 overridden_outside, to_internal)
 from compat.runner.hooks.hook import HOOKS
 from compat.runner.hooks.schedule_hook import ScheduleHook, no_momentum_error
 from compat.schedules.parse import parse_momentum_config
@@ -24,7 +24,7 @@ from compat.schedules.regular import per_group
 _VALUE_METHODS = ('get_momentum', 'get_regular_momentum', 'get_warmup_momentum')
 
 
-class MomentumUpdaterHook(ScheduleHook):
+class MomentumUpdaterHook(DownstreamValues, ScheduleHook):
     """Base of the momentum policy hooks: ``by_epoch``, ``warmup``, ``warmup_iters``,
     ``warmup_ratio`` plus the policy's own arguments.
 
@@ -75,28 +75,11 @@ class MomentumUpdaterHook(ScheduleHook):
 
     def get_regular_momentum(self, runner):
         """``get_momentum`` of every group's base momentum, in MMCV's shape."""
-        if isinstance(runner.optimizer, dict):
-            return {key: [self.get_momentum(runner, base) for base in self.base_momentum[key]]
-                    for key in runner.optimizer}
-        return [self.get_momentum(runner, base) for base in self.base_momentum]
+        return self._each_group(runner, self.base_momentum, self.get_momentum)
 
     def get_warmup_momentum(self, cur_iters: int):
         """The warmup applied to ``regular_momentum`` at iteration ``cur_iters``."""
         return self._public(ScheduleHook._warmup_values(self, cur_iters))
-
-    def _build_functions(self, runner) -> None:
-        if not self._custom:
-            super()._build_functions(runner)
-
-    def _regular_values(self, runner) -> Dict[Any, List[float]]:
-        if not self._custom:
-            return super()._regular_values(runner)
-        return to_internal(self.get_regular_momentum(runner))
-
-    def _warmup_values(self, cur_iter: int) -> Dict[Any, List[float]]:
-        if not self._custom:
-            return super()._warmup_values(cur_iter)
-        return to_internal(self.get_warmup_momentum(cur_iter))
 
     def _read(self, group: dict) -> float:
         if 'momentum' in group:
