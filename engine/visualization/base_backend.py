@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numbers
 import os
+from collections.abc import Mapping
 from typing import Any, Optional
 
 import numpy as np
@@ -12,6 +13,25 @@ import torch
 def config_text(config: Any) -> str:
     """The text of a config: ``pretty_text`` of a Config object, or the string itself."""
     return config if isinstance(config, str) else getattr(config, 'pretty_text', str(config))
+
+
+def config_dict(config: Any) -> dict:
+    """The config as a plain dict: ``to_dict()`` of a Config, a mapping copied, or config text
+    (what the engine's runner hands the visualizer) loaded back as a Python config."""
+    if hasattr(config, 'to_dict'):
+        return config.to_dict()
+    if isinstance(config, Mapping):
+        return dict(config)
+    if isinstance(config, str):
+        from engine.config import Config
+        try:
+            return Config.fromstring(config, '.py').to_dict()
+        except Exception as e:
+            raise ValueError(
+                f'the config text given to add_config does not load back as a Python config '
+                f'({type(e).__name__}: {e}); pass the Config object itself') from e
+    raise TypeError(f'add_config expects a Config, a dict or config text, got '
+                    f'{type(config).__name__}')
 
 
 def plain_number(value: Any) -> Any:
@@ -76,6 +96,9 @@ class BaseVisBackend:
 
     def add_image(self, name: str, image: Any, step: int = 0, **kwargs) -> None:
         """Images are not recorded by this back end."""
+
+    def add_graph(self, model: Any, data_batch: Any = None, **kwargs) -> None:
+        """The model graph is not recorded by this back end."""
 
     def close(self) -> None:
         """Flush and close what ``_init_env`` opened."""

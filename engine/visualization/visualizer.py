@@ -5,6 +5,7 @@ import os
 from typing import Any, List, Optional, Union
 
 from engine.dist.utils import master_only
+from engine.errors import EngineError
 from engine.registry import VISBACKENDS, VISUALIZERS
 
 
@@ -28,13 +29,16 @@ class Visualizer:
         vis_dir = os.path.join(save_dir, 'vis_data') if save_dir is not None else None
         if isinstance(vis_backends, dict):
             vis_backends = [vis_backends]
-        for cfg in vis_backends or []:
+        for index, cfg in enumerate(vis_backends or []):
             if isinstance(cfg, dict):
                 cfg = dict(cfg)
                 key = cfg.pop('name', None)
                 if vis_dir is not None:
                     cfg.setdefault('save_dir', vis_dir)
-                backend = VISBACKENDS.build(cfg)
+                try:
+                    backend = VISBACKENDS.build(cfg)
+                except EngineError as e:  # the runner prefixes 'visualizer.'
+                    raise e.with_context(key=f'vis_backends[{index}]') from e
             else:
                 key, backend = None, cfg
                 if vis_dir is not None and getattr(backend, 'save_dir', None) is None:
@@ -78,6 +82,12 @@ class Visualizer:
     def add_image(self, name: str, image: Any, step: int = 0) -> None:
         for b in self._backends.values():
             b.add_image(name, image, step=step)
+
+    @master_only
+    def add_graph(self, model: Any, data_batch: Any = None, **kwargs) -> None:
+        """The model graph, to the back ends that record one (W&B watches the model)."""
+        for b in self._backends.values():
+            b.add_graph(model, data_batch, **kwargs)
 
     @master_only
     def close(self) -> None:
