@@ -163,6 +163,7 @@ def convert_all(converter: Converter, files: Sequence[str],
     for n, path in enumerate(files, 1):
         bases |= likely_bases([path])
         tick(n, 'reading')
+    _convert_hook_code(converter, files)
     stage = 'converting'
     while True:
         known = set(converter.deferred)
@@ -175,6 +176,31 @@ def convert_all(converter: Converter, files: Sequence[str],
         stage = 'converting again (sibling bases collided)'
         if converter.deferred == known:
             return [converter.results[os.path.abspath(path)] for path in files]
+
+
+def _convert_hook_code(converter: Converter, files: Sequence[str]) -> None:
+    """Issue 14: a module that is code, not a config (a legacy hook module, or other code),
+    goes to migrate.hookcode; its result is filed where converter.convert() finds it, so the
+    config path never reads it. Only files with a top-level class or def are parsed for this."""
+    from migrate.hookcode import CONFIG, convert_hook_text
+
+    for path in files:
+        path = os.path.abspath(path)
+        try:
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue   # the config path reports it
+        if not any(line.startswith(('class ', 'def ')) for line in text.splitlines()):
+            continue
+        try:
+            outcome = convert_hook_text(text, converter.target, path)
+        except Exception:   # not parseable as code: the config path reports it
+            continue
+        if outcome.kind == CONFIG:
+            continue
+        converter.results[path] = FileResult(path, text_in=text, text_out=outcome.text_out,
+                                             rules=outcome.rules, findings=outcome.findings)
 
 
 def _write_outputs(src: str, run: ConvertRun, options: ConvertOptions,

@@ -1,0 +1,45 @@
+"""Which classes of a module are hooks, and of what kind (read from their bases)."""
+from __future__ import annotations
+
+from typing import Dict
+
+import libcst as cst
+
+from migrate.hookcode.names import EVAL_HOOKS, LR_UPDATERS, OPTIMIZER_HOOKS, RUNNERS
+from migrate.hookcode.recognise import base_names, registers_hook
+
+HOOK = 'hook'              # a plain Hook subclass: its methods are converted
+LR_UPDATER = 'lr_updater'
+OPTIMIZER_HOOK = 'optimizer_hook'
+EVAL_HOOK = 'eval_hook'
+RUNNER = 'runner'
+
+_FRAMEWORK = [(LR_UPDATERS, LR_UPDATER), (OPTIMIZER_HOOKS, OPTIMIZER_HOOK),
+              (EVAL_HOOKS, EVAL_HOOK), (RUNNERS, RUNNER)]
+
+
+def _kind_of_base(name: str) -> str:
+    for names, kind in _FRAMEWORK:
+        if name in names:
+            return kind
+    return ''
+
+
+def hook_classes(module: cst.Module) -> Dict[str, str]:
+    """Top-level class name -> kind, for the classes that are hooks or runners. A class built
+    on one of this module's hook classes has that class's kind."""
+    kinds: Dict[str, str] = {}
+    for stmt in module.body:
+        if not isinstance(stmt, cst.ClassDef):
+            continue
+        kind = ''
+        for base in base_names(stmt):
+            kind = kinds.get(base) or _kind_of_base(base) or \
+                (HOOK if base.endswith('Hook') else '')
+            if kind:
+                break
+        if not kind and registers_hook(stmt):
+            kind = HOOK
+        if kind:
+            kinds[stmt.name.value] = kind
+    return kinds

@@ -1,0 +1,57 @@
+"""Convert one hook module's text: parse with libcst, run the hook-code rules, check the
+result compiles. Never executes the module."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+import libcst as cst
+
+from migrate.hookcode.classes import hook_classes
+from migrate.hookcode.context import HookContext
+from migrate.hookcode.recognise import CODE, CONFIG, HOOK, classify
+from migrate.hookcode.rules import HOOK_RULES
+from migrate.rules.base import Finding
+
+NOT_HOOK_CODE = ('not hook code: the module defines code but neither configures a run nor '
+                 'imports mmcv.runner or defines a hook; left byte-identical')
+
+
+@dataclass
+class HookOutcome:
+    """What converting one module gave; ``kind`` is HOOK, CODE or CONFIG."""
+
+    kind: str
+    text_out: Optional[str] = None
+    findings: List[Finding] = field(default_factory=list)
+    rules: List[str] = field(default_factory=list)
+
+
+def module_kind(text: str) -> str:
+    """HOOK, CODE or CONFIG for a module's text (CONFIG if it does not parse: the config
+    converter reports that)."""
+    try:
+        return classify(cst.parse_module(text))
+    except cst.ParserSyntaxError:
+        return CONFIG
+
+
+def convert_hook_text(text: str, target: str = 'mmengine', path: str = '') -> HookOutcome:
+    """Convert hook code (``module_kind(text) == HOOK``); other code comes back unchanged
+    with a 'not hook code' note, a config with kind CONFIG and nothing else."""
+    module = cst.parse_module(text)
+    kind = classify(module)
+    if kind == CONFIG:
+        return HookOutcome(CONFIG)
+    if kind == CODE:
+        return HookOutcome(CODE, text, [Finding('HK000', 'note', 'module', NOT_HOOK_CODE)])
+    ctx = HookContext(target=target, path=path)
+    kinds = hook_classes(module)
+    for rule in HOOK_RULES:
+        module = rule.apply(module, ctx, kinds)
+    out = module.code
+    if out == text:   # converted already (or nothing to convert): nothing to say
+        return HookOutcome(HOOK, text)
+    compile(out, path or '<hook module>', 'exec', dont_inherit=True)
+    return HookOutcome(HOOK, out, ctx.findings, [r.id for r in HOOK_RULES
+                                                 if r.id in ctx.applied])

@@ -1,0 +1,103 @@
+"""Is a ``.py`` file a config, hook code, or other code? Read with libcst, never executed.
+
+* **hook code**: it imports from ``mmcv.runner`` (or its submodules), or it defines a class
+  that subclasses a hook or registers itself in ``HOOKS``, and assigns no config key at top
+  level. A converted hook module (importing ``mmengine.hooks``/``engine.hooks``) is hook code
+  too, so converting it again is a no-op.
+* **other code**: it defines a class or a function and binds no lower-case name at top level
+  (a config binds its keys; a code module binds only constants, ``__all__`` and loggers).
+* **config**: everything else (what the config converter reads).
+"""
+from __future__ import annotations
+
+from typing import Iterable, List, Set
+
+import libcst as cst
+
+from engine.runtime_keys import LEGACY_RUNTIME_KEYS, NEW_RUNTIME_KEYS
+from migrate.hookcode.names import is_legacy_module
+
+HOOK = 'hook'
+CODE = 'code'
+CONFIG = 'config'
+
+#: keys only a config assigns at top level
+_CONFIG_KEYS = set(LEGACY_RUNTIME_KEYS) | set(NEW_RUNTIME_KEYS) | {
+    '_base_', 'model', 'data', 'dataset_type', 'data_root', 'train_pipeline',
+    'test_pipeline', 'custom_imports', 'img_norm_cfg'}
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    """``a.b.c`` for a Name/Attribute chain, else ''."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f'{head}.{node.attr.value}' if head else ''
+    return ''
+
+
+def import_module_name(node: cst.ImportFrom) -> str:
+    if node.relative:
+        return ''
+    return dotted(node.module) if node.module is not None else ''
+
+
+def top_level_imports(module: cst.Module) -> List[str]:
+    out = []
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.ImportFrom):
+                    out.append(import_module_name(small))
+                elif isinstance(small, cst.Import):
+                    out.extend(dotted(a.name) for a in small.names)
+    return out
+
+
+def _assigned(module: cst.Module) -> Set[str]:
+    names: Set[str] = set()
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            targets: Iterable[cst.BaseExpression] = ()
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    names.add(target.value)
+    return names
+
+
+def registers_hook(cls: cst.ClassDef) -> bool:
+    return any('HOOKS.register_module' in dotted(d.decorator.func
+                                                 if isinstance(d.decorator, cst.Call)
+                                                 else d.decorator)
+               for d in cls.decorators)
+
+
+def base_names(cls: cst.ClassDef) -> List[str]:
+    return [dotted(arg.value).rsplit('.', 1)[-1] for arg in cls.bases if arg.keyword is None]
+
+
+def classify(module: cst.Module) -> str:
+    """HOOK, CODE or CONFIG (see the module docstring)."""
+    assigned = _assigned(module)
+    if assigned & _CONFIG_KEYS:
+        return CONFIG
+    classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
+    defines = classes or any(isinstance(s, cst.FunctionDef) for s in module.body)
+    imports = top_level_imports(module)
+    legacy = any(is_legacy_module(m) and m.startswith('mmcv.runner') for m in imports)
+    hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner')) for b in base_names(c))
+                for c in classes)
+    if defines and (legacy or hooky):
+        return HOOK
+    lower = {n for n in assigned if not n.isupper() and not n.startswith('__')
+             and n not in ('logger',)}
+    if defines and not lower:
+        return CODE
+    return CONFIG

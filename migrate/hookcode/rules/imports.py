@@ -1,0 +1,167 @@
+"""HK001: the legacy names a hook module imports, from where the target defines them.
+
+``from mmcv.runner import HOOKS, Hook, master_only`` (and the ``mmcv.runner.hooks``,
+``mmcv.runner.dist_utils``, ``mmcv.parallel``, ``mmcv.utils`` forms) becomes one import per
+new module; names without an equivalent (an LR updater, an optimizer hook, a runner) stay in
+the legacy import, which their own rule reports. Runs last: it also imports what the other
+rules' rewrites need (``is_model_wrapper``, ``unwrap_model``). A downstream codebase's import
+(``from mmdet.core import ...``) is left alone and reported.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Set, Tuple
+
+import libcst as cst
+
+from migrate.hookcode.context import HookContext
+from migrate.hookcode.names import ADDED, is_legacy_module, new_home
+from migrate.hookcode.recognise import dotted, import_module_name
+from migrate.hookcode.rules.base import HookRule
+
+_DOWNSTREAM = ('mmdet', 'mmcls', 'mmseg', 'mmselfsup', 'mmpose', 'mmdet3d', 'mmocr',
+               'mmaction', 'mmtrack', 'mmrotate', 'mmedit', 'mmgen', 'mmyolo')
+
+
+def _alias(name: cst.ImportAlias) -> Tuple[str, str]:
+    """(imported name, local name)."""
+    imported = dotted(name.name)
+    local = name.asname.name.value if name.asname is not None else imported
+    return imported, local
+
+
+def _import(module: str, names: List[Tuple[str, str]]) -> cst.SimpleStatementLine:
+    aliases = [cst.ImportAlias(cst.Name(n), asname=cst.AsName(cst.Name(local))
+                               if local != n else None) for n, local in names]
+    aliases = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(' ')))
+               for a in aliases[:-1]] + aliases[-1:]
+    node = cst.ImportFrom(module=cst.parse_expression(module), names=aliases)
+    return cst.SimpleStatementLine([node])
+
+
+class _Rename(cst.CSTTransformer):
+    def __init__(self, renamed: Dict[str, str]):
+        super().__init__()
+        self.renamed = renamed
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        return updated.with_changes(value=self.renamed.get(updated.value, updated.value))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)   # only the head of a dotted name is a local name
+        return True
+
+    def leave_Attribute(self, original, updated):
+        return updated.with_changes(attr=original.attr)
+
+
+class _PrintLog(cst.CSTTransformer):
+    """engine: ``print_log(msg, ...)`` logs through the engine logger."""
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if dotted(updated.func) == 'print_log' and updated.args:
+            return cst.parse_expression('get_logger().info(x)').with_changes(
+                args=[updated.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+        return updated
+
+
+class Imports(HookRule):
+    id = 'HK001'
+    name = 'hook-imports'
+    summary = ('mmcv.runner/mmcv.parallel/mmcv.utils imports of hook names come from the '
+               'target (mmengine.* or engine.*); downstream imports are left and reported')
+
+    def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
+        body: List[cst.BaseStatement] = []
+        imported: Set[str] = set()
+        renamed: Dict[str, str] = {}
+        for stmt in module.body:
+            new = self._statement(stmt, ctx, imported, renamed)
+            body.extend(new)
+        missing = sorted(n for n in ctx.needed if n not in imported)
+        if missing:
+            body = self._add(body, missing, ctx)
+        if ctx.target == 'engine' and 'print_log' in imported:
+            body = [s.visit(_PrintLog()) for s in body]
+            ctx.report(self.id, 'note', 'print_log',
+                       'print_log(msg) logs through the engine logger '
+                       '(engine.logging.get_logger()): MMCV printed it when no logger was given')
+        module = module.with_changes(body=body)
+        if renamed:
+            module = module.visit(_Rename(renamed))
+        return module
+
+    def _statement(self, stmt, ctx, imported, renamed) -> List[cst.BaseStatement]:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 \
+                or not isinstance(stmt.body[0], cst.ImportFrom):
+            return [stmt]
+        node = stmt.body[0]
+        source = import_module_name(node)
+        if source.split('.')[0] in _DOWNSTREAM:
+            names = [] if isinstance(node.names, cst.ImportStar) else \
+                [_alias(a)[0] for a in node.names]
+            ctx.report(self.id, 'note', source,
+                       f'from {source} import {", ".join(names) or "*"}: a downstream '
+                       'codebase\'s names, left as written; their MMEngine-based versions '
+                       'moved (e.g. mmdet.registry.HOOKS, mmdet.engine.hooks)')
+            return [stmt]
+        if not is_legacy_module(source) or isinstance(node.names, cst.ImportStar):
+            if not isinstance(node.names, cst.ImportStar):
+                imported.update(_alias(a)[1] for a in node.names)
+            return [stmt]
+        groups: Dict[str, List[Tuple[str, str]]] = {}
+        kept: List[cst.ImportAlias] = []
+        for alias in node.names:
+            name, local = _alias(alias)
+            home = new_home(name, ctx.target)
+            if home is None and name == 'print_log' and ctx.target == 'engine':
+                home = ('get_logger', 'engine.logging')
+                imported.add('print_log')
+                local = 'get_logger'
+            if home is None:
+                kept.append(alias)
+                continue
+            new_name, where = home
+            if local == name:
+                local = new_name
+                if new_name != name:
+                    renamed[name] = new_name
+            groups.setdefault(where, []).append((new_name, local))
+            imported.add(local)
+        if not groups:
+            return [stmt]
+        ctx.report(self.id, 'note', source, f'from {source} import ' + ', '.join(
+            _alias(a)[0] for a in node.names) + ' -> ' + '; '.join(
+            f'from {m} import {", ".join(n for n, _ in names)}' for m, names in groups.items()))
+        out: List[cst.BaseStatement] = []
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            out.append(stmt.with_changes(body=[node.with_changes(
+                names=kept, lpar=None if len(kept) < 3 else node.lpar,
+                rpar=None if len(kept) < 3 else node.rpar)]))
+        for where, names in groups.items():
+            out.append(_import(where, names))
+        out[0] = out[0].with_changes(leading_lines=stmt.leading_lines)
+        for i in range(1, len(out)):
+            out[i] = out[i].with_changes(leading_lines=[])
+        return out
+
+    def _add(self, body, missing, ctx) -> List[cst.BaseStatement]:
+        last = max((i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine)
+                    and isinstance(s.body[0], (cst.Import, cst.ImportFrom))), default=-1)
+        new = []
+        for name in missing:
+            where = ADDED[name][ctx.target]
+            # one more name on an import from the same module, if there is one
+            for i, s in enumerate(body):
+                if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.ImportFrom) \
+                        and import_module_name(s.body[0]) == where \
+                        and not isinstance(s.body[0].names, cst.ImportStar):
+                    names = [_alias(a) for a in s.body[0].names] + [(name, name)]
+                    body[i] = _import(where, names).with_changes(leading_lines=s.leading_lines)
+                    break
+            else:
+                new.append(_import(where, [(name, name)]))
+        return body[:last + 1] + new + body[last + 1:]
