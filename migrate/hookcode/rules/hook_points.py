@@ -6,6 +6,7 @@ raises TypeError there, and a legacy override of the generic ``before_epoch``/``
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional
 
 import libcst as cst
@@ -137,7 +138,7 @@ class HookPoints(HookRule):
                  ctx: HookContext) -> List[cst.FunctionDef]:
         generic = fn.name.value
         train, val = _GENERIC[generic]
-        reads_mode = 'runner.mode' in cst.Module([]).code_for_node(fn)
+        reads_mode = re.search(r'\brunner\.mode\b', cst.Module([]).code_for_node(fn)) is not None
         # MMCV's base forwarded both stages to the generic method, unless overridden
         stages = [s for s in (train, val) if s not in methods]
         if train in stages and val in stages and not reads_mode:
@@ -161,6 +162,6 @@ class HookPoints(HookRule):
             if stage in _EXTRA and _legacy_params(new) is not None:
                 new = new.with_changes(params=_new_params(new, stage))
             if out:
-                new = new.with_changes(leading_lines=[cst.EmptyLine()])
+                new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
             out.append(new)
         return out

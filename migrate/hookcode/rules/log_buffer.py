@@ -110,8 +110,12 @@ class _LogBuffer(MethodTransformer):
                      for i, (k, v) in enumerate(items)]
             return cst.FlattenSentinel(lines) if len(lines) != 1 else lines[0]
         extra = f', count={_code(count)}' if count is not None else ''
+        values = _code(call.args[0].value)
+        if not isinstance(call.args[0].value, (cst.Name, cst.Attribute, cst.Subscript,
+                                               cst.Call)):
+            values = f'({values})'
         loop = cst.parse_statement(
-            f'for key, value in ({_code(call.args[0].value)}).items():\n'
+            f'for key, value in {values}.items():\n'
             f"    runner.message_hub.update_scalar(f'{self._prefix()}/{{key}}', value{extra})\n")
         return loop.with_changes(leading_lines=line.leading_lines)
 

@@ -109,6 +109,10 @@ class _Attributes(MethodTransformer):
                       "runner.message_hub.get_info('loop_stage') names the running loop")
         elif path in ('runner._max_epochs', 'runner._max_iters'):
             self.changed()
+            if self._assign_targets:   # runner.max_epochs is a read-only property now
+                self.note(f'{path} = ... sets the train loop\'s length: '
+                          f'runner.train_loop.{original.attr.value}')
+                return cst.parse_expression(f'runner.train_loop.{original.attr.value}')
             return updated.with_changes(attr=cst.Name(original.attr.value[1:]))
         elif path == 'runner.optimizer.param_groups':
             self.changed()

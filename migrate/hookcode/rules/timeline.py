@@ -41,6 +41,13 @@ class _Timeline(MethodTransformer):
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         self._targets = 0
+        self._groups = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        result = super().visit_FunctionDef(node)
+        if self._depth == 1:   # a method whose ['lr'] subscripts are param groups' LRs
+            self._groups = 'param_groups' in cst.Module([]).code_for_node(node)
+        return result
 
     def visit_AssignTarget(self, node):
         self._targets += 1
@@ -69,8 +76,8 @@ class _Timeline(MethodTransformer):
                 and isinstance(node.slice[0].slice.value, cst.SimpleString) \
                 and node.slice[0].slice.value.evaluated_value == 'loss':
             self.mark('note', LOSS)
-        if _is_lr_subscript(node) and 'param_groups' in cst.Module([]).code_for_node(
-                node.value) and self.method.startswith(('before_train', 'after_train')):
+        if _is_lr_subscript(node) and self._groups and \
+                self.method.startswith(('before_train', 'after_train')):
             if self._targets:
                 self.mark('approximation', LR_WRITE)
             elif self.method.startswith('after_train'):
