@@ -1,0 +1,34 @@
+"""With --target engine every converted fixture module (except those keeping a legacy import
+for a manual port) imports on the engine, registers its hooks in engine.registry.HOOKS, and
+every stage it overrides passes the engine's own signature check."""
+import importlib.util
+import inspect
+import os
+
+import pytest
+
+from _hook_cases import CONVERTED, MARKED_ONLY, modules
+from engine.hooks import Hook, check_hook_signatures
+from engine.registry import HOOKS
+
+
+@pytest.mark.parametrize('name', [n for n in modules() if n not in MARKED_ONLY])
+def test_engine_module_imports_and_binds(name):
+    path = os.path.join(CONVERTED, 'engine', name)
+    spec = importlib.util.spec_from_file_location(f'_engine_converted_{name[:-3]}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    hooks = [c for c in vars(module).values() if inspect.isclass(c)
+             and c.__module__ == module.__name__ and issubclass(c, Hook)]
+    if name == 'not_hook_code.py':
+        assert not hooks
+        return
+    assert hooks
+    for cls in hooks:
+        assert HOOKS.get(cls.__name__) is cls
+        check_hook_signatures(cls.__new__(cls))
+        for stage in Hook.stages:
+            if stage in vars(cls):
+                base = list(inspect.signature(getattr(Hook, stage)).parameters)[2:]
+                inspect.signature(getattr(cls, stage)).bind(object(), object(),
+                                                            **{k: None for k in base})
