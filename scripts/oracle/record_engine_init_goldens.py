@@ -22,7 +22,6 @@ the tree at seed 8 with ``module.`` key prefixes, an extra key and a wrong-shape
 ``--check`` records into a temporary folder and exits 1 if the JSON differs from the stored one.
 """
 import contextlib
-import copy
 import importlib.util
 import io
 import json
