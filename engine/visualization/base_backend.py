@@ -27,9 +27,12 @@ def config_dict(config: Any) -> dict:
         try:
             return Config.fromstring(config, '.py').to_dict()
         except Exception as e:
+            # e.g. a value that is a class: its text is a repr, not Python
             raise ValueError(
-                f'the config text given to add_config does not load back as a Python config '
-                f'({type(e).__name__}: {e}); pass the Config object itself') from e
+                f'add_config got config text that does not load back as a Python config '
+                f'({type(e).__name__}: {e}), so its values cannot be recorded one by one; fix: '
+                f'pass the Config object itself to add_config, or keep only literal values '
+                f'(names instead of classes) in the config') from e
     raise TypeError(f'add_config expects a Config, a dict or config text, got '
                     f'{type(config).__name__}')
 
