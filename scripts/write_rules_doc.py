@@ -36,7 +36,33 @@ def render() -> str:
             out += [f'### `{case}`', '', 'Before:', '', '```python', before.rstrip('\n'), '```',
                     '', 'After:', '', '```python', after.rstrip('\n') or '# (nothing left)',
                     '```', '']
+    out += hook_code_section()
     return '\n'.join(out).rstrip('\n') + '\n'
+
+
+def hook_code_section() -> list:
+    """Issue 14: the hook-code rules (migrate.hookcode) and their golden pairs, the modules of
+    fixtures/legacy_hooks/ and their --target mmengine conversions."""
+    from migrate.hookcode import HOOK_RULES
+    legacy = os.path.join(ROOT, 'fixtures', 'legacy_hooks')
+    converted = os.path.join(ROOT, 'fixtures', 'converted_hooks', 'mmengine')
+    out = ['', '# Hook-code rules', '',
+           'A `.py` file that is hook code (imports `mmcv.runner`, subclasses a hook or '
+           'registers in `HOOKS`) is converted by these rules instead (`migrate/hookcode/`); '
+           'other code is left byte-identical and reported (`HK000`). Golden pairs: '
+           '`fixtures/legacy_hooks/` -> `fixtures/converted_hooks/<target>/` (below: '
+           '`--target mmengine`).', '',
+           '| id | name | what it does |', '|---|---|---|']
+    for rule in sorted(HOOK_RULES, key=lambda r: r.id):
+        out.append(f'| {rule.id} | `{rule.name}` | {rule.summary.replace("|", chr(92) + "|")} |')
+    for name in sorted(os.listdir(legacy)):
+        with open(os.path.join(legacy, name), encoding='utf-8') as f:
+            before = f.read()
+        with open(os.path.join(converted, name), encoding='utf-8') as f:
+            after = f.read()
+        out += ['', f'## `{name}`', '', 'Before:', '', '```python', before.rstrip('\n'), '```',
+                '', 'After:', '', '```python', after.rstrip('\n'), '```']
+    return out
 
 
 if __name__ == '__main__':
