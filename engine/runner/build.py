@@ -193,7 +193,7 @@ def build_runner_of(runner_cls: type, cfg) -> Any:
                 max_iters=loop.max_iters if loop is not None else None)
     _register_hooks(runner, cfg, filename)
     if hasattr(cfg_obj, 'pretty_text'):
-        visualizer.add_config(cfg_obj.pretty_text)
+        visualizer.add_config(cfg_obj)   # the Config: back ends that record values need it
     return runner
 
 
