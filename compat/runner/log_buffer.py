@@ -36,9 +36,14 @@ class LogBuffer:
         if not isinstance(vars, dict):
             raise TypeError(f'LogBuffer.update expects a dict of name -> value, '
                             f'got {type(vars).__name__}')
+        val_history, n_history = self.val_history, self.n_history
         for key, value in vars.items():
-            self.val_history.setdefault(key, []).append(value)
-            self.n_history.setdefault(key, []).append(count)
+            # not setdefault(key, []): that builds two throw-away lists per key and step
+            if key not in val_history:
+                val_history[key] = []
+                n_history[key] = []
+            val_history[key].append(value)
+            n_history[key].append(count)
 
     def average(self, n: int = 0) -> None:
         """Set ``output[key]`` to the count-weighted mean of the latest ``n`` values (0: all).
