@@ -447,13 +447,24 @@ def run_worker(args) -> dict:
             return _run_legacy(args, framework, minimal, epochs, tag)
         return _run_framework(args, framework, minimal, epochs, tag)
 
+    paired = args.paired and framework != 'plain'
     if not args.no_warmup:
         once(1, 'warmup')
+        if paired:
+            _run_plain(args, 1)
     # several timed runs in one process: the fastest is the one least disturbed by the rest of
-    # the machine (every mode gets the same treatment)
-    # tags end with '_' so no logger name is a prefix of another (get_logger skips those)
-    runs = [once(args.epochs, f'timed{i}_') for i in range(args.inner_repeats)]
+    # the machine (every mode gets the same treatment); with --paired a plain run precedes each
+    runs, plain_runs = [], []
+    for i in range(args.inner_repeats):
+        if paired:
+            plain_runs.append(_run_plain(args, args.epochs))
+        # tags end with '_' so no logger name is a prefix of another (get_logger skips those)
+        runs.append(once(args.epochs, f'timed{i}_'))
     result = min(runs, key=lambda run: run['seconds'])
+    if paired:
+        plain = min(run['seconds'] / run['iters'] * 1e6 for run in plain_runs)
+        result.update(paired_plain_per_iter_us=plain,
+                      paired_overhead_us=result['seconds'] / result['iters'] * 1e6 - plain)
     result.update(mode=mode, epochs=args.epochs, num_samples=args.num_samples,
                   batch_size=args.batch_size, per_iter_us=result['seconds'] / result['iters'] * 1e6,
                   inner_per_iter_us=[run['seconds'] / run['iters'] * 1e6 for run in runs],
@@ -486,6 +497,8 @@ def _spawn_worker(python: str, mode: str, args) -> dict:
     cmd = [python, os.path.abspath(__file__), '--worker', mode, '--epochs', str(args.epochs),
            '--num-samples', str(args.num_samples), '--batch-size', str(args.batch_size),
            '--clock', args.clock, '--inner-repeats', str(args.inner_repeats)]
+    if args.paired:
+        cmd.append('--paired')
     with tempfile.NamedTemporaryFile('r', suffix='.json') as out:
         cmd += ['--worker-out', out.name]
         proc = subprocess.run(cmd, cwd=tempfile.gettempdir(), env=_child_env(),
@@ -538,7 +551,8 @@ def orchestrate(args) -> dict:
                      cpu_count=os.cpu_count(), python=sys.version.split()[0]),
         settings=dict(epochs=args.epochs, repeats=args.repeats, num_samples=args.num_samples,
                       batch_size=args.batch_size, log_interval=LOG_INTERVAL, threads=1,
-                      clock=args.clock, inner_repeats=args.inner_repeats, **TASK),
+                      clock=args.clock, inner_repeats=args.inner_repeats, paired=args.paired,
+                      **TASK),
         python=dict(ours=sys.executable,
                     **{name: python if available[name] else None
                        for name, python in interpreters.items()}),
@@ -564,9 +578,13 @@ def orchestrate(args) -> dict:
                 median=per_iter[m]['median'] - per_iter['plain']['median'],
                 min=per_iter[m]['min'] - per_iter['plain']['min'])
             per_iter[m]['ratio_to_plain'] = per_iter[m]['median'] / per_iter['plain']['median']
+            if args.paired:
+                per_iter[m]['paired_overhead_us'] = _summary(
+                    [x['paired_overhead_us'] for x in report['train'][m]])
     for m, ref in REFERENCE_OF.items():
         if m in per_iter and ref in per_iter:
-            ours, theirs = per_iter[m]['overhead_us'], per_iter[ref]['overhead_us']
+            key = 'paired_overhead_us' if args.paired else 'overhead_us'
+            ours, theirs = per_iter[m][key], per_iter[ref][key]
             # a reference overhead lost in the noise (<= 0) gives no meaningful ratio
             per_iter[m]['overhead_vs_' + ref] = {
                 k: ours[k] / theirs[k] if theirs[k] > 0 else None for k in ('median', 'min')}
@@ -596,26 +614,37 @@ def print_table(report: dict) -> None:
           f"fastest of {s.get('inner_repeats', 1)} timed run(s) in it); "
           f"clock: {s.get('clock', 'wall')}")
     print(f"machine: {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}")
+    paired = s.get('paired', False)
     head = (f"{'mode':<14}{'iters':>7}{'us/iter med':>13}{'us/iter min':>13}"
-            f"{'overhead med':>14}{'overhead min':>14}{'x plain':>9}  hooks")
+            f"{'overhead med':>14}{'overhead min':>14}"
+            + (f"{'paired med':>12}{'paired min':>12}" if paired else '')
+            + f"{'x plain':>9}  hooks")
     print(head)
     print('-' * len(head))
+
+    def pair(values, width):
+        if not values:
+            return f"{'-':>{width}}" * 2
+        return f"{values['median']:{width}.1f}{values['min']:{width}.1f}"
+
     for mode, row in report['per_iter_us'].items():
-        ov = row.get('overhead_us')
-        ov_med = f"{ov['median']:14.1f}" if ov else f"{'-':>14}"
-        ov_min = f"{ov['min']:14.1f}" if ov else f"{'-':>14}"
         ratio = f"{row['ratio_to_plain']:9.2f}" if 'ratio_to_plain' in row else f"{'1.00':>9}"
         hooks = ','.join(h.replace('Hook', '') for h in row['hooks']) or '-'
         print(f"{mode:<14}{row['iters']:>7}{row['median']:13.1f}{row['min']:13.1f}"
-              f"{ov_med}{ov_min}{ratio}  {hooks}")
-    print("(overhead = framework us/iter - plain us/iter; 'min' columns use each mode's minimum)")
+              f"{pair(row.get('overhead_us'), 14)}"
+              + (pair(row.get('paired_overhead_us'), 12) if paired else '')
+              + f"{ratio}  {hooks}")
+    print("(overhead = framework us/iter - plain us/iter; 'min' columns use each mode's minimum"
+          + ("; paired = in each framework process, its fastest run - the fastest of the plain "
+             "runs interleaved with them, median and minimum over processes" if paired else '')
+          + ')')
     rows = report['per_iter_us']
     for mode, ref in REFERENCE_OF.items():
         ratio = rows.get(mode, {}).get('overhead_vs_' + ref)
         if ratio:
             shown = {k: 'n/a' if v is None else f'{v:.2f}' for k, v in ratio.items()}
-            print(f"overhead {mode} / {ref}: {shown['median']} (medians), "
-                  f"{shown['min']} (minima)")
+            print(f"{'paired ' if paired else ''}overhead {mode} / {ref}: "
+                  f"{shown['median']} (medians), {shown['min']} (minima)")
     if report.get('mmcv_sleep_patched'):
         print("MMCV 1.7.2's EpochBasedRunner sleeps 2 s at each epoch start and 1 s before "
               "after_run; time.sleep is patched to a no-op in the mmcv workers")
@@ -643,6 +672,10 @@ def parse_args(argv=None):
                    help='timed runs per mode, each in a fresh process (default 5)')
     p.add_argument('--inner-repeats', type=int, default=1,
                    help='timed runs inside each worker process, the fastest kept (default 1)')
+    p.add_argument('--paired', action='store_true',
+                   help='each framework worker also times the plain loop before each of its '
+                        'runs; the overhead is then also given per process (fastest framework '
+                        'run - fastest plain run), which a busy machine disturbs far less')
     p.add_argument('--import-repeats', type=int, default=5,
                    help='fresh interpreters per import measurement (default 5)')
     p.add_argument('--num-samples', type=int, default=4096)
