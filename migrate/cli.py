@@ -267,44 +267,35 @@ def verify(legacy_cfg: str, schedule_only: bool, target: str, epoch_len: Optiona
     """
     import shlex
 
-    if schedule_only:
-        from migrate.verify.output import render_report, write_json, write_plot
-        from migrate.verify.schedule import compare_schedules
+    try:
+        if schedule_only:
+            from migrate.verify.output import render_report, write_json, write_plot
+            from migrate.verify.schedule import compare_schedules
 
-        command = f'migrate verify {shlex.quote(legacy_cfg)} --schedule-only' + (
-            f' --epoch-len {epoch_len}' if epoch_len else '')
-        try:
+            command = f'migrate verify {shlex.quote(legacy_cfg)} --schedule-only' + (
+                f' --epoch-len {epoch_len}' if epoch_len else '')
             comparison = compare_schedules(legacy_cfg, target=target, epoch_len=epoch_len,
                                            keep_dir=keep_dir)
-            click.echo(render_report(comparison, full, command))
-            if json_out:
-                write_json(comparison, json_out)
-            if plot_out:
-                write_plot(comparison, plot_out)
-                click.echo(f'plot: {plot_out}')
-        except EngineError as e:
-            _fail(e)
-            return
-        if not comparison.equal:
-            sys.exit(1)
-        return
+            report = render_report(comparison, full, command)
+        else:
+            from engine.config import parse_cfg_options
+            from migrate.verify.run_output import (render_run_report,
+                                                   write_run_json as write_json,
+                                                   write_run_plot as write_plot)
+            from migrate.verify.whole_run import compare_runs
 
-    from engine.config import parse_cfg_options
-    from migrate.verify.run_output import render_run_report, write_run_json, write_run_plot
-    from migrate.verify.whole_run import compare_runs
-
-    try:
-        options = parse_cfg_options([item for opt in cfg_options for item in opt.split()])
-        click.echo(f'training {legacy_cfg} on compat and its conversion on the engine...',
-                   err=True)
-        comparison = compare_runs(legacy_cfg, target=target, epoch_len=epoch_len, iters=iters,
-                                  seed=seed, cfg_options=options, keep_dir=keep_dir,
-                                  converted=converted)
-        click.echo(render_run_report(comparison, full))
+            options = parse_cfg_options([item for opt in cfg_options for item in opt.split()])
+            click.echo(f'training {legacy_cfg} on compat and its conversion on the engine...',
+                       err=True)
+            comparison = compare_runs(legacy_cfg, target=target, epoch_len=epoch_len,
+                                      iters=iters, seed=seed, cfg_options=options,
+                                      keep_dir=keep_dir, converted=converted)
+            report = render_run_report(comparison, full)
+        click.echo(report)
         if json_out:
-            write_run_json(comparison, json_out)
+            write_json(comparison, json_out)
         if plot_out:
-            write_run_plot(comparison, plot_out)
+            write_plot(comparison, plot_out)
             click.echo(f'plot: {plot_out}')
     except EngineError as e:
         _fail(e)
