@@ -23,7 +23,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 from compat.apis.builder import build_dataset
 from compat.apis.dataloader import build_dataloader
-from compat.apis.errors import config_stage, named_file
+from compat.apis.errors import LegacyConfigError, config_stage, named_file
 from compat.apis.optimizers import build_optimizers
 from compat.apis.preflight import check_workflow
 from compat.downstream.loader_args import mmdet as mmdet_loader_args
@@ -204,8 +204,10 @@ def train_model(model, dataset, cfg, distributed: bool = False, validate: bool =
         val_loader_cfg.update(cfg.data.get('val_dataloader', {}))
         with config_stage(file, 'data.val'):
             if cfg.data.get('val') is None:
-                raise KeyError('validation needs data.val (MMDet 2.x failed on the missing '
-                               'key): add data.val, or train with --no-validate')
+                raise LegacyConfigError(
+                    'validation needs data.val, which the config does not give (MMDet 2.x '
+                    'failed with a KeyError/TypeError building the val loader)', key='data.val',
+                    fix='add data.val (the validation split), or train with --no-validate')
             val_dataset = build_dataset(cfg.data.val, dict(test_mode=True))
             val_dataloader = build_dataloader(val_dataset, **val_loader_cfg)
         with config_stage(file, 'evaluation'):

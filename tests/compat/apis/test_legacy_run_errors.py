@@ -70,6 +70,8 @@ CASES = {
         'log_config', ['NoSuchLogger'], 'MMCV 1.7.2 raised KeyError'),
     'unregistered_model': ("model = dict(type='NoSuchDetector')\n", 'model.type',
                            ['NoSuchDetector'], None),
+    'validation_without_val_split': ("data = dict(val=None)\n", 'data.val',
+                                     ['validation needs data.val', '--no-validate'], 'MMDet 2.x'),
 }
 
 
