@@ -178,6 +178,9 @@ def convert_all(converter: Converter, files: Sequence[str],
             return [converter.results[os.path.abspath(path)] for path in files]
 
 
+_CODE_SIZE_LIMIT = 2 * 1024 * 1024
+
+
 def _convert_hook_code(converter: Converter, files: Sequence[str]) -> None:
     """Issue 14: a module that is code, not a config (a legacy hook module, or other code),
     goes to migrate.hookcode; its result is filed where converter.convert() finds it, so the
@@ -186,6 +189,9 @@ def _convert_hook_code(converter: Converter, files: Sequence[str]) -> None:
 
     for path in files:
         path = os.path.abspath(path)
+        # a FIFO or device would block and a huge file is refused: the config path says so
+        if non_regular_reason(path) is not None or os.path.getsize(path) > _CODE_SIZE_LIMIT:
+            continue
         try:
             with open(path, encoding='utf-8') as f:
                 text = f.read()
