@@ -185,6 +185,9 @@ def _convert_hook_code(converter: Converter, files: Sequence[str]) -> None:
     """Issue 14: a module that is code, not a config (a legacy hook module, or other code),
     goes to migrate.hookcode; its result is filed where converter.convert() finds it, so the
     config path never reads it. Only files with a top-level class or def are parsed for this."""
+    import libcst
+
+    from migrate.convert.internal import internal_error_message
     from migrate.hookcode import CONFIG, convert_hook_text
 
     for path in files:
@@ -201,7 +204,12 @@ def _convert_hook_code(converter: Converter, files: Sequence[str]) -> None:
             continue
         try:
             outcome = convert_hook_text(text, converter.target, path)
-        except Exception:   # not parseable as code: the config path reports it
+        except libcst.ParserSyntaxError:   # not valid Python: the config path reports where
+            continue
+        except Exception as e:   # a bug of ours: this file fails, the rest of the tree goes on
+            converter.results[path] = FileResult(path, text_in=text,
+                                                 error=internal_error_message(path, e),
+                                                 internal=True)
             continue
         if outcome.kind == CONFIG:
             continue

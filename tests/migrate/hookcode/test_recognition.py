@@ -112,3 +112,31 @@ def test_never_executed(tmp_path):
     out = convert(str(path))
     assert 'def after_train_iter(self, runner, batch_idx' in out['text_out']
     assert not marker.exists()
+
+
+def test_a_bug_in_a_hook_rule_fails_that_file_only_and_says_so(tmp_path, monkeypatch):
+    # never a silent fall-back to the config path: an exception of ours is an internal error
+    # for that file (exit 3), the other files of the tree still convert
+    from click.testing import CliRunner
+
+    from migrate.cli import main
+    from migrate.hookcode.rules import HOOK_RULES
+
+    class Broken:
+        id = 'HK999'
+
+        def apply(self, module, ctx, kinds):
+            raise RuntimeError('boom')
+
+    monkeypatch.setattr('migrate.hookcode.convert.HOOK_RULES', [Broken()] + list(HOOK_RULES))
+    (tmp_path / 'src').mkdir()
+    (tmp_path / 'src' / 'my_hooks.py').write_text(HOOK_SRC)
+    (tmp_path / 'src' / 'cfg.py').write_text("optimizer = dict(type='SGD', lr=0.1)\n"
+                                             "runner = dict(type='EpochBasedRunner', "
+                                             "max_epochs=1)\n")
+    result = CliRunner().invoke(main, ['convert', str(tmp_path / 'src'), '-o',
+                                       str(tmp_path / 'out')])
+    assert result.exit_code == 3, result.output
+    assert 'my_hooks.py: internal error (a converter bug, not your file): RuntimeError: boom' \
+        in result.output
+    assert 'optim_wrapper' in (tmp_path / 'out' / 'cfg.py').read_text()
