@@ -105,8 +105,9 @@ def write_run_plot(c: RunComparison, path: str) -> None:
         if name == 'lr':
             left, right = [r[0] for r in left], [r[0] for r in right]
         ax.plot(range(len(left)), left, label='legacy (compat, MMCV 1.x)', linewidth=2.2)
-        ax.plot(range(len(right)), right, label=f'converted (--target {c.target}, on the engine)',
-                linewidth=1.0, linestyle='--')
+        ax.plot(range(len(right)), right,
+                label=f'converted (--target {c.target}, on the engine)', linewidth=1.0,
+                linestyle='--')
         if c.first_divergence is not None:
             ax.axvline(c.first_divergence[0], color='red', linewidth=1,
                        label=f'first difference ({c.first_divergence[1]})')
