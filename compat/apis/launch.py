@@ -1,7 +1,8 @@
 """MMDet 2.x's ``tools/train.py`` as a function: a legacy config file in, a trained run out.
 
 Steps, as the script took them: load the config (MMCV semantics, ``custom_imports``), apply
-``--cfg-options``, ``cudnn_benchmark``, the work dir (argument, else ``work_dir`` in the file,
+``--cfg-options``, ``mp_start_method``/``opencv_num_threads``/thread variables
+(:mod:`compat.apis.environment`), ``cudnn_benchmark``, the work dir (argument, else ``work_dir`` in the file,
 else ``./work_dirs/<config name>``), ``resume_from``/``auto_resume``, one "GPU", the launcher
 (``dist_params``), dump the config into the work dir, a ``<timestamp>.log`` file, the
 environment and config in the log and in ``meta``, the seed (``init_random_seed``, then
@@ -25,6 +26,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import torch
 
 from compat.apis.builder import build_dataset, build_model
+from compat.apis.environment import setup_multi_processes
 from compat.apis.errors import config_stage
 from compat.apis.preflight import check_model
 from compat.apis.train import init_random_seed, train_model
@@ -68,6 +70,7 @@ def train_legacy_config(config: Any, work_dir: Optional[str] = None, *,
     if prepare is not None:
         prepare(cfg)
     filename = cfg.filename or '<config>'
+    setup_multi_processes(cfg)
     if cfg.get('cudnn_benchmark', False):
         torch.backends.cudnn.benchmark = True
     if work_dir is not None:
