@@ -84,8 +84,8 @@ def compat_cfg(cfg):
         if conflicts:
             raise ValueError(
                 f'`{conflicts[0]}` is set both there and in `data.{split}_dataloader` '
-                '(MMDet 2.24+ asserted on this): keep only the data.{split}_dataloader one')
-        for key in unread:
+                f'(MMDet 2.24+ asserted on this): keep only the data.{split}_dataloader one')
+        for key in unread if split == 'train' else ():   # the same keys for every split
             warnings.warn(f'data.{key} is not read by MMDet 2.x\'s train script (it has no '
                           'effect); move it into data.train_dataloader if it should')
         readings[split] = args

@@ -44,8 +44,9 @@ def test_compat_cfg_total_epochs_becomes_a_runner_with_a_warning():
 def test_compat_cfg_refuses_a_batch_set_twice():
     cfg = _cfg()
     cfg.data.train_dataloader = dict(samples_per_gpu=2)
-    with pytest.raises(ValueError, match='data.samples_per_gpu'):
+    with pytest.raises(ValueError, match='data.samples_per_gpu') as info:
         compat_cfg(cfg)
+    assert 'keep only the data.train_dataloader one' in str(info.value)
 
 
 def test_imgs_per_gpu_wins_with_a_warning():
