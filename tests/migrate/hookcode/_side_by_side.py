@@ -1,0 +1,157 @@
+"""Running a legacy hook module on compat beside its converted module on the engine: the same
+legacy-run fixture trained by ``train_legacy_config`` (legacy hook added as an extra hook) and,
+converted, by the engine's ``Runner`` with the legacy model bridged (as ``migrate verify``
+does), the converted hook object added to ``custom_hooks``."""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import sys
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+LEGACY_HOOKS = os.path.join(ROOT, 'fixtures', 'legacy_hooks')
+CONVERTED_HOOKS = os.path.join(ROOT, 'fixtures', 'converted_hooks', 'engine')
+RUNS = os.path.join(ROOT, 'fixtures', 'legacy_runs')
+TIMESTAMP = '19700101_000000'
+
+
+def _registries():
+    from compat.runner import HOOKS as LEGACY_HOOKS_REGISTRY
+    from engine.registry import HOOKS
+    return [LEGACY_HOOKS_REGISTRY, HOOKS]
+
+
+def _exec_module(path: str, name: str):
+    # the registries are put back as they were: a module loaded twice (a broken copy in a
+    # failure proof) would otherwise refuse to register its class name again
+    saved = [(r, dict(r._modules)) for r in _registries()]
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.modules.pop(name, None)
+        return module
+    finally:
+        for registry, modules in saved:
+            registry._modules.clear()
+            registry._modules.update(modules)
+
+
+def load_legacy(stem: str):
+    """``fixtures/legacy_hooks/<stem>.py`` imported unchanged, ``mmcv`` aliased to compat for
+    that import only."""
+    import compat
+    installed = compat.is_mmcv_alias_installed()
+    compat.install_mmcv_alias()
+    try:
+        return _exec_module(os.path.join(LEGACY_HOOKS, f'{stem}.py'), f'_legacy_hook_{stem}')
+    finally:
+        if not installed:
+            compat.uninstall_mmcv_alias()
+
+
+def load_converted(stem: str, path: Optional[str] = None):
+    """The engine-target conversion of ``stem`` (or the module at ``path``)."""
+    return _exec_module(path or os.path.join(CONVERTED_HOOKS, f'{stem}.py'),
+                        f'_converted_hook_{stem}')
+
+
+def legacy_view(run: str) -> Dict[str, Any]:
+    from migrate.convert.converter import Converter
+    from migrate.static import load_config_tree
+    return copy.deepcopy(load_config_tree(os.path.join(RUNS, f'{run}.py'),
+                                          Converter(target='engine').loader).merged)
+
+
+def run_legacy(run: str, work_dir: str, hooks: Sequence[Tuple[Any, Any]], seed: int = 0,
+               edit=None):
+    """Train ``fixtures/legacy_runs/<run>.py`` on compat with ``hooks`` (hook, priority)
+    added; the runner after training. ``edit(cfg_dict)`` may change the config first."""
+    from compat.apis import train_legacy_config
+    from compat.utils.config import Config
+    from migrate.verify.whole_run import _import_custom
+
+    legacy = legacy_view(run)
+    if edit is not None:
+        edit(legacy)
+    _import_custom(legacy, run)
+    cfg = Config(legacy, filename=os.path.join(RUNS, f'{run}.py'))
+    return train_legacy_config(cfg, work_dir, seed=seed, timestamp=TIMESTAMP,
+                               extra_hooks=list(hooks))
+
+
+def run_converted(run: str, work_dir: str, hooks: Sequence[Any], epoch_len: int,
+                  seed: int = 0, edit=None):
+    """Convert ``<run>.py`` for the engine and train it with the legacy model bridged and
+    ``hooks`` (hook objects) in ``custom_hooks``; the runner after training."""
+    from compat.on_engine import bridge_legacy_parts
+    from engine.runner import Runner
+    from migrate.convert.converter import Converter
+    from migrate.verify.converted_view import load_converted_view
+    from migrate.verify.schedule import write_converted_tree
+    from migrate.verify.whole_run import _import_custom, _legacy_val_phases
+
+    path = write_converted_tree(os.path.join(RUNS, f'{run}.py'),
+                                Converter(target='engine', epoch_len=epoch_len),
+                                os.path.join(work_dir, 'converted'))
+    cfg = copy.deepcopy(load_converted_view(path))
+    if edit is not None:
+        edit(cfg)
+    _import_custom(cfg, run)
+    cfg, _bridged = bridge_legacy_parts(cfg, seed=seed)
+    extra: List[Any] = []
+    phases = _legacy_val_phases(legacy_view(run))
+    if phases:
+        from compat.on_engine.workflow_draws import LegacyValPhaseDraws
+        extra.append(LegacyValPhaseDraws(legacy_view(run), phases))
+    cfg['custom_hooks'] = list(cfg.get('custom_hooks') or []) + extra + list(hooks)
+    cfg['work_dir'] = os.path.join(work_dir, 'run')
+    cfg['randomness'] = dict(cfg.get('randomness') or {}, seed=seed)
+    cfg.pop('load_from', None)
+    cfg['resume'] = False
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
+
+
+def weights(model) -> Dict[str, Any]:
+    module = model.module if hasattr(model, 'module') else model
+    return {k: v.detach().cpu().clone() for k, v in module.state_dict().items()}
+
+
+def assert_same_weights(a: Dict[str, Any], b: Dict[str, Any]) -> None:
+    assert sorted(a) == sorted(b)
+    for key in a:
+        assert a[key].shape == b[key].shape, key
+        assert bool((a[key] == b[key]).all()), f'{key} differs'
+
+
+def _forward_hook_class():
+    from engine.hooks.hook import Hook
+
+    class ForwardToLegacyModel(Hook):
+        """Copies ``attr`` from the bridge's adapter to the legacy model inside it before each
+        iteration. On the engine the bridged model is ``LegacyModelAdapter``, not a model
+        wrapper, so a converted hook that sets an attribute on "the model" sets it on the
+        adapter; in a real MMEngine project the model is the user's own. Priority after
+        NORMAL: the hook under test has run."""
+        priority = 'BELOW_NORMAL'
+
+        def __init__(self, attr: str):
+            self.attr = attr
+
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            if self.attr in vars(runner.model):
+                setattr(runner.model.module, self.attr, getattr(runner.model, self.attr))
+
+    return ForwardToLegacyModel
+
+
+def ForwardToLegacyModel(attr: str):  # noqa: N802 (a hook object, built like a class)
+    return _forward_hook_class()(attr)
