@@ -54,3 +54,45 @@ def test_loss_weight_warmup(tmp_path, converted_path=None):
     assert old[0] == (0, 0.5 / 12) and old[-1] == (23, 0.5)
     assert new == old
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- early stopping -------------------------------------------------------------------------------
+def _early_stop_pair(tmp_path, converted_path=None):
+    legacy_cls = sbs.load_legacy('early_stopping').MetricEarlyStopHook
+    new_cls = sbs.load_converted('early_stopping', converted_path).MetricEarlyStopHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def after_train_epoch(self, runner):
+            score = runner.log_buffer.output.get(self.monitor)
+            super().after_train_epoch(runner)
+            self.seen.append((runner.epoch, score, self.best, self.wait, runner._max_epochs))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def after_val_epoch(self, runner, metrics=None):
+            score = (metrics or {}).get(self.monitor)
+            super().after_val_epoch(runner, metrics)
+            self.seen.append((runner.epoch, score, self.best, self.wait,
+                              runner.train_loop.max_epochs))
+
+    # 'less' with patience 1: accuracy rises after epoch 1, so the run stops after epoch 2 of 3
+    args = dict(monitor='accuracy', patience=1, rule='less')
+    # 75: below EvalHook (LOW, 70), which writes the metric, above the logger hooks (VERY_LOW)
+    # that clear the log buffer's output
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(**args), 75,
+                              [NewRec(**args)])
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_early_stopping(tmp_path, converted_path=None):
+    legacy, converted, old, new = _early_stop_pair(tmp_path, converted_path)
+    assert [row[0] for row in old] == [0, 1] and old[-1][4] == 2 and legacy.epoch == 2
+    assert old[0][1] is not None and old[1][1] > old[0][1]
+    # HK005, the documented difference: the hook now runs after the val loop, when runner.epoch
+    # already counts the finished epoch (the conversion reads runner.epoch - 1); the rest is equal
+    assert [(row[0] - 1,) + row[1:] for row in new] == old
+    assert converted.epoch == legacy.epoch == 2
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
