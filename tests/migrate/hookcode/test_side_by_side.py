@@ -96,3 +96,93 @@ def test_early_stopping(tmp_path, converted_path=None):
     assert [(row[0] - 1,) + row[1:] for row in new] == old
     assert converted.epoch == legacy.epoch == 2
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- layer freezing -------------------------------------------------------------------------------
+def _requires_grad(runner):
+    model = runner.model.module if hasattr(runner.model, 'module') else runner.model
+    return tuple(p.requires_grad for p in model.backbone.parameters())
+
+
+def _freeze_pair(tmp_path, converted_path=None):
+    legacy_cls = sbs.load_legacy('freeze_layers').FreezeBackboneHook
+    new_cls = sbs.load_converted('freeze_layers', converted_path).FreezeBackboneHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def before_run(self, runner):
+            super().before_run(runner)
+            self.seen.append(('before_run', _requires_grad(runner)))
+
+        def before_train_epoch(self, runner):
+            super().before_train_epoch(runner)
+            self.seen.append((runner.epoch, _requires_grad(runner)))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def before_run(self, runner):
+            super().before_run(runner)
+            self.seen.append(('before_run', _requires_grad(runner)))
+
+        def before_train_epoch(self, runner):
+            super().before_train_epoch(runner)
+            self.seen.append((runner.epoch, _requires_grad(runner)))
+
+    args = dict(unfreeze_epoch=2, module_name='backbone')
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(**args), 'NORMAL',
+                              [NewRec(**args)])
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_freeze_layers(tmp_path, converted_path=None):
+    legacy, converted, old, new = _freeze_pair(tmp_path, converted_path)
+    assert [(where, all(flags)) for where, flags in old] == \
+        [('before_run', False), (0, False), (1, False), (2, True)]
+    assert new == old
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- a log-buffer user ----------------------------------------------------------------------------
+def _norm_logger_pair(tmp_path, converted_path=None):
+    legacy_cls = sbs.load_legacy('log_buffer_hook').NormLoggerHook
+    new_cls = sbs.load_converted('log_buffer_hook', converted_path).NormLoggerHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def after_train_iter(self, runner):
+            super().after_train_iter(runner)
+            history = runner.log_buffer.val_history
+            self.seen.append((runner.iter, {k: history[k][-1] for k in
+                                            ('grad_norm', 'weight_norm', 'loss_cls', 'acc',
+                                             'loss')}))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            super().after_train_iter(runner, batch_idx, data_batch, outputs)
+            hub = runner.message_hub
+            self.seen.append((runner.iter, {k: float(hub.get_scalar(f'train/{k}').current())
+                                            for k in ('grad_norm', 'weight_norm', 'loss_cls',
+                                                      'acc', 'loss')}))
+
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(), 'NORMAL',
+                              [NewRec()])
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_log_buffer_user(tmp_path, converted_path=None):
+    legacy, converted, old, new = _norm_logger_pair(tmp_path, converted_path)
+    assert len(old) == 3 * EPOCH_LEN and all(row['grad_norm'] > 0 for _, row in old)
+    # HK006, the documented difference: backward, step and zero_grad all happen in train_step
+    # before every after_train_iter hook, so the gradients the hook reads are gone and the norm
+    # it logs is 0; MMCV's OptimizerHook (ABOVE_NORMAL) had left this step's gradients. The
+    # weight norm (after the step on both sides), the losses and accuracy (outputs argument vs
+    # runner.outputs['log_vars']) are the same values, now message-hub scalars.
+    assert all(row['grad_norm'] == 0.0 for _, row in new)
+    assert [(i, dict(row, grad_norm=None)) for i, row in new] == \
+        [(i, dict(row, grad_norm=None)) for i, row in old]
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
