@@ -186,3 +186,82 @@ def test_log_buffer_user(tmp_path, converted_path=None):
     assert [(i, dict(row, grad_norm=None)) for i, row in new] == \
         [(i, dict(row, grad_norm=None)) for i, row in old]
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- generic before_epoch / after_iter ------------------------------------------------------------
+def _phase_timer_pair(tmp_path, converted_path=None):
+    legacy_cls = sbs.load_legacy('generic_hook').PhaseTimerHook
+    new_cls = sbs.load_converted('generic_hook', converted_path).PhaseTimerHook
+
+    def started(hook):
+        # which before_*_epoch call set the start the hook times this iteration from
+        return hook.starts.get(hook.t0)
+
+    class LegacyRec(legacy_cls):
+        seen = []
+        starts = {}
+
+        def before_epoch(self, runner):
+            super().before_epoch(runner)
+            self.starts.setdefault(self.t0, (runner.mode, runner.epoch))
+
+        def after_iter(self, runner):
+            super().after_iter(runner)
+            self.seen.append((runner.mode, runner.epoch, runner.inner_iter, started(self),
+                              {k: len(v) for k, v in self.times.items()}))
+
+    class NewRec(new_cls):
+        seen = []
+        starts = {}
+
+        def before_train_epoch(self, runner):
+            super().before_train_epoch(runner)
+            self.starts.setdefault(self.t0, ('train', runner.epoch))
+
+        def before_val_epoch(self, runner):
+            super().before_val_epoch(runner)
+            # a start the hook did not reset keeps the epoch that set it
+            self.starts.setdefault(self.t0, ('val', runner.epoch))
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            super().after_train_iter(runner, batch_idx, data_batch, outputs)
+            self.seen.append(('train', runner.epoch, batch_idx, started(self),
+                              {k: len(v) for k, v in self.times.items()}))
+
+        def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            super().after_val_iter(runner, batch_idx, data_batch, outputs)
+            self.seen.append(('val', runner.epoch, batch_idx, started(self),
+                              {k: len(v) for k, v in self.times.items()}))
+
+    legacy, converted = _pair(tmp_path, 'toy_workflow_val', LegacyRec(), 'NORMAL', [NewRec()])
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def _train_rows(rows):
+    return [row[:4] + (row[4].get('train'),) for row in rows if row[0] == 'train']
+
+
+def test_generic_stages_train_phase(tmp_path, converted_path=None):
+    legacy, converted, old, new = _phase_timer_pair(tmp_path, converted_path)
+    # every training iteration: the same epoch, batch index, start of timing and count
+    assert len(_train_rows(old)) == 3 * EPOCH_LEN
+    assert _train_rows(new) == _train_rows(old)
+    assert all(row[3] == ('train', row[1]) for row in old if row[0] == 'train')
+    # the legacy after_iter also ran in the workflow's val phases (val_step, 4 batches of 8);
+    # its conversion's after_val_iter runs in the engine's val loop (the evaluation, which
+    # MMCV's EvalHook ran without calling hooks: 32 batches of 1), the documented whole-run
+    # difference of a workflow val phase
+    assert [(r[1], r[2]) for r in old if r[0] == 'val'] == \
+        [(e, i) for e in (1, 2, 3) for i in range(4)]
+    assert [(r[1], r[2]) for r in new if r[0] == 'val'] == \
+        [(e, i) for e in (1, 2, 3) for i in range(32)]
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+@pytest.mark.xfail(strict=True, reason='conversion bug: the legacy before_epoch also ran before '
+                   'val phases, but the converted module has only before_train_epoch, so its '
+                   'after_val_iter times val iterations from the train epoch start')
+def test_generic_stages_val_iterations_timed_from_the_val_epoch(tmp_path, converted_path=None):
+    _legacy, _converted, old, new = _phase_timer_pair(tmp_path, converted_path)
+    assert all(row[3] == ('val', row[1]) for row in old if row[0] == 'val')
+    assert all(row[3] == ('val', row[1]) for row in new if row[0] == 'val')
