@@ -155,3 +155,11 @@ def _forward_hook_class():
 
 def ForwardToLegacyModel(attr: str):  # noqa: N802 (a hook object, built like a class)
     return _forward_hook_class()(attr)
+
+
+def hook_of(runner, cls):
+    """The one hook of type ``cls`` the engine runner holds (the runner builds from a deep copy
+    of the config, so a hook object put in ``custom_hooks`` is not the one that ran)."""
+    found = [h for h in runner.hooks if isinstance(h, cls)]
+    assert len(found) == 1, found
+    return found[0]

@@ -265,3 +265,36 @@ def test_generic_stages_val_iterations_timed_from_the_val_epoch(tmp_path, conver
     _legacy, _converted, old, new = _phase_timer_pair(tmp_path, converted_path)
     assert all(row[3] == ('val', row[1]) for row in old if row[0] == 'val')
     assert all(row[3] == ('val', row[1]) for row in new if row[0] == 'val')
+
+
+# -- runner.data_batch / inner_iter / current_lr / optimizer --------------------------------------
+def _iter_info_pair(tmp_path, converted_path=None):
+    legacy_hook = sbs.load_legacy('iter_info_hook').IterInfoHook()
+    new_cls = sbs.load_converted('iter_info_hook', converted_path).IterInfoHook
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', legacy_hook, 'NORMAL',
+                              [new_cls()])
+    return legacy, converted, legacy_hook.seen, sbs.hook_of(converted, new_cls).seen
+
+
+def _close(a, b, tol=1e-12):
+    return abs(a - b) <= tol * max(abs(a), abs(b))
+
+
+def test_iter_info_and_lr_written_after_the_epoch(tmp_path, converted_path=None):
+    legacy, converted, old, new = _iter_info_pair(tmp_path, converted_path)
+    assert len(old) == len(new) == 3 * EPOCH_LEN
+    # runner.iter, inner_iter -> batch_idx, the batch -> data_batch: the same at every call
+    assert [(r['iter'], r['inner_iter'], r['size']) for r in new] == \
+        [(r['iter'], r['inner_iter'], r['size']) for r in old]
+    assert [r['inner_iter'] for r in old] == list(range(EPOCH_LEN)) * 3
+    # HK006, the documented difference: the hook halves the lr after each epoch. MMCV's
+    # LrUpdaterHook set the lr again from the base lr before the next epoch, so the halving
+    # never reached an iteration; the engine's schedulers start their next step from the value
+    # written, so every epoch's lr is the legacy one times 0.5 ** epoch
+    for r_old, r_new in zip(old, new):
+        epoch = r_old['iter'] // EPOCH_LEN
+        assert _close(r_new['lr'], r_old['lr'] * 0.5 ** epoch), (r_old, r_new)
+    assert old[EPOCH_LEN]['lr'] == 0.02 and old[-1]['lr'] == 0.002
+    # ... which trains other weights
+    a, b = sbs.weights(legacy.model), sbs.weights(converted.model)
+    assert any(not bool((a[k] == b[k]).all()) for k in a)
