@@ -105,6 +105,8 @@ def run_converted(run: str, work_dir: str, hooks: Sequence[Any], epoch_len: int,
         edit(cfg)
     _import_custom(cfg, run)
     cfg, _bridged = bridge_legacy_parts(cfg, seed=seed)
+    assert cfg['model']['type'] == 'LegacyModelAdapter'
+    cfg['model']['type'] = _transparent_adapter()
     extra: List[Any] = []
     phases = _legacy_val_phases(legacy_view(run))
     if phases:
@@ -132,34 +134,36 @@ def assert_same_weights(a: Dict[str, Any], b: Dict[str, Any]) -> None:
         assert bool((a[key] == b[key]).all()), f'{key} differs'
 
 
-def _forward_hook_class():
-    from engine.hooks.hook import Hook
-
-    class ForwardToLegacyModel(Hook):
-        """Copies ``attr`` from the bridge's adapter to the legacy model inside it before each
-        iteration. On the engine the bridged model is ``LegacyModelAdapter``, not a model
-        wrapper, so a converted hook that sets an attribute on "the model" sets it on the
-        adapter; in a real MMEngine project the model is the user's own. Priority after
-        NORMAL: the hook under test has run."""
-        priority = 'BELOW_NORMAL'
-
-        def __init__(self, attr: str):
-            self.attr = attr
-
-        def before_train_iter(self, runner, batch_idx, data_batch=None):
-            if self.attr in vars(runner.model):
-                setattr(runner.model.module, self.attr, getattr(runner.model, self.attr))
-
-    return ForwardToLegacyModel
-
-
-def ForwardToLegacyModel(attr: str):  # noqa: N802 (a hook object, built like a class)
-    return _forward_hook_class()(attr)
-
-
 def hook_of(runner, cls):
     """The one hook of type ``cls`` the engine runner holds (the runner builds from a deep copy
     of the config, so a hook object put in ``custom_hooks`` is not the one that ran)."""
     found = [h for h in runner.hooks if isinstance(h, cls)]
     assert len(found) == 1, found
     return found[0]
+
+
+def _transparent_adapter():
+    from compat.on_engine.adapter import LegacyModelAdapter
+
+    class TransparentAdapter(LegacyModelAdapter):
+        """The bridge's adapter, see-through for attributes of the legacy model inside. The
+        adapter is not a model wrapper, so a converted hook that reads or sets an attribute of
+        "the model" (``unwrap_model(runner.model).momentum``) would meet the adapter, where in
+        a real MMEngine project it meets the user's model; reads it lacks and writes to names
+        the legacy model has go to that model."""
+
+        def __getattr__(self, name):
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                return getattr(self._modules['module'], name)
+
+        def __setattr__(self, name, value):
+            inner = self.__dict__.get('_modules', {}).get('module')
+            if inner is not None and name not in self.__dict__ and hasattr(inner, name) \
+                    and not hasattr(type(self), name):
+                setattr(inner, name, value)
+            else:
+                super().__setattr__(name, value)
+
+    return TransparentAdapter

@@ -44,7 +44,7 @@ def _warmup_pair(tmp_path, converted_path=None):
 
     args = dict(attr='aux_loss_weight', final=0.5, warmup_iters=12)
     legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(**args), 'NORMAL',
-                              [NewRec(**args), sbs.ForwardToLegacyModel('aux_loss_weight')])
+                              [NewRec(**args)])
     return legacy, converted, LegacyRec.seen, NewRec.seen
 
 
