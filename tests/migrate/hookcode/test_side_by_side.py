@@ -298,3 +298,85 @@ def test_iter_info_and_lr_written_after_the_epoch(tmp_path, converted_path=None)
     # ... which trains other weights
     a, b = sbs.weights(legacy.model), sbs.weights(converted.model)
     assert any(not bool((a[k] == b[k]).all()) for k in a)
+
+
+# -- momentum teacher -----------------------------------------------------------------------------
+def _teacher_model(**kwargs):
+    import copy as _copy
+
+    from compat.testing.legacy_toy import LegacyToyClassifier
+
+    class TeacherToyClassifier(LegacyToyClassifier):
+        """The toy classifier with a BYOL-style target copy of its backbone."""
+
+        def __init__(self, base_momentum=0.9, **kw):
+            super().__init__(**kw)
+            self.base_momentum = self.momentum = base_momentum
+            self.target = _copy.deepcopy(self.backbone)
+            for p in self.target.parameters():
+                p.requires_grad = False
+
+        def momentum_update(self):
+            for t, o in zip(self.target.parameters(), self.backbone.parameters()):
+                t.data.mul_(self.momentum).add_(o.data, alpha=1. - self.momentum)
+
+    return TeacherToyClassifier
+
+
+@pytest.fixture
+def teacher_model_type():
+    from compat.apis import MODELS
+    name = 'SideBySideTeacherToyClassifier'
+    saved = dict(MODELS._modules)
+    MODELS.register_module(name=name, module=_teacher_model())
+    yield name
+    MODELS._modules.clear()
+    MODELS._modules.update(saved)
+
+
+def _teacher_pair(tmp_path, model_type, converted_path=None):
+    legacy_cls = sbs.load_legacy('momentum_teacher').TeacherMomentumHook
+    new_cls = sbs.load_converted('momentum_teacher', converted_path).TeacherMomentumHook
+
+    def target_sum(model):
+        return float(sum(p.double().sum() for p in model.target.parameters()))
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def before_train_iter(self, runner):
+            super().before_train_iter(runner)
+            self.seen.append(('before', runner.iter, runner.model.module.momentum))
+
+        def after_train_iter(self, runner):
+            super().after_train_iter(runner)
+            self.seen.append(('after', runner.iter, target_sum(runner.model.module)))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            super().before_train_iter(runner, batch_idx, data_batch)
+            self.seen.append(('before', runner.iter, runner.model.momentum))
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            super().after_train_iter(runner, batch_idx, data_batch, outputs)
+            self.seen.append(('after', runner.iter, target_sum(runner.model)))
+
+    def edit(cfg):
+        cfg['model']['type'] = model_type
+        cfg['model']['base_momentum'] = 0.9
+
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(update_interval=2),
+                              'NORMAL', [NewRec(update_interval=2)], edit_legacy=edit,
+                              edit_converted=edit)
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_momentum_teacher(tmp_path, teacher_model_type, converted_path=None):
+    legacy, converted, old, new = _teacher_pair(tmp_path, teacher_model_type, converted_path)
+    assert len(old) == 2 * 3 * EPOCH_LEN
+    assert old[0] == ('before', 0, 0.9) and old[-2][2] > 0.999
+    assert old[1][2] != old[3][2] == old[5][2]   # the target moves every second iteration
+    assert new == old
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
