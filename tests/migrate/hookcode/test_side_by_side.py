@@ -380,3 +380,67 @@ def test_momentum_teacher(tmp_path, teacher_model_type, converted_path=None):
     assert old[1][2] != old[3][2] == old[5][2]   # the target moves every second iteration
     assert new == old
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- model wrapper access -------------------------------------------------------------------------
+class _EpochLog:
+    calls = []
+
+
+def _epoch_aware_model():
+    from compat.testing.legacy_toy import LegacyToyClassifier
+
+    class EpochAwareToyClassifier(LegacyToyClassifier):
+        """The toy classifier told the epoch (as curriculum and augmentation-schedule models
+        were), writing down what it was told."""
+
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.epochs_seen = 0
+
+        def set_epoch(self, epoch):
+            _EpochLog.calls.append(('set_epoch', epoch))
+
+    return EpochAwareToyClassifier
+
+
+@pytest.fixture
+def epoch_aware_model_type():
+    from compat.apis import MODELS
+    name = 'SideBySideEpochAwareToyClassifier'
+    saved = dict(MODELS._modules)
+    MODELS.register_module(name=name, module=_epoch_aware_model())
+    yield name
+    MODELS._modules.clear()
+    MODELS._modules.update(saved)
+
+
+def test_model_wrapper_access(tmp_path, epoch_aware_model_type, converted_path=None):
+    legacy_cls = sbs.load_legacy('wrapper_hook').SetEpochInfoHook
+    new_cls = sbs.load_converted('wrapper_hook', converted_path).SetEpochInfoHook
+    records = {}
+
+    class LegacyRec(legacy_cls):
+        def after_train_epoch(self, runner):
+            super().after_train_epoch(runner)
+            _EpochLog.calls.append(('epochs_seen', runner.model.module.epochs_seen))
+
+    class NewRec(new_cls):
+        def after_train_epoch(self, runner):
+            super().after_train_epoch(runner)
+            _EpochLog.calls.append(('epochs_seen', runner.model.module.epochs_seen))
+
+    def edit(cfg):
+        cfg['model']['type'] = epoch_aware_model_type
+
+    _EpochLog.calls = []
+    legacy = sbs.run_legacy('toy_sgd_step_gradclip_3e', str(tmp_path / 'legacy'),
+                            [(LegacyRec(), 'NORMAL')], edit=edit)
+    records['legacy'], _EpochLog.calls = _EpochLog.calls, []
+    converted = sbs.run_converted('toy_sgd_step_gradclip_3e', str(tmp_path / 'engine'),
+                                  [NewRec()], EPOCH_LEN, edit=edit)
+    records['engine'] = _EpochLog.calls
+    assert records['legacy'] == [('set_epoch', 0), ('epochs_seen', 1), ('set_epoch', 1),
+                                 ('epochs_seen', 2), ('set_epoch', 2), ('epochs_seen', 3)]
+    assert records['engine'] == records['legacy']
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
