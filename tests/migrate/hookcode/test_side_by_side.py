@@ -444,3 +444,38 @@ def test_model_wrapper_access(tmp_path, epoch_aware_model_type, converted_path=N
                                  ('epochs_seen', 2), ('set_epoch', 2), ('epochs_seen', 3)]
     assert records['engine'] == records['legacy']
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- a module mixing a hook with other code -------------------------------------------------------
+def test_mixed_module(tmp_path, converted_path=None):
+    import torch
+
+    legacy_mod = sbs.load_legacy('mixed_module')
+    new_mod = sbs.load_converted('mixed_module', converted_path)
+    # the code that is not a hook is the same code
+    pred, target = torch.linspace(-2, 2, 9), torch.zeros(9)
+    assert new_mod.SmoothL1(0.5)(pred, target).item() == \
+        legacy_mod.SmoothL1(0.5)(pred, target).item()
+    labels = torch.tensor([3, 1, 1, 0, 3, 3])
+    assert new_mod.count_labels(labels) == legacy_mod.count_labels(labels) == {0: 1, 1: 2, 3: 3}
+
+    class LegacyRec(legacy_mod.LossScaleHook):
+        seen = []
+
+        def before_iter(self, runner):
+            super().before_iter(runner)
+            self.seen.append((runner.mode, runner.iter, runner.model.module.aux_loss_weight))
+
+    class NewRec(new_mod.LossScaleHook):
+        seen = []
+
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            super().before_train_iter(runner, batch_idx, data_batch)
+            self.seen.append(('train', runner.iter, runner.model.aux_loss_weight))
+
+    args = dict(attr='aux_loss_weight', value=0.3)
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(**args), 'NORMAL',
+                              [NewRec(**args)])
+    assert LegacyRec.seen == [('train', i, 0.3) for i in range(3 * EPOCH_LEN)]
+    assert NewRec.seen == LegacyRec.seen
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
