@@ -479,3 +479,47 @@ def test_mixed_module(tmp_path, converted_path=None):
     assert LegacyRec.seen == [('train', i, 0.3) for i in range(3 * EPOCH_LEN)]
     assert NewRec.seen == LegacyRec.seen
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- precise BN -----------------------------------------------------------------------------------
+def _bn_stats(model):
+    from torch.nn.modules.batchnorm import _BatchNorm
+    model = model.module if hasattr(model, 'module') else model
+    return [(bn.running_mean.tolist(), bn.running_var.tolist(), int(bn.num_batches_tracked),
+             bn.momentum) for bn in model.modules() if isinstance(bn, _BatchNorm)]
+
+
+def _precise_bn_pair(tmp_path, converted_path=None):
+    legacy_cls = sbs.load_legacy('precise_bn').PreciseBNStatsHook
+    new_cls = sbs.load_converted('precise_bn', converted_path).PreciseBNStatsHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def after_train_epoch(self, runner):
+            super().after_train_epoch(runner)
+            self.seen.append((runner.epoch, _bn_stats(runner.model)))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def after_train_epoch(self, runner):
+            super().after_train_epoch(runner)
+            self.seen.append((runner.epoch, _bn_stats(runner.model)))
+
+    def edit(cfg):
+        cfg['model']['with_bn'] = True
+
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(num_iters=3),
+                              'NORMAL', [NewRec(num_iters=3)], edit_legacy=edit,
+                              edit_converted=edit)
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_precise_bn(tmp_path, converted_path=None):
+    legacy, converted, old, new = _precise_bn_pair(tmp_path, converted_path)
+    # recomputed over 3 training batches after each epoch, momentum restored
+    assert [(epoch, [s[2:] for s in stats]) for epoch, stats in old] == \
+        [(e, [(3, 0.1)]) for e in range(3)]
+    assert new == old
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
