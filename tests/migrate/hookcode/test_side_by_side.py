@@ -523,3 +523,85 @@ def test_precise_bn(tmp_path, converted_path=None):
         [(e, [(3, 0.1)]) for e in range(3)]
     assert new == old
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- a mode switch near the end of training (YOLOX) -----------------------------------------------
+def _switchable_parts():
+    from types import SimpleNamespace
+
+    from compat.testing.legacy_toy import LegacyToyClassifier
+    from compat.testing.registration import _ToyDataset
+
+    class SwitchableToyDataset(_ToyDataset):
+        """The toy dataset with YOLOX's ``update_skip_type_keys``."""
+        skip_type_keys = ()
+
+        def update_skip_type_keys(self, keys):
+            self.skip_type_keys = tuple(keys)
+
+    class HeadedToyClassifier(LegacyToyClassifier):
+        """The toy classifier with a ``bbox_head.use_l1`` switch, as YOLOX's head had."""
+
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.bbox_head = SimpleNamespace(use_l1=False)
+
+    return SwitchableToyDataset, HeadedToyClassifier
+
+
+@pytest.fixture
+def switchable_types():
+    from compat.apis import DATASETS, MODELS
+    saved = [(r, dict(r._modules)) for r in (DATASETS, MODELS)]
+    dataset, model = _switchable_parts()
+    DATASETS.register_module(name='SideBySideSwitchableToyDataset', module=dataset)
+    MODELS.register_module(name='SideBySideHeadedToyClassifier', module=model)
+    yield 'SideBySideSwitchableToyDataset', 'SideBySideHeadedToyClassifier'
+    for registry, modules in saved:
+        registry._modules.clear()
+        registry._modules.update(modules)
+
+
+def _switch_state(dataset, model):
+    model = model.module if hasattr(model, 'module') else model
+    return dataset.skip_type_keys, model.bbox_head.use_l1
+
+
+def _mode_switch_pair(tmp_path, types, converted_path=None):
+    legacy_cls = sbs.load_legacy('mode_switch').NoAugModeSwitchHook
+    new_cls = sbs.load_converted('mode_switch', converted_path).NoAugModeSwitchHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def before_train_epoch(self, runner):
+            super().before_train_epoch(runner)
+            self.seen.append((runner.epoch, runner.max_epochs) +
+                             _switch_state(runner.data_loader.dataset, runner.model))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def before_train_epoch(self, runner):
+            super().before_train_epoch(runner)
+            self.seen.append((runner.epoch, runner.max_epochs) +
+                             _switch_state(runner.train_dataloader.dataset, runner.model))
+
+    def edit(cfg):
+        cfg['model']['type'] = types[1]
+        if 'data' in cfg:
+            cfg['data']['train']['type'] = types[0]
+        else:
+            cfg['train_dataloader']['dataset']['type'] = types[0]
+
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(), 'NORMAL',
+                              [NewRec()], edit_legacy=edit, edit_converted=edit)
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_mode_switch(tmp_path, switchable_types, converted_path=None):
+    legacy, converted, old, new = _mode_switch_pair(tmp_path, switchable_types, converted_path)
+    keys = ('Mosaic', 'RandomAffine')
+    assert old == [(0, 3, (), False), (1, 3, keys, True), (2, 3, keys, True)]
+    assert new == old
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
