@@ -150,7 +150,13 @@ def _transparent_adapter():
         adapter is not a model wrapper, so a converted hook that reads or sets an attribute of
         "the model" (``unwrap_model(runner.model).momentum``) would meet the adapter, where in
         a real MMEngine project it meets the user's model; reads it lacks and writes to names
-        the legacy model has go to that model."""
+        the legacy model has go to that model, and so does a call with a mode of its own."""
+
+        def forward(self, *args, mode='tensor', **kwargs):
+            # a mode of the user's own (mode='extract') reaches the model, as on MMEngine
+            if mode in ('loss', 'predict', 'tensor'):
+                return super().forward(*args, mode=mode, **kwargs)
+            return self._modules['module'](*args, mode=mode, **kwargs)
 
         def __getattr__(self, name):
             try:

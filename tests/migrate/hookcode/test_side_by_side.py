@@ -605,3 +605,82 @@ def test_mode_switch(tmp_path, switchable_types, converted_path=None):
     assert old == [(0, 3, (), False), (1, 3, keys, True), (2, 3, keys, True)]
     assert new == old
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- per-epoch clustering (DeepCluster/ODC) -------------------------------------------------------
+def _clustering_parts():
+    import torch
+
+    from compat.testing.legacy_toy import LegacyToyClassifier
+    from compat.testing.registration import _ToyDataset
+
+    class ClusteredToyDataset(_ToyDataset):
+        """The toy dataset taking pseudo labels, as DeepCluster's dataset did."""
+
+        def assign_labels(self, labels):
+            self.labels = torch.from_numpy(labels.astype('int64'))
+
+    class ExtractingToyClassifier(LegacyToyClassifier):
+        """The toy classifier with a feature-extraction mode."""
+
+        def forward(self, img, *args, mode=None, **kwargs):
+            if mode == 'extract':
+                return self.backbone(img)
+            return super().forward(img, *args, **kwargs)
+
+    return ClusteredToyDataset, ExtractingToyClassifier
+
+
+@pytest.fixture
+def clustering_types():
+    from compat.apis import DATASETS, MODELS
+    saved = [(r, dict(r._modules)) for r in (DATASETS, MODELS)]
+    dataset, model = _clustering_parts()
+    DATASETS.register_module(name='SideBySideClusteredToyDataset', module=dataset)
+    MODELS.register_module(name='SideBySideExtractingToyClassifier', module=model)
+    yield 'SideBySideClusteredToyDataset', 'SideBySideExtractingToyClassifier'
+    for registry, modules in saved:
+        registry._modules.clear()
+        registry._modules.update(modules)
+
+
+def _cluster_pair(tmp_path, types, converted_path=None):
+    legacy_cls = sbs.load_legacy('deep_cluster').PerEpochClusterHook
+    new_cls = sbs.load_converted('deep_cluster', converted_path).PerEpochClusterHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def deepcluster(self, runner, data_loader):
+            super().deepcluster(runner, data_loader)
+            self.seen.append((runner.epoch, runner.model.training,
+                              data_loader.dataset.labels.tolist()))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def deepcluster(self, runner, data_loader):
+            super().deepcluster(runner, data_loader)
+            self.seen.append((runner.epoch, runner.model.training,
+                              data_loader.dataset.labels.tolist()))
+
+    def edit(cfg):
+        cfg['model']['type'] = types[1]
+        if 'data' in cfg:
+            cfg['data']['train']['type'] = types[0]
+        else:
+            cfg['train_dataloader']['dataset']['type'] = types[0]
+
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', LegacyRec(), 'NORMAL',
+                              [NewRec()], edit_legacy=edit, edit_converted=edit)
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_per_epoch_clustering(tmp_path, clustering_types, converted_path=None):
+    legacy, converted, old, new = _cluster_pair(tmp_path, clustering_types, converted_path)
+    # before the first epoch, then after each: on the training set, the model back in training
+    assert [(epoch, training) for epoch, training, _ in old] == \
+        [(0, True), (0, True), (1, True), (2, True)]
+    assert len(old[0][2]) == 64 and old[0][2] != old[1][2]
+    assert new == old
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
