@@ -25,9 +25,13 @@ def _registries():
 
 
 def _exec_module(path: str, name: str):
-    # the registries are put back as they were: a module loaded twice (a broken copy in a
-    # failure proof) would otherwise refuse to register its class name again
-    saved = [(r, dict(r._modules)) for r in _registries()]
+    # The module's registrations are forced and then taken back: its class names are taken
+    # already when another test (or a broken copy in a failure proof) loaded the same fixture,
+    # and the registries are left as they were, plus whatever else an import registered.
+    registries = _registries()
+    saved = [dict(r._modules) for r in registries]
+    for registry in registries:
+        registry.register_module = _forcing(registry)
     try:
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -38,9 +42,22 @@ def _exec_module(path: str, name: str):
             sys.modules.pop(name, None)
         return module
     finally:
-        for registry, modules in saved:
+        for registry, before in zip(registries, saved):
+            del registry.register_module
+            others = {k: v for k, v in registry._modules.items()
+                      if getattr(v, '__module__', None) != name}
             registry._modules.clear()
-            registry._modules.update(modules)
+            registry._modules.update(others)
+            registry._modules.update(before)
+
+
+def _forcing(registry):
+    method = type(registry).register_module
+
+    def register_module(name=None, force=False, module=None):
+        return method(registry, name, True, module)
+
+    return register_module
 
 
 def load_legacy(stem: str):
