@@ -70,6 +70,16 @@ class LegacyModelAdapter(BaseModel):
         self._register_state_dict_hook(_without_wrapper_prefix)
         self._register_load_state_dict_pre_hook(_with_wrapper_prefix)
 
+    def __getattr__(self, name: str) -> Any:
+        # hooks converted from legacy code read the user's model through runner.model (e.g.
+        # model.bbox_head.use_l1): what the adapter itself lacks comes from the legacy model
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if name == 'module':
+                raise
+            return getattr(super().__getattr__('module'), name)
+
     def init_weights(self) -> None:
         if hasattr(self.module, 'init_weights'):
             self.module.init_weights()

@@ -95,3 +95,13 @@ def test_checkpoints_carry_the_legacy_parameter_names_both_ways(tmp_path):
     load_checkpoint(fresh, str(tmp_path / 'wrapped.pth'))
     for a, b in zip(fresh.module.parameters(), legacy.parameters()):
         assert torch.equal(a, b)
+
+
+def test_attributes_the_adapter_lacks_come_from_the_legacy_model():
+    legacy = LegacyToyClassifier()
+    legacy.use_l1 = False
+    adapter = LegacyModelAdapter(legacy)
+    assert adapter.head is legacy.head and adapter.use_l1 is False
+    assert adapter.aux_loss_weight == 0.0
+    with pytest.raises(AttributeError):
+        adapter.no_such_attribute
