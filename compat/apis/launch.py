@@ -28,7 +28,7 @@ import torch
 from compat.apis.builder import build_dataset, build_model
 from compat.apis.environment import setup_multi_processes
 from compat.apis.errors import config_stage
-from compat.apis.preflight import check_model
+from compat.apis.preflight import check_model, check_required_keys
 from compat.apis.train import init_random_seed, train_model
 from compat.runner import get_dist_info, init_dist, set_random_seed
 from compat.utils.config import Config
@@ -70,6 +70,7 @@ def train_legacy_config(config: Any, work_dir: Optional[str] = None, *,
     if prepare is not None:
         prepare(cfg)
     filename = cfg.filename or '<config>'
+    check_required_keys(cfg, cfg.filename)
     setup_multi_processes(cfg)
     if cfg.get('cudnn_benchmark', False):
         torch.backends.cudnn.benchmark = True

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from compat.apis.errors import LegacyConfigError
 from compat.parallel.data_parallel import is_module_wrapper
 
-__all__ = ['check_workflow', 'check_model']
+__all__ = ['check_workflow', 'check_model', 'check_required_keys']
 
 _STEP_CONTRACT = ('train_step(data_batch, optimizer) returning dict(loss=<tensor>, '
                   'log_vars=<dict of floats>, num_samples=<int>)')
@@ -60,3 +60,32 @@ def check_model(model, file: Optional[str], workflow: Any = None) -> None:
                 file=file, key='model.type',
                 fix=f'give the model class {_STEP_CONTRACT.replace("train_step", method)} '
                     '(a MMEngine-style model trains with migrate convert + migrate train)')
+
+
+#: keys MMDet 2.x's train flow read without a default (it failed with an AttributeError when
+#: one was missing), and what a config usually writes
+_REQUIRED = (
+    ('model', "model = dict(type='YourModel', ...)"),
+    ('data', "data = dict(samples_per_gpu=2, workers_per_gpu=2, train=dict(...), val=dict(...))"),
+    ('optimizer', "optimizer = dict(type='SGD', lr=0.01)"),
+    ('optimizer_config', 'optimizer_config = dict(grad_clip=None)'),
+    ('lr_config', "lr_config = dict(policy='step', step=[8, 11]) (None for no lr schedule)"),
+    ('checkpoint_config', 'checkpoint_config = dict(interval=1) (None for no checkpoints)'),
+    ('log_config', "log_config = dict(interval=50, hooks=[dict(type='TextLoggerHook')])"),
+    ('workflow', "workflow = [('train', 1)]"),
+)
+
+
+def check_required_keys(cfg, file: Optional[str]) -> None:
+    """Every key the legacy train flow reads unconditionally is there (a ``None`` counts)."""
+    for key, example in _REQUIRED:
+        if key not in cfg:
+            raise LegacyConfigError(
+                f'the config does not set `{key}`, which MMDet 2.x\'s train flow reads (it '
+                'failed with an AttributeError; configs inherit it from a _base_ file such '
+                'as default_runtime.py)', file=file, key=key, fix=f'add {example}')
+    if 'runner' not in cfg and 'total_epochs' not in cfg:
+        raise LegacyConfigError(
+            'the config sets neither `runner` nor `total_epochs`, so the run has no length',
+            file=file, key='runner', fix="add runner = dict(type='EpochBasedRunner', "
+                                         'max_epochs=12)')

@@ -100,3 +100,20 @@ def test_wrong_legacy_input_names_file_key_mmcv_and_fix(name, tmp_path, bad_part
     if mmcv is not None:
         assert mmcv in error, error
     assert '\n  fix: ' in error
+
+
+def test_a_key_the_flow_reads_unconditionally_is_named(tmp_path):
+    path = tmp_path / 'no_workflow.py'
+    path.write_text("custom_imports = dict(imports=['compat.testing.registration'])\n"
+                    "model = dict(type='LegacyToyClassifier')\n"
+                    "data = dict(samples_per_gpu=8, workers_per_gpu=0,\n"
+                    "            train=dict(type='LegacyToyDataset'))\n"
+                    "optimizer = dict(type='SGD', lr=0.01)\noptimizer_config = dict()\n"
+                    "lr_config = None\ncheckpoint_config = None\nlog_config = dict(interval=1)\n"
+                    "runner = dict(type='EpochBasedRunner', max_epochs=1)\n")
+    result = CliRunner().invoke(main, ['train', str(path), '--work-dir', str(tmp_path / 'w'),
+                                       '--no-validate'])
+    assert result.exit_code == 2, result.output
+    assert 'Traceback' not in result.output
+    assert f"{path}: key 'workflow'" in result.output
+    assert "fix: add workflow = [('train', 1)]" in result.output
