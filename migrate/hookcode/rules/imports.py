@@ -57,6 +57,31 @@ class _Rename(cst.CSTTransformer):
         return updated.with_changes(attr=original.attr)
 
 
+class _UsedNames(cst.CSTVisitor):
+    """The names a module uses outside its import statements (heads of dotted names)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: Set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # a name listed in __all__ is still exported
+        self.names.add(node.value.strip('\'"'))
+
+
 class _PrintLog(cst.CSTTransformer):
     """engine: ``print_log(msg, ...)`` logs through the engine logger."""
 
@@ -91,7 +116,43 @@ class Imports(HookRule):
         module = module.with_changes(body=body)
         if renamed:
             module = module.visit(_Rename(renamed))
-        return module
+        return self._drop_unused_legacy(module, ctx)
+
+    def _drop_unused_legacy(self, module: cst.Module, ctx: HookContext) -> cst.Module:
+        """A legacy name left in its import (no new home) that nothing uses any more (a
+        port rule replaced the base class it named) is dropped, and the import with it when
+        it was the last name: a converted module must not need mmcv to import."""
+        used = _UsedNames()
+        module.visit(used)
+        body: List[cst.BaseStatement] = []
+        carried: List[cst.EmptyLine] = []
+        for stmt in module.body:
+            if carried and hasattr(stmt, 'leading_lines'):
+                stmt = stmt.with_changes(leading_lines=carried + list(stmt.leading_lines))
+                carried = []
+            node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) \
+                and len(stmt.body) == 1 else None
+            if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar) \
+                    or not is_legacy_module(import_module_name(node)):
+                body.append(stmt)
+                continue
+            keep = [a for a in node.names if _alias(a)[1] in used.names]
+            gone = [_alias(a)[0] for a in node.names if _alias(a)[1] not in used.names]
+            if not gone:
+                body.append(stmt)
+                continue
+            source = import_module_name(node)
+            ctx.report(self.id, 'note', source,
+                       f'from {source} import {", ".join(gone)}: no longer used by the '
+                       'converted module, import dropped')
+            if keep:
+                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                body.append(stmt.with_changes(body=[node.with_changes(
+                    names=keep, lpar=None if len(keep) < 3 else node.lpar,
+                    rpar=None if len(keep) < 3 else node.rpar)]))
+            else:   # its comments stay, above the next statement
+                carried.extend(stmt.leading_lines)
+        return module.with_changes(body=body)
 
     def _statement(self, stmt, ctx, imported, renamed) -> List[cst.BaseStatement]:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 \
