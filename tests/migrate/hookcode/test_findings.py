@@ -8,8 +8,8 @@ from _hook_cases import CONVERTED, LEGACY, TARGETS, convert, findings, modules, 
 from migrate.hookcode.context import marker, wrapped
 from migrate.hookcode.rules import HOOK_RULES
 
-EXPECTED = {'custom_eval_hook.py': [('HK009', 'manual', 'RecordBestEvalHook'),
-                         ('HK009', 'manual', 'DistRecordBestEvalHook'),
+EXPECTED = {'custom_eval_hook.py': [('HK009', 'note', 'RecordBestEvalHook'),
+                         ('HK009', 'note', 'DistRecordBestEvalHook'),
                          ('HK001', 'note', 'mmdet.core')],
  'custom_lr_updater.py': [('HK007', 'manual', 'StepDecayLrUpdaterHook'),
                           ('HK001', 'note', 'mmcv.runner')],
