@@ -2,18 +2,24 @@
 
 MMEngine calls ``hook.<stage>(runner, **kwargs)``: a legacy ``after_train_iter(self, runner)``
 raises TypeError there, and a legacy override of the generic ``before_epoch``/``after_iter``
-(which MMCV's base forwarded from both the train and the val stages) is never called.
+is never called. MMCV 1.7.2's ``Hook.<train/val stage>`` called the generic method (unless the
+class overrode that stage without calling super()), so a generic method becomes the stages it
+ran from: the train one, and the val one for every generic method of a class that shows it ran
+in val phases (reads ``runner.mode``, defines a val stage, or left a generic method only the
+val stage); one the class reaches through super() or calls itself becomes a plain method that
+those stages call.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 import libcst as cst
 
 from migrate.hookcode.classes import HOOK
-from migrate.hookcode.context import HookContext
-from migrate.hookcode.recognise import dotted
+from migrate.hookcode.context import HookContext, add_comment, has_marker, marker
+from migrate.hookcode.recognise import base_names, dotted
 from migrate.hookcode.rules.base import HookRule
 
 #: stage -> the parameters MMEngine 0.10.7 passes after ``runner`` (name, default or None)
@@ -34,6 +40,122 @@ _GENERIC = {'before_epoch': ('before_train_epoch', 'before_val_epoch'),
             'after_epoch': ('after_train_epoch', 'after_val_epoch'),
             'before_iter': ('before_train_iter', 'before_val_iter'),
             'after_iter': ('after_train_iter', 'after_val_iter')}
+
+
+_GENERIC_OF = {stage: g for g, pair in _GENERIC.items() for stage in pair}
+_VAL_STAGES = tuple(val for _, val in _GENERIC.values())
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _listed(items: List[str]) -> str:
+    return ' and '.join(items) if len(items) < 3 else ', '.join(items[:-1]) + ' and ' + items[-1]
+
+
+def _reads_mode(fn: cst.FunctionDef) -> bool:
+    return re.search(r'\brunner\.mode\b', _code(fn)) is not None
+
+
+def _forwards(fn: cst.FunctionDef, stage: str) -> bool:
+    """Does a stage override call the base's stage (``super().<stage>(runner)`` or
+    ``Hook.<stage>(self, runner)``), which in MMCV called the generic method?"""
+    return re.search(r'\b(super\(\)|Hook)\.' + stage + r'\(', _code(fn)) is not None
+
+
+@dataclass
+class _Plan:
+    """Where MMCV called one generic method of a class from."""
+
+    from_base: List[str]        # stages the class left to Hook, which called the generic
+    through_super: List[str]    # stage overrides that reached it through super()
+    called: bool                # the class calls self.<generic>(...) itself
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.through_super or self.called)
+
+    def ran_from(self, generic: str) -> List[str]:
+        return [f'Hook.{s}' for s in self.from_base] + \
+            [f'its {s} (which called Hook.{s})' for s in self.through_super] + \
+            ([f'the class\'s own self.{generic}(...) calls'] if self.called else [])
+
+
+def _plan(generic: str, funcs: Dict[str, cst.FunctionDef], on_hook: bool) -> _Plan:
+    """``on_hook``: the class's base is MMCV's Hook itself, so super() reaches its forwarding."""
+    stages = _GENERIC[generic]
+    called = any(re.search(r'\bself\.' + generic + r'\(', _code(fn))
+                 for name, fn in funcs.items() if name != generic)
+    return _Plan([s for s in stages if s not in funcs],
+                 [s for s in stages if on_hook and s in funcs and _forwards(funcs[s], s)],
+                 called)
+
+
+def _val_reason(funcs: Dict[str, cst.FunctionDef], plans: Dict[str, _Plan]) -> Optional[str]:
+    """Why the class is taken to have run in MMCV's val phases, or None: every generic method
+    MMCV's Hook forwarded from a val stage ran there too, so one sign is enough for all."""
+    for name, fn in funcs.items():
+        if (name in _GENERIC or (name not in _EXTRA and name not in _RUNNER_ONLY)) \
+                and _reads_mode(fn):
+            return f'{name} reads runner.mode'
+    for stage in _VAL_STAGES:
+        if stage in funcs:
+            return f'the class defines {stage}'
+    for generic, plan in plans.items():
+        train, val = _GENERIC[generic]
+        if train in funcs and train not in plan.through_super and \
+                (val in plan.from_base or val in plan.through_super):
+            return f'it overrides {train}, so {generic} ran only in val phases'
+    return None
+
+
+class _CallShared(cst.CSTTransformer):
+    """In a class whose generic methods became shared methods (``shared``: generic -> new
+    name): ``self.<generic>(...)`` calls the new name, and in a stage override that reached a
+    generic method through the base (``stage``), ``super().<stage>(runner)`` (or
+    ``Hook.<stage>(self, runner)``) is ``self.<new name>(runner)``, what MMCV's Hook did."""
+
+    def __init__(self, shared: Dict[str, str], stage: Optional[str] = None):
+        super().__init__()
+        self.shared, self.stage = shared, stage
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        if not isinstance(func, cst.Attribute):
+            return updated
+        head, name = func.value, func.attr.value
+        if dotted(head) == 'self' and name in self.shared:
+            return updated.with_changes(func=func.with_changes(
+                attr=cst.Name(self.shared[name])))
+        if self.stage is None or name != self.stage:
+            return updated
+        if isinstance(head, cst.Call) and dotted(head.func) == 'super' and \
+                len(updated.args) == 1:
+            runner = updated.args[0]
+        elif dotted(head) == 'Hook' and len(updated.args) == 2:
+            runner = updated.args[1]
+        else:
+            return updated
+        return cst.Call(cst.parse_expression(f'self.{self.shared[_GENERIC_OF[name]]}'),
+                        args=[runner.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+
+
+def _shared_name(generic: str) -> str:
+    """before_epoch -> before_each_epoch: a plain method the stages call (the engine refuses a
+    hook that still defines MMCV's generic names)."""
+    when, what = generic.split('_')
+    return f'{when}_each_{what}'
+
+
+def _forwarder(fn: cst.FunctionDef, stage: str) -> cst.FunctionDef:
+    """``def <stage>(self, runner, ...): self.<shared method>(runner)``."""
+    legacy = _legacy_params(fn)
+    runner = legacy[1] if legacy else 'runner'
+    extra = ''.join(f', {n}' + (f'={d}' if d else '') for n, d in _EXTRA.get(stage, []))
+    new = cst.parse_statement(f'def {stage}(self, {runner}{extra}):\n'
+                              f'    self.{fn.name.value}({runner})\n')
+    return new.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
 
 
 def _param(name: str, default: Optional[str]) -> cst.Param:
@@ -65,7 +187,8 @@ def _signature_ok(fn: cst.FunctionDef, stage: str) -> bool:
 
 
 class _SuperCalls(cst.CSTTransformer):
-    """``super().after_train_iter(runner)`` inside a stage gets the stage's new arguments."""
+    """``super().after_train_iter(runner)`` (or ``Hook.after_train_iter(self, runner)``) inside
+    a stage gets the stage's new arguments."""
 
     def __init__(self, stage: str):
         super().__init__()
@@ -73,13 +196,15 @@ class _SuperCalls(cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _EXTRA
-                and len(updated.args) == 1 and self.stage in _EXTRA
+        if not (isinstance(func, cst.Attribute) and self.stage in _EXTRA
                 and func.attr.value == self.stage):
             return updated
         head = func.value
-        if not (isinstance(head, cst.Call) and dotted(head.func) == 'super') \
-                and dotted(head) != 'self':
+        # super().<stage>(runner), self.<stage>(runner) or Hook.<stage>(self, runner)
+        base = dotted(head) == 'Hook'
+        if len(updated.args) != 1 + base or not (
+                base or dotted(head) == 'self'
+                or (isinstance(head, cst.Call) and dotted(head.func) == 'super')):
             return updated
         extra = [cst.Arg(cst.Name(n)) for n, _ in _EXTRA[self.stage]]
         args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -91,7 +216,7 @@ class HookPoints(HookRule):
     id = 'HK002'
     name = 'hook-points'
     summary = ('generic before/after_epoch/iter overrides become the train (and val) stages '
-               'they stood for; every stage gets the signature MMEngine calls it with')
+               'MMCV called them from; every stage gets the signature MMEngine calls it with')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
         body = []
@@ -103,19 +228,28 @@ class HookPoints(HookRule):
 
     def _convert_class(self, cls: cst.ClassDef, ctx: HookContext) -> cst.ClassDef:
         name = cls.name.value
-        methods = {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        funcs = {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        on_hook = base_names(cls) == ['Hook']
+        plans = {g: _plan(g, funcs, on_hook) for g in _GENERIC if g in funcs}
+        in_val = _val_reason(funcs, plans)
+        shared = {g: _shared_name(g) for g, plan in plans.items()
+                  if plan.kept and _shared_name(g) not in funcs}
         body: List[cst.BaseStatement] = []
         for stmt in cls.body.body:
             if not isinstance(stmt, cst.FunctionDef):
                 body.append(stmt)
                 continue
             method = stmt.name.value
+            generic = _GENERIC_OF.get(method)
+            forwarded = generic in shared and method in plans[generic].through_super
+            if shared:
+                stmt = stmt.visit(_CallShared(shared, method if forwarded else None))
             if method in _GENERIC:
-                body.extend(self._generic(stmt, name, methods, ctx))
-            elif method in _EXTRA or method in _RUNNER_ONLY:
-                body.append(self._stage(stmt, method, name, ctx))
-            else:
-                body.append(stmt)
+                body.extend(self._generic(stmt, name, plans[method], in_val, shared, ctx))
+                continue
+            if method in _EXTRA or method in _RUNNER_ONLY:
+                stmt = self._stage(stmt, method, name, ctx)
+            body.append(stmt)
         return cls.with_changes(body=cls.body.with_changes(body=body))
 
     def _stage(self, fn: cst.FunctionDef, stage: str, cls: str,
@@ -134,28 +268,56 @@ class HookPoints(HookRule):
         fn = fn.with_changes(params=_new_params(fn, stage))
         return fn.visit(_SuperCalls(stage))
 
-    def _generic(self, fn: cst.FunctionDef, cls: str, methods: set,
-                 ctx: HookContext) -> List[cst.FunctionDef]:
+    def _generic(self, fn: cst.FunctionDef, cls: str, plan: _Plan, in_val: Optional[str],
+                 shared: Dict[str, str], ctx: HookContext) -> List[cst.FunctionDef]:
         generic = fn.name.value
         train, val = _GENERIC[generic]
-        reads_mode = re.search(r'\brunner\.mode\b', cst.Module([]).code_for_node(fn)) is not None
-        # MMCV's base forwarded both stages to the generic method, unless overridden
-        stages = [s for s in (train, val) if s not in methods]
-        if train in stages and val in stages and not reads_mode:
-            stages = [train]
-            ctx.report(self.id, 'note', f'{cls}.{generic}',
-                       f'{generic} ran before/after every train and workflow-val phase in '
-                       f'MMCV; MMEngine never calls it: it is now {train} (MMEngine\'s val '
-                       f'stages belong to evaluation; add {val} if it must run there too)')
+        key = f'{cls}.{generic}'
+        ran_from = plan.ran_from(generic)
+        if not ran_from:
+            message = (f'{generic} was never called (the class overrides {train} and {val} '
+                       'without calling super()): left as written, delete it if unused')
+            if ctx.target == 'engine':
+                message += ' (the engine refuses a hook that defines it)'
+            if has_marker(fn, self.id):
+                return [fn]   # said already (a converted module converted again)
+            ctx.report(self.id, 'manual', key, message)
+            return [add_comment(fn, marker(self.id, message))]
+        stages = [s for s in plan.from_base if s == train or in_val]
+        dropped = [s for s in plan.from_base if s not in stages]
+        if plan.kept and generic not in shared:
+            message = (f'{generic} is called by the class itself, but its new name '
+                       f'{_shared_name(generic)} is taken: rename it, its calls and the stages '
+                       'MMCV\'s Hook forwarded to it (' + ', '.join(plan.from_base
+                                                                   + plan.through_super)
+                       + ') by hand')
+            if has_marker(fn, self.id):
+                return [fn]
+            ctx.report(self.id, 'manual', key, message)
+            return [add_comment(fn, marker(self.id, message))]
+        if plan.kept:
+            new_name = shared[generic]
+            became = [f'it is now {new_name}, a plain method' + (
+                f' the class calls as self.{new_name}(...)' if plan.called else '')] + [
+                f'{s} calls self.{new_name}(runner) where it called the base\'s {s}'
+                for s in plan.through_super]
+            became += [f'a new {s} calls it as MMCV\'s Hook did' for s in stages]
+            said = '; '.join(became)
         else:
-            ctx.report(self.id, 'note', f'{cls}.{generic}',
-                       f'{generic} ran in MMCV wherever the class did not override the stage; '
-                       f'MMEngine never calls it: it is now {" and ".join(stages)}')
-        if not stages:
-            ctx.report(self.id, 'manual', f'{cls}.{generic}',
-                       f'{generic} was never called (the class overrides {train} and {val}): '
-                       'left as written, delete it if unused')
-            return [fn]
+            said = f'it is now {" and ".join(stages)}'
+        message = (f'{generic} ran in MMCV from {_listed(ran_from)}; MMEngine never calls '
+                   f'{generic}: {said}')
+        if val in stages:
+            message += (f'; it ran in val phases too ({in_val}): MMEngine calls {val} in the '
+                        'val loop (evaluation), MMCV in workflow val phases')
+        if dropped:
+            message += (f'; not {val}: MMCV ran it in a workflow\'s val phases too, but '
+                        f'nothing in {cls} reads runner.mode or handles a val phase, so it is '
+                        f'taken as train-only: add {val} if it must also run in the val loop')
+        ctx.report(self.id, 'note', key, message)
+        if plan.kept:
+            fn = fn.with_changes(name=cst.Name(shared[generic]))
+            return [fn] + [_forwarder(fn, stage) for stage in stages]
         out = []
         for stage in stages:
             new = fn.with_changes(name=cst.Name(stage))

@@ -263,9 +263,6 @@ def test_generic_stages_train_phase(tmp_path, converted_path=None):
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
 
 
-@pytest.mark.xfail(strict=True, reason='conversion bug: the legacy before_epoch also ran before '
-                   'val phases, but the converted module has only before_train_epoch, so its '
-                   'after_val_iter times val iterations from the train epoch start')
 def test_generic_stages_val_iterations_timed_from_the_val_epoch(tmp_path, converted_path=None):
     _legacy, _converted, old, new = _phase_timer_pair(tmp_path, converted_path)
     assert all(row[3] == ('val', row[1]) for row in old if row[0] == 'val')
