@@ -31,6 +31,9 @@ NEW_HOME: Dict[str, Tuple[str, Dict[str, str]]] = {
 ADDED: Dict[str, Dict[str, str]] = {
     'is_model_wrapper': {'mmengine': 'mmengine.model', 'engine': 'engine.model'},
     'unwrap_model': {'engine': 'engine.model'},
+    # HK008's OptimizerHook ports
+    'OptimWrapper': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
+    'OPTIM_WRAPPERS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
     # HK009's eval hook ports (a plain hook, registered)
     'Hook': {'mmengine': 'mmengine.hooks', 'engine': 'engine.hooks'},
     'HOOKS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},

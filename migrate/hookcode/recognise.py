@@ -92,8 +92,9 @@ def classify(module: cst.Module) -> str:
     defines = classes or any(isinstance(s, cst.FunctionDef) for s in module.body)
     imports = top_level_imports(module)
     legacy = any(is_legacy_module(m) and m.startswith('mmcv.runner') for m in imports)
-    hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner')) for b in base_names(c))
-                for c in classes)
+    # an OptimWrapper subclass is what HK008 makes of an optimizer hook: converted hook code
+    hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner', 'OptimWrapper'))
+                                         for b in base_names(c)) for c in classes)
     if defines and (legacy or hooky):
         return HOOK
     lower = {n for n in assigned if not n.isupper() and not n.startswith('__')

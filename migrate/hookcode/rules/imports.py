@@ -102,8 +102,10 @@ class Imports(HookRule):
         body: List[cst.BaseStatement] = []
         imported: Set[str] = set()
         renamed: Dict[str, str] = {}
+        used = _UsedNames()
+        module.visit(used)
         for stmt in module.body:
-            new = self._statement(stmt, ctx, imported, renamed)
+            new = self._statement(stmt, ctx, imported, renamed, used.names)
             body.extend(new)
         missing = sorted(n for n in ctx.needed if n not in imported)
         if missing:
@@ -154,7 +156,7 @@ class Imports(HookRule):
                 carried.extend(stmt.leading_lines)
         return module.with_changes(body=body)
 
-    def _statement(self, stmt, ctx, imported, renamed) -> List[cst.BaseStatement]:
+    def _statement(self, stmt, ctx, imported, renamed, used) -> List[cst.BaseStatement]:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 \
                 or not isinstance(stmt.body[0], cst.ImportFrom):
             return [stmt]
@@ -174,6 +176,7 @@ class Imports(HookRule):
             return [stmt]
         groups: Dict[str, List[Tuple[str, str]]] = {}
         kept: List[cst.ImportAlias] = []
+        unused: List[str] = []
         for alias in node.names:
             name, local = _alias(alias)
             home = new_home(name, ctx.target)
@@ -183,6 +186,9 @@ class Imports(HookRule):
                 local = 'get_logger'
             if home is None:
                 kept.append(alias)
+                continue
+            if _alias(alias)[1] not in used:
+                unused.append(name)   # nothing uses it any more (a port replaced its use)
                 continue
             new_name, where = home
             if local == name:
@@ -195,7 +201,8 @@ class Imports(HookRule):
             return [stmt]
         ctx.report(self.id, 'note', source, f'from {source} import ' + ', '.join(
             _alias(a)[0] for a in node.names) + ' -> ' + '; '.join(
-            f'from {m} import {", ".join(n for n, _ in names)}' for m, names in groups.items()))
+            f'from {m} import {", ".join(n for n, _ in names)}' for m, names in groups.items())
+            + (f' ({", ".join(unused)}: no longer used, dropped)' if unused else ''))
         out: List[cst.BaseStatement] = []
         if kept:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

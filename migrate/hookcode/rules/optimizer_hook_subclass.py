@@ -1,31 +1,130 @@
-"""HK008: a custom ``OptimizerHook``/``Fp16OptimizerHook`` subclass."""
+"""HK008: a custom ``OptimizerHook`` subclass -> an ``OptimWrapper`` subclass.
+
+A direct subclass of ``OptimizerHook`` whose code maps exactly (see
+``migrate/hookcode/rules/_optimizer_port.py``) becomes a subclass of ``OptimWrapper``
+(``mmengine.optim`` / ``engine.optim``) with the same class name, registered in
+``OPTIM_WRAPPERS`` under that name when it was registered in ``HOOKS``: its
+``after_train_iter`` is ``update_params``, which ``model.train_step`` calls. The config's
+``optimizer_config=dict(type=NAME, ...)`` becomes ``optim_wrapper=dict(type=NAME, ...)``
+(MIG002), which needs this module imported (``custom_imports``).
+
+Not ported, left as written with a marker above the class and on each blocking line: a class
+whose code does not map (other runner reads, per-parameter tricks, several optimizers, other
+hook methods), subclasses of ``Fp16OptimizerHook`` and the gradient-cumulative hooks (their
+base's own state - loss scaler in ``runner.meta``, remainder iterations - is not a wrapper's),
+and classes built on another class of the module.
+"""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, List
 
 import libcst as cst
 
 from migrate.hookcode.classes import OPTIMIZER_HOOK
-from migrate.hookcode.context import HookContext
-from migrate.hookcode.rules._framework import mark_classes, methods
+from migrate.hookcode.context import HookContext, add_comment, marker
+from migrate.hookcode.names import OPTIMIZER_HOOKS
+from migrate.hookcode.recognise import base_names
+from migrate.hookcode.rules._framework import methods
+from migrate.hookcode.rules._optimizer_port import port_class
 from migrate.hookcode.rules.base import HookRule
+
+PORTABLE = {'OptimizerHook': 'OptimWrapper'}
 
 
 class OptimizerHookSubclass(HookRule):
     id = 'HK008'
     name = 'optimizer-hook-subclass'
-    summary = ('a custom optimizer hook is left with its port to optim_wrapper settings or an '
-               'OptimWrapper subclass spelled out')
+    summary = ('an OptimizerHook subclass becomes an OptimWrapper subclass of the same name '
+               '(after_train_iter -> update_params) where its code maps exactly; otherwise it '
+               'is left with the blocking lines and the port spelled out')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
-        pkg = 'mmengine.optim' if ctx.target == 'mmengine' else 'engine.optim'
+        body = []
+        for stmt in module.body:
+            if isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value) == OPTIMIZER_HOOK:
+                stmt = self._one(stmt, ctx)
+            body.append(stmt)
+        return module.with_changes(body=body)
 
-        def advice(cls: cst.ClassDef, base: str) -> str:
-            return (f'{cls.name.value} subclasses {base} ({methods(cls)}): MMEngine does '
-                    'backward, clipping and the step in model.train_step through the optim '
-                    'wrapper, before any after_train_iter hook; gradient accumulation is '
-                    'optim_wrapper=dict(accumulative_counts=N), clipping clip_grad=..., AMP '
-                    'type=AmpOptimWrapper; other logic goes into a subclass of '
-                    f'{pkg}.OptimWrapper overriding update_params/backward/step, registered '
-                    'in OPTIM_WRAPPERS and named by optim_wrapper.type')
-        return mark_classes(module, ctx, kinds, OPTIMIZER_HOOK, self.id, advice)
+    def _one(self, cls: cst.ClassDef, ctx: HookContext) -> cst.ClassDef:
+        name = cls.name.value
+        bases = base_names(cls)
+        base = next((b for b in bases if b in PORTABLE), None)
+        if _said(cls, self.id):
+            return cls
+        if base is None or len(bases) != 1:
+            if len(bases) != 1:
+                why = 'it has several bases'
+            elif bases[0] in OPTIMIZER_HOOKS:
+                why = (f'{bases[0]} keeps state of its own (a loss scaler saved in '
+                       'runner.meta, the remainder iterations) that a port of the subclass '
+                       'alone does not carry')
+            else:
+                why = f'it is built on {bases[0]}, not directly on OptimizerHook'
+            return self._leave(cls, ctx, why, [])
+        plan = port_class(cls, base, PORTABLE[base], 'OPTIM_WRAPPERS')
+        if plan.ported is None:
+            return self._leave(cls, ctx, 'code that does not map to the wrapper: ' + '; '.join(
+                why for _, why in plan.blocked), plan.blocked)
+        ctx.needed.add(PORTABLE[base])
+        registered = plan.ported.decorators != cls.decorators
+        if registered:
+            ctx.needed.add('OPTIM_WRAPPERS')
+        pkg = 'mmengine' if ctx.target == 'mmengine' else 'engine'
+        message = (f'{name} is now an {PORTABLE[base]} ({pkg}.optim): after_train_iter is '
+                   'update_params, which model.train_step calls before any after_train_iter '
+                   f"hook; configure it as optim_wrapper=dict(type='{name}', optimizer=..., "
+                   'clip_grad=..., <its arguments>) and import this module (custom_imports)')
+        if not registered:
+            message += '; it was not registered in HOOKS, so it is not in OPTIM_WRAPPERS'
+        ctx.report(self.id, 'note', name, message + ''.join(f'; {n}' for n in plan.notes))
+        return add_comment(plan.ported, marker(self.id, message))
+
+    def _leave(self, cls: cst.ClassDef, ctx: HookContext, why: str, blocked: List) -> cst.ClassDef:
+        pkg = 'mmengine.optim' if ctx.target == 'mmengine' else 'engine.optim'
+        base = next((cst.Module([]).code_for_node(a.value) for a in cls.bases), '?')
+        message = (f'{cls.name.value} subclasses {base} ({methods(cls)}), not ported: {why}. '
+                   'MMEngine does backward, clipping and the step in model.train_step through '
+                   'the optim wrapper, before any after_train_iter hook; gradient accumulation '
+                   'is optim_wrapper=dict(accumulative_counts=N), clipping clip_grad=..., AMP '
+                   f'type=AmpOptimWrapper; other logic goes into a subclass of {pkg}.OptimWrapper '
+                   'overriding update_params/backward/step, registered in OPTIM_WRAPPERS and '
+                   'named by optim_wrapper.type')
+        ctx.report(self.id, 'manual', cls.name.value, message)
+        marks: Dict[int, List[str]] = {}
+        for node, text in blocked:
+            if node is not None and node is not cls:
+                marks.setdefault(id(node), []).append(text)
+        if marks:
+            for node, text in blocked:
+                if node is not None and node is not cls:
+                    ctx.report(self.id, 'manual', f'{cls.name.value}.{text.split(":")[0]}',
+                               f'{_code_line(node)}: {text}')
+            cls = cls.visit(_MarkLines(self.id, marks))
+        return add_comment(cls, marker(self.id, message))
+
+
+def _code_line(node: cst.CSTNode) -> str:
+    """The first line of a statement, shortened."""
+    if isinstance(node, cst.FunctionDef):
+        return f'def {node.name.value}'
+    text = ' '.join(cst.Module([]).code_for_node(node).strip().splitlines()[0].split())
+    return text if len(text) <= 60 else text[:57] + '...'
+
+
+def _said(cls: cst.ClassDef, rule: str) -> bool:
+    return any(line.comment is not None and line.comment.value.startswith(f'# migrate[{rule}]')
+               for line in cls.leading_lines)
+
+
+class _MarkLines(cst.CSTTransformer):
+    def __init__(self, rule: str, marks: Dict[int, List[str]]):
+        super().__init__()
+        self.rule, self.marks = rule, marks
+
+    def on_leave(self, original, updated):
+        result = super().on_leave(original, updated)
+        for text in self.marks.get(id(original), ()):
+            result = add_comment(result, marker(self.rule, text))
+        return result
+

@@ -13,7 +13,6 @@ CONVERTED = os.path.join(ROOT, 'fixtures', 'converted_hooks')
 TARGETS = ('mmengine', 'engine')
 #: modules that keep legacy/downstream imports (classes left marked for a manual port)
 MARKED_ONLY = {'custom_lr_updater.py': ['mmcv', 'mmcv.runner', 'mmcv.runner.hooks'],
-               'grad_accum_optimizer.py': ['mmcv', 'mmcv.runner'],
                'runner_subclass.py': ['mmcv', 'mmcv.runner']}
 
 

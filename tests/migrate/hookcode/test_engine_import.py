@@ -9,7 +9,8 @@ import pytest
 
 from _hook_cases import CONVERTED, MARKED_ONLY, modules
 from engine.hooks import Hook, check_hook_signatures
-from engine.registry import HOOKS
+from engine.optim import OptimWrapper
+from engine.registry import HOOKS, OPTIM_WRAPPERS
 
 
 @pytest.mark.parametrize('name', [n for n in modules() if n not in MARKED_ONLY])
@@ -20,7 +21,12 @@ def test_engine_module_imports_and_binds(name):
     spec.loader.exec_module(module)
     hooks = [c for c in vars(module).values() if inspect.isclass(c)
              and c.__module__ == module.__name__ and issubclass(c, Hook)]
-    if name == 'not_hook_code.py':
+    # HK008 ports an optimizer hook to an optim wrapper of the same name
+    wrappers = [c for c in vars(module).values() if inspect.isclass(c)
+                and c.__module__ == module.__name__ and issubclass(c, OptimWrapper)]
+    for cls in wrappers:
+        assert OPTIM_WRAPPERS.get(cls.__name__) is cls
+    if name == 'not_hook_code.py' or wrappers:
         assert not hooks
         return
     assert hooks
