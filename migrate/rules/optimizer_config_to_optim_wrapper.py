@@ -25,10 +25,7 @@ class OptimizerConfigToOptimWrapper(Rule):
             return
         htype = (cfg or {}).get('type', 'OptimizerHook')
         if htype not in OPTIMIZER_HOOKS:
-            self.report(plan, MANUAL, 'optimizer_config.type',
-                        f'custom optimizer hook {htype!r} is left as it is: port it to an '
-                        'OptimWrapper subclass (backward/step now run inside model.train_step)',
-                        path=('optimizer_config',))
+            self._custom(plan, htype, cfg)
             return
         plan.consume('optimizer_config')
         if cfg is None:
@@ -78,3 +75,38 @@ class OptimizerConfigToOptimWrapper(Rule):
         if cfg:
             self.report(plan, DROPPED, 'optimizer_config',
                         f'arguments not converted: {sorted(cfg)}')
+
+    def _custom(self, plan: Plan, htype, cfg: dict) -> None:
+        """A project's own optimizer hook: ``migrate convert`` ports the hook class (HK008) to
+        the OptimWrapper subclass of the same name, registered in OPTIM_WRAPPERS, whose
+        ``__init__`` takes the hook's arguments, ``clip_grad`` for ``grad_clip``."""
+        if not isinstance(htype, str):
+            self.report(plan, MANUAL, 'optimizer_config.type',
+                        f'optimizer hook type {htype!r} is not a registered name: convert the '
+                        'optimizer hook by hand', path=('optimizer_config',))
+            return
+        plan.consume('optimizer_config')
+        args = dict(cfg)
+        args.pop('type')
+        wrapper = ('optim_wrapper',)
+        plan.set(wrapper + ('type',), htype, origin=('optimizer_config', 'type'))
+        if 'grad_clip' in args:
+            grad_clip = args.pop('grad_clip')
+            if grad_clip is not None:
+                plan.set(wrapper + ('clip_grad',), grad_clip,
+                         origin=('optimizer_config', 'grad_clip'))
+        if args.pop('detect_anomalous_params', False):
+            self.report(plan, DROPPED, 'optimizer_config.detect_anomalous_params',
+                        'no equivalent (closest: find_unused_parameters=True in DDP)')
+        for key, value in args.items():
+            plan.set(wrapper + (key,), value, origin=('optimizer_config', key))
+        imports = plan.legacy.get('custom_imports')
+        self.report(plan, NOTE if imports else MANUAL, 'optimizer_config.type',
+                    f"custom optimizer hook {htype!r}: written as optim_wrapper type {htype!r}, "
+                    'the OptimWrapper subclass HK008 ports that hook class to (same name, in '
+                    'OPTIM_WRAPPERS; its own arguments as they were, grad_clip as clip_grad); '
+                    'the converted module that defines it must be imported where the hook '
+                    'module was (custom_imports'
+                    f'{" lists modules: keep it there" if imports else ""}); if HK008 left '
+                    f'the class marked, write {htype} by hand',
+                    kind='custom-optimizer-hook', path=wrapper + ('type',), marked=True)

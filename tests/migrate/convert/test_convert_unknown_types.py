@@ -117,15 +117,16 @@ def test_a_file_whose_only_legacy_key_is_left_as_written_says_so(tmp_path):
     the report a manual decision; the marked file converts again to itself, exit 0."""
     from migrate.convert.driver import ConvertOptions, run_convert
     cfg = tmp_path / 'cfg.py'
-    cfg.write_text("optimizer_config = dict(type='MyOptimizerHook', foo=1)\n")
+    # (a custom optimizer_config type converts now: MIG002 names the wrapper HK008 ports to)
+    cfg.write_text("runner = dict(type='MyEpochRunner', max_epochs=24)\n")
     out = tmp_path / 'out.py'
     run = run_convert(str(cfg), ConvertOptions(output=str(out), progress=False),
                       echo=lambda s: None)
     (result,) = run.results
     assert not result.error_messages
-    assert [(f.severity, f.rule) for f in result.findings] == [('manual', 'MIG002')]
+    assert [(f.severity, f.rule) for f in result.findings] == [('manual', 'MIG010')]
     text = out.read_text()
-    assert text.startswith('# migrate[MIG002]: custom optimizer hook')
+    assert text.startswith(RUNNER_MARKER)
     again = run_convert(str(out), ConvertOptions(check=True, progress=False),
                         echo=lambda s: None)
     (second,) = again.results

@@ -19,15 +19,37 @@ REPORTS = {
         written=['optim_wrapper'],
         removed=['optimizer', 'optimizer_config'],
     ),
-    'custom_hook_kept': report(
+    # a project's own optimizer hook: the wrapper HK008 ports it to, by the same name
+    'custom_hook_no_imports': report(
         rules=['MIG001', 'MIG002'],
         written=['optim_wrapper'],
-        removed=['optimizer'],
-        untouched=['optimizer_config'],
+        removed=['optimizer', 'optimizer_config'],
         findings=[
             finding('MIG002', 'manual', 'optimizer_config.type',
-                    "custom optimizer hook 'MyOptimizerHook' is left as it is: port it to an "
-                    'OptimWrapper subclass (backward/step now run inside model.train_step)'),
+                    "custom optimizer hook 'MyOptimizerHook': written as optim_wrapper type "
+                    "'MyOptimizerHook', the OptimWrapper subclass HK008 ports that hook class "
+                    'to (same name, in OPTIM_WRAPPERS; its own arguments as they were, '
+                    'grad_clip as clip_grad); the converted module that defines it must be '
+                    'imported where the hook module was (custom_imports); if HK008 left the '
+                    'class marked, write MyOptimizerHook by hand',
+                    kind='custom-optimizer-hook'),
+        ],
+    ),
+    'custom_hook_ported': report(
+        rules=['MIG001', 'MIG002'],
+        written=['optim_wrapper'],
+        removed=['optimizer', 'optimizer_config'],
+        untouched=['custom_imports'],
+        findings=[
+            finding('MIG002', 'note', 'optimizer_config.type',
+                    "custom optimizer hook 'AccumulateOptimizerHook': written as optim_wrapper "
+                    "type 'AccumulateOptimizerHook', the OptimWrapper subclass HK008 ports that "
+                    'hook class to (same name, in OPTIM_WRAPPERS; its own arguments as they '
+                    'were, grad_clip as clip_grad); the converted module that defines it must '
+                    'be imported where the hook module was (custom_imports lists modules: keep '
+                    'it there); if HK008 left the class marked, write AccumulateOptimizerHook '
+                    'by hand',
+                    kind='custom-optimizer-hook'),
         ],
     ),
     'fp16_hook': report(
