@@ -192,6 +192,10 @@ def _walk(stmts: Sequence[cst.BaseStatement], state, out: Evaluation
                                   "set collect_dir on the val_evaluator's metric")
             state['results'] = target
             continue
+        if before_eval and call is not None and dotted(call.func) in TEST_FNS:
+            raise NotPortable(f'the predictions come from `{_code(call)}`: MMEngine\'s val loop '
+                              'runs model.val_step on val_dataloader; put the options in the '
+                              "model's test_cfg or a BaseMetric subclass")
         if isinstance(small, cst.Expr) and _code(small).replace(' ', '') in \
                 ("print('\\n')", 'print("\\n")'):
             continue

@@ -18,7 +18,7 @@ import libcst as cst
 
 from migrate.hookcode.classes import EVAL_HOOK, HOOK
 from migrate.hookcode.context import HookContext, add_comment, marker, wrapped
-from migrate.hookcode.names import ADDED, EVAL_HOOKS, is_legacy_module
+from migrate.hookcode.names import ADDED, EVAL_HOOKS
 from migrate.hookcode.recognise import base_names, dotted, import_module_name, registers_hook
 from migrate.hookcode.rules._eval_hook_port import KEPT_ARGS, MOVED_ATTRS, NotPortable, split
 from migrate.hookcode.rules._framework import methods
@@ -191,10 +191,9 @@ class EvalHookSubclass(HookRule):
         carried: List[cst.EmptyLine] = []
         ported = False
         self._needs: Set[str] = set()
+        built_on = {b for s in module.body if isinstance(s, cst.ClassDef)
+                    for b in base_names(s) if b in local}
         for stmt in module.body:
-            if carried and hasattr(stmt, 'leading_lines'):
-                stmt = stmt.with_changes(leading_lines=list(stmt.leading_lines) + carried)
-                carried = []
             if not (isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value) == EVAL_HOOK):
                 body.append(stmt)
                 continue
@@ -204,6 +203,9 @@ class EvalHookSubclass(HookRule):
                 body.append(stmt)   # said already
                 continue
             reason = _blocker(stmt, local, self._pkg)
+            if reason is None and stmt.name.value in built_on:
+                reason = ('other classes of this module are built on it: port them together '
+                          'by hand (MMEngine: one hook\'s after_val_epoch)')
             evaluation = None
             if reason is None:
                 fn = next((s for s in stmt.body.body if isinstance(s, cst.FunctionDef)), None)
@@ -217,15 +219,33 @@ class EvalHookSubclass(HookRule):
             ported = True
             new = self._port(stmt, base, evaluation, ctx)
             if new is None:
-                carried.extend(self._removed_lines(stmt, base, evaluation, ctx))
+                body.append(self._removed_lines(stmt, base, evaluation, ctx))
             else:
                 body.append(new)
+        body = self._place(body, carried)
         module = module.with_changes(body=body)
         if carried:
             module = module.with_changes(footer=list(module.footer) + carried)
         if ported:
             module = self._drop_unused_downstream(module, ctx)
         return module
+
+    @staticmethod
+    def _place(body: List, carried: List[cst.EmptyLine]) -> List[cst.BaseStatement]:
+        """The removed classes' comment lines (lists in ``body``) above the next statement;
+        those of the last ones go to ``carried`` (the module footer)."""
+        out: List[cst.BaseStatement] = []
+        pending: List[cst.EmptyLine] = []
+        for item in body:
+            if isinstance(item, list):
+                pending.extend(item)
+                continue
+            if pending and hasattr(item, 'leading_lines'):
+                item = item.with_changes(leading_lines=pending + list(item.leading_lines))
+                pending = []
+            out.append(item)
+        carried.extend(pending)
+        return out
 
     def _new_imports(self, module: cst.Module, ctx: HookContext) -> List[cst.BaseStatement]:
         """The imports the ported classes need and the module lacks, one per new module."""
@@ -348,9 +368,9 @@ class EvalHookSubclass(HookRule):
 
     # -- imports -----------------------------------------------------------------------------
     def _drop_unused_downstream(self, module: cst.Module, ctx: HookContext) -> cst.Module:
-        """``from mmdet.core import EvalHook, DistEvalHook`` once no class is built on them:
-        the converted module must not need a legacy codebase to import (HK001 does the same
-        for mmcv's imports)."""
+        """``from mmdet.core import EvalHook, DistEvalHook`` (or mmcv.runner's) once no class
+        is built on them: the converted module must not need a legacy codebase to import; the
+        new imports take the place of the first import dropped whole."""
         rest = _code(module.with_changes(body=[
             s for s in module.body if not (isinstance(s, cst.SimpleStatementLine) and
                                            isinstance(s.body[0], (cst.Import, cst.ImportFrom)))]))
@@ -365,7 +385,7 @@ class EvalHookSubclass(HookRule):
             node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and \
                 len(stmt.body) == 1 else None
             if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar) \
-                    or is_legacy_module(import_module_name(node)) or node.relative:
+                    or node.relative:
                 body.append(stmt)
                 continue
             names = [(dotted(a.name), a.asname.name.value if a.asname else dotted(a.name), a)
@@ -389,8 +409,8 @@ class EvalHookSubclass(HookRule):
                 body.append(new_imports[0].with_changes(leading_lines=stmt.leading_lines))
                 body.extend(new_imports[1:])
                 new_imports = []
-            else:
-                carried.extend(stmt.leading_lines)
+            else:   # its comments stay, above the next statement
+                carried.extend(line for line in stmt.leading_lines if line.comment is not None)
         # none took a dropped import's place: the import rule adds them
         ctx.needed.update(n for s in new_imports for a in s.body[0].names
                           for n in [dotted(a.name)])
