@@ -20,8 +20,9 @@ TIMESTAMP = '19700101_000000'
 
 def _registries():
     from compat.runner import HOOKS as LEGACY_HOOKS_REGISTRY
-    from engine.registry import HOOKS
-    return [LEGACY_HOOKS_REGISTRY, HOOKS]
+    from engine.registry import HOOKS, OPTIM_WRAPPERS
+    # OPTIM_WRAPPERS: HK008 ports an optimizer hook to an optim wrapper
+    return [LEGACY_HOOKS_REGISTRY, HOOKS, OPTIM_WRAPPERS]
 
 
 def _exec_module(path: str, name: str):

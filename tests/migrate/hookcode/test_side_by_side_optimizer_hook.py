@@ -1,0 +1,157 @@
+"""Side by side for HK008: the legacy ``AccumulateOptimizerHook`` (fixtures/legacy_hooks/
+grad_accum_optimizer.py) named by ``optimizer_config`` on the compat runtime, beside its
+engine-target port (an OptimWrapper subclass) named by the ``optim_wrapper`` that MIG002 writes
+for that ``optimizer_config``, on the engine: same legacy-run fixture, model, data and seed.
+
+At every iteration both record the loss the hook/wrapper receives, the learning rate, whether
+the optimizer stepped and the gradient norm the clipping computed; the records and the final
+weights are equal, bitwise: on CPU the two sides run the same torch operations in the same
+order (the loss divided by ``cumulative_iters``, one backward, ``clip_grad_norm_`` over the
+same parameters in the same order, the same SGD step), so no tolerance is needed. The one
+exception is the learning rate, equal to 1e-12 relative: it comes from the schedule conversion
+(MMCV's closed-form linear warmup against MMEngine's chained LinearLR factors), not from this
+port, and rounds to the same float32 step (the weights are equal bitwise)."""
+import contextlib
+import os
+import sys
+
+import pytest
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _side_by_side as sbs  # noqa: E402
+
+EPOCH_LEN = 8   # the toy training set: 64 samples, 8 a batch
+NAME = 'AccumulateOptimizerHook'
+
+
+@contextlib.contextmanager
+def _registered(registry, cls):
+    """``cls`` registered as NAME for the duration of a run, the registry restored after."""
+    before = dict(registry._modules)
+    registry._modules[NAME] = cls
+    try:
+        yield
+    finally:
+        registry._modules.clear()
+        registry._modules.update(before)
+
+
+def _converted_optim_wrapper(tmp_path, optimizer, optimizer_config):
+    """What ``migrate convert`` (MIG002) writes for this legacy optimizer/optimizer_config."""
+    from migrate.convert.driver import ConvertOptions, run_convert
+    path = tmp_path / 'optimizer_part.py'
+    path.write_text(f'custom_imports = dict(imports=["my_hooks"])\n'
+                    f'optimizer = {optimizer!r}\noptimizer_config = {optimizer_config!r}\n')
+    run = run_convert(str(path), ConvertOptions(check=True, progress=False, target='engine'),
+                      echo=lambda s: None)
+    (result,) = run.results
+    assert not result.error_messages
+    assert [(f.rule, f.severity, f.kind) for f in result.findings] == [
+        ('MIG002', 'note', 'custom-optimizer-hook')]
+    scope = {}
+    exec(compile(result.text_out, str(path), 'exec'), {'dict': dict}, scope)
+    return scope['optim_wrapper']
+
+
+def _same_records(new, old):
+    assert len(new) == len(old)
+    for a, b in zip(new, old):
+        assert a[:2] + a[3:] == b[:2] + b[3:], (a, b)
+        assert abs(a[2] - b[2]) <= 1e-12 * max(abs(a[2]), abs(b[2])), (a, b)
+
+
+def _pair(tmp_path, run, cumulative_iters, grad_clip):
+    legacy_cls = getattr(sbs.load_legacy('grad_accum_optimizer'), NAME)
+    new_cls = getattr(sbs.load_converted('grad_accum_optimizer'), NAME)
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def after_train_iter(self, runner):
+            row = [runner.iter, runner.outputs['loss'].item(),
+                   runner.optimizer.param_groups[0]['lr']]
+            self._norm, before = None, [p.detach().clone() for p in runner.model.parameters()]
+            super().after_train_iter(runner)
+            stepped = any(not torch.equal(a, p) for a, p in zip(before,
+                                                                 runner.model.parameters()))
+            LegacyRec.seen.append(tuple(row + [stepped, self._norm]))
+
+        def clip_grads(self, params):
+            norm = super().clip_grads(params)
+            self._norm = float(norm)
+            return norm
+
+    class NewRec(new_cls):
+        seen = []
+
+        def update_params(self, loss, step_kwargs=None, zero_kwargs=None):
+            params = [p for g in self.optimizer.param_groups for p in g['params']]
+            row = [self._inner_count, loss.item(), self.optimizer.param_groups[0]['lr']]
+            self._norm, before = None, [p.detach().clone() for p in params]
+            super().update_params(loss, step_kwargs, zero_kwargs)
+            stepped = any(not torch.equal(a, p) for a, p in zip(before, params))
+            NewRec.seen.append(tuple(row + [stepped, self._norm]))
+
+        def _clip_grad(self):
+            super()._clip_grad()
+            self._norm = self.last_grad_norm
+
+    from compat.runner import HOOKS as LEGACY_HOOKS
+    from engine.registry import OPTIM_WRAPPERS
+
+    optimizer_config = dict(type=NAME, cumulative_iters=cumulative_iters, grad_clip=grad_clip)
+    legacy_optimizer = sbs.legacy_view(run)['optimizer']
+    optim_wrapper = _converted_optim_wrapper(tmp_path, legacy_optimizer, optimizer_config)
+    expected = dict(type=NAME, optimizer=legacy_optimizer, cumulative_iters=cumulative_iters)
+    if grad_clip is not None:
+        expected['clip_grad'] = grad_clip
+    assert optim_wrapper == expected
+
+    def edit_legacy(cfg):
+        cfg['optimizer_config'] = optimizer_config
+
+    def edit_converted(cfg):
+        cfg['optim_wrapper'] = optim_wrapper
+
+    with _registered(LEGACY_HOOKS, LegacyRec):
+        legacy = sbs.run_legacy(run, str(tmp_path / 'legacy'), [], edit=edit_legacy)
+    with _registered(OPTIM_WRAPPERS, NewRec):
+        converted = sbs.run_converted(run, str(tmp_path / 'engine'), [], EPOCH_LEN,
+                                      edit=edit_converted)
+    assert type(converted.optim_wrapper) is NewRec
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_accumulate_with_clipping_across_epochs(tmp_path):
+    """3 iterations a window over 8-iteration epochs: windows cross the epoch ends (the legacy
+    hook counted runner.iter, the port the wrapper's count, which the runner sets from it)."""
+    legacy, converted, old, new = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', 3,
+                                        dict(max_norm=1.0, norm_type=2))
+    assert [row[0] for row in old] == list(range(3 * EPOCH_LEN))
+    assert [row[3] for row in old] == [i % 3 == 2 for i in range(3 * EPOCH_LEN)]
+    assert all(row[4] is not None for row in old if row[3])
+    assert any(row[4] > 1.0 for row in old if row[3])   # the clipping did clip
+    assert len({row[2] for row in old}) > 2             # warmup and a step decay
+    _same_records(new, old)
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+def test_accumulate_without_clipping_leaves_the_tail_unstepped(tmp_path):
+    """No grad_clip (no clipping either side), 5 a window over 24 iterations: the last 4
+    iterations' gradients are never stepped by the legacy hook, nor by the port (unlike
+    GradientCumulativeOptimizerHook / accumulative_counts, which step a trailing window)."""
+    legacy, converted, old, new = _pair(tmp_path, 'toy_cumulative_remainder', 5, None)
+    assert [row[3] for row in old] == [i % 5 == 4 for i in range(3 * EPOCH_LEN)]
+    assert not any(row[3] for row in old[-4:])
+    assert all(row[4] is None for row in old)
+    _same_records(new, old)
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+@pytest.mark.parametrize('name', ['grad_accum_optimizer.py'])
+def test_the_port_is_what_convert_writes(name):
+    """The module the runs use is the one ``migrate convert --target engine`` writes."""
+    from _hook_cases import CONVERTED, LEGACY, convert, read
+    out = convert(os.path.join(LEGACY, name), 'engine')
+    assert out['text_out'] == read(os.path.join(CONVERTED, 'engine', name))
