@@ -31,6 +31,10 @@ NEW_HOME: Dict[str, Tuple[str, Dict[str, str]]] = {
 ADDED: Dict[str, Dict[str, str]] = {
     'is_model_wrapper': {'mmengine': 'mmengine.model', 'engine': 'engine.model'},
     'unwrap_model': {'engine': 'engine.model'},
+    # HK010's runner -> train loop ports
+    'LOOPS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
+    'EpochBasedTrainLoop': {'mmengine': 'mmengine.runner', 'engine': 'engine.runner'},
+    'IterBasedTrainLoop': {'mmengine': 'mmengine.runner', 'engine': 'engine.runner'},
     # HK008's OptimizerHook ports
     'OptimWrapper': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
     'OPTIM_WRAPPERS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},

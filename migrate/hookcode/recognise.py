@@ -92,8 +92,10 @@ def classify(module: cst.Module) -> str:
     defines = classes or any(isinstance(s, cst.FunctionDef) for s in module.body)
     imports = top_level_imports(module)
     legacy = any(is_legacy_module(m) and m.startswith('mmcv.runner') for m in imports)
-    # an OptimWrapper subclass is what HK008 makes of an optimizer hook: converted hook code
-    hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner', 'OptimWrapper'))
+    # an OptimWrapper subclass is what HK008 makes of an optimizer hook, a TrainLoop subclass
+    # what HK010 makes of a runner: converted hook code
+    hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner', 'OptimWrapper',
+                                                     'TrainLoop'))
                                          for b in base_names(c)) for c in classes)
     if defines and (legacy or hooky):
         return HOOK

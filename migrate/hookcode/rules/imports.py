@@ -231,5 +231,10 @@ class Imports(HookRule):
                     body[i] = _import(where, names).with_changes(leading_lines=s.leading_lines)
                     break
             else:
-                new.append(_import(where, [(name, name)]))
+                same = [j for j, s in enumerate(new) if import_module_name(s.body[0]) == where]
+                if same:   # two added names from one module share one import
+                    new[same[0]] = _import(where, [_alias(a) for a in new[same[0]].body[0].names]
+                                           + [(name, name)])
+                else:
+                    new.append(_import(where, [(name, name)]))
         return body[:last + 1] + new + body[last + 1:]

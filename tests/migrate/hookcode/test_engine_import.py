@@ -10,7 +10,8 @@ import pytest
 from _hook_cases import CONVERTED, MARKED_ONLY, modules
 from engine.hooks import Hook, check_hook_signatures
 from engine.optim import OptimWrapper
-from engine.registry import HOOKS, OPTIM_WRAPPERS
+from engine.registry import HOOKS, LOOPS, OPTIM_WRAPPERS
+from engine.runner.loops import BaseLoop
 
 
 @pytest.mark.parametrize('name', [n for n in modules() if n not in MARKED_ONLY])
@@ -26,7 +27,12 @@ def test_engine_module_imports_and_binds(name):
                 and c.__module__ == module.__name__ and issubclass(c, OptimWrapper)]
     for cls in wrappers:
         assert OPTIM_WRAPPERS.get(cls.__name__) is cls
-    if name == 'not_hook_code.py' or wrappers:
+    # HK010 ports a runner to a train loop
+    loops = [c for c in vars(module).values() if inspect.isclass(c)
+             and c.__module__ == module.__name__ and issubclass(c, BaseLoop)]
+    for cls in loops:
+        assert LOOPS.get(cls.__name__) is cls
+    if name == 'not_hook_code.py' or wrappers or loops:
         assert not hooks
         return
     assert hooks
