@@ -448,8 +448,8 @@ def port_class(cls: cst.ClassDef, base: str, new_base: str, registry: str) -> Po
                     for t in targets:
                         for n in _bound_names(t.target):
                             if n in WRAPPER_OWNED:
-                                plan.blocked.append((stmt, f'class attribute {n}: the '
-                                                           'OptimWrapper owns that name'))
+                                plan.blocked.append((stmt, f'class body: binds {n}, which '
+                                                           'the OptimWrapper owns'))
     for fn in methods.values():
         owned = _OwnedWrites()
         fn.visit(owned)

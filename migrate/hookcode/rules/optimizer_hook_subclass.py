@@ -98,8 +98,9 @@ class OptimizerHookSubclass(HookRule):
         if marks:
             for node, text in blocked:
                 if node is not None and node is not cls:
-                    ctx.report(self.id, 'manual', f'{cls.name.value}.{text.split(":")[0]}',
-                               f'{_code_line(node)}: {text}')
+                    method, why = text.split(': ', 1)
+                    ctx.report(self.id, 'manual', f'{cls.name.value}.{method}',
+                               f'{_code_line(node)}: {why}')
             cls = cls.visit(_MarkLines(self.id, marks))
         return add_comment(cls, marker(self.id, message))
 
