@@ -62,7 +62,94 @@ _VAL_OUTPUT = ('runner.log_buffer.output in after_val_epoch is the metrics argum
                'a workflow val phase, whose buffer held the val losses)')
 
 
+_LAST = ("runner.log_buffer.val_history[key][-1] is runner.message_hub.get_scalar("
+         "'train/<key>').current(): the last value recorded under the key (the step's log_vars "
+         "are recorded by RuntimeInfoHook, VERY_HIGH, before this hook's after_train_iter, as "
+         "MMCV's runner did before every after_train_iter hook)")
+_WEIGHTED = ("count={count}: MMEngine's HistoryBuffer.mean(n), which its LogProcessor logs, is "
+             "sum(values) / sum(counts), where MMCV's log_buffer.average weighted each value by "
+             "its count: pass the value times the count ({value} * {count}) to keep MMCV's "
+             "weighted average (then .current() is that product)")
+#: log_buffer attribute -> (what it was, what to write instead), for the uses left marked
+_NO_EQUIVALENT = {
+    'clear': ("runner.log_buffer.clear() emptied MMCV's buffer (its logger hooks did so before "
+              "every epoch); MMEngine's message hub keeps every scalar for the whole run and its "
+              "LogProcessor averages the last window_size values: delete the call, and read a "
+              "window (runner.message_hub.get_scalar('train/<key>').mean(n)) where the values "
+              "since the epoch start were meant"),
+    'clear_output': ("runner.log_buffer.clear_output() reset the averages average() had put in "
+                     "log_buffer.output (and ready); MMEngine keeps no averaged output: delete "
+                     "the call"),
+    'average': ("runner.log_buffer.average(n) put the mean of every key's last n values into "
+                "log_buffer.output, weighted by each update's count (the batch's num_samples for "
+                "the runner's log_vars) and counted from the epoch start: read "
+                "runner.message_hub.get_scalar('train/<key>').mean(n) for each key instead (one "
+                "value per iteration, count 1, not reset at epoch starts)"),
+    'ready': ("runner.log_buffer.ready (set by average(), reset by clear_output()) has no "
+              "MMEngine equivalent: test the condition under which average() was called "
+              "(e.g. self.every_n_inner_iters(batch_idx, n)) instead"),
+    'output': ("runner.log_buffer.output held the averages of the last average(n) call (and "
+               "EvalHook's metrics): read runner.message_hub.get_scalar('train/<key>').mean(n); "
+               "metrics arrive in after_val_epoch(metrics)"),
+    'val_history': ("runner.log_buffer.val_history[key] held the values since the epoch start "
+                    "(the logger hooks cleared the buffer before every epoch): "
+                    "runner.message_hub.get_scalar('train/<key>').data[0] holds every value of "
+                    "the run, one per iteration (in an iteration stage this epoch's are its last "
+                    "batch_idx + 1), .current() the last"),
+    'n_history': ("runner.log_buffer.n_history[key] held each update's count (the batch's "
+                  "num_samples for the runner's log_vars); MMEngine records count 1 per "
+                  "iteration (get_scalar('train/<key>').data[1]): take the batch size from "
+                  "data_batch"),
+}
+_VAL_HISTORY = ("runner.log_buffer.{attr} outside the train stages held a workflow val phase's "
+                "losses: MMEngine's val loop records no losses; its metrics arrive in "
+                "after_val_epoch(metrics)")
+
+
+def _minus_one(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+        and isinstance(node.expression, cst.Integer) and node.expression.value == '1'
+
+
+def _only_index(node: cst.Subscript) -> Optional[cst.BaseExpression]:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return node.slice[0].slice.value
+
+
+def _hub_key(key: cst.BaseExpression) -> Optional[str]:
+    """The message-hub key (code) of a legacy buffer key: ``'train/<key>'``."""
+    literal = _string(key)
+    if literal is not None:
+        return repr(f'train/{literal}')
+    code = _code(key)
+    if any(c in code for c in '\'"{}\\\n'):
+        return None
+    return f"f'train/{{{code}}}'"
+
+
+def _last_value(node: cst.Subscript) -> Optional[str]:
+    """The hub key of ``runner.log_buffer.val_history[key][-1]``, else None."""
+    inner = node.value
+    if not isinstance(inner, cst.Subscript) or \
+            dotted(inner.value) != 'runner.log_buffer.val_history':
+        return None
+    last, key = _only_index(node), _only_index(inner)
+    if last is None or key is None or not _minus_one(last):
+        return None
+    return _hub_key(key)
+
+
 class _LogBuffer(MethodTransformer):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._exact: set = set()   # val_history attributes inside a converted [key][-1]
+
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        if self.active and phase_of(self.method) == 'train' and _last_value(node):
+            self._exact.add(id(node.value.value))
+        return True
+
     def _prefix(self) -> str:
         return phase_of(self.method) or 'train'
 
@@ -103,6 +190,8 @@ class _LogBuffer(MethodTransformer):
         self.changed()
         self.note(f'runner.log_buffer.update(...) is one message_hub.update_scalar per key '
                   f'under {self._prefix()}/ (the LogProcessor averages them over its window)')
+        if count is not None and not (isinstance(count, cst.Integer) and count.value == '1'):
+            self.mark('approximation', _WEIGHTED.format(count=_code(count), value='value'))
         items = _literal_items(call.args[0].value)
         if items is not None:
             lines = [self._scalar_line(line if i == 0 else cst.SimpleStatementLine([]),
@@ -120,7 +209,15 @@ class _LogBuffer(MethodTransformer):
         return loop.with_changes(leading_lines=line.leading_lines)
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
-        if not self.active or dotted(original.value) != 'runner.log_buffer.output':
+        if not self.active:
+            return updated
+        if isinstance(original.value, cst.Subscript) and \
+                id(original.value.value) in self._exact:
+            self.changed()
+            self.note(_LAST)
+            return cst.parse_expression(
+                f'runner.message_hub.get_scalar({_last_value(original)}).current()')
+        if dotted(original.value) != 'runner.log_buffer.output':
             return updated
         if self.method == 'after_val_epoch':
             self.changed()
@@ -136,16 +233,14 @@ class _LogBuffer(MethodTransformer):
             self.changed()
             self.note(_VAL_OUTPUT)
             return cst.Name('metrics')
-        if path in ('runner.log_buffer.clear', 'runner.log_buffer.clear_output',
-                    'runner.log_buffer.average', 'runner.log_buffer.ready'):
-            self.mark('manual', f'{path}: MMEngine\'s LogProcessor averages and resets the '
-                      'message hub scalars itself (window_size, by the logger interval): '
-                      'delete this')
-        elif path in ('runner.log_buffer.output', 'runner.log_buffer.val_history',
-                      'runner.log_buffer.n_history'):
-            self.mark('manual', f'{path} does not exist in MMEngine: read '
-                      "runner.message_hub.get_scalar('train/<key>') (a HistoryBuffer: "
-                      '.current(), .mean(n)); metrics arrive in after_val_epoch(metrics)')
+        attr = path[len('runner.log_buffer.'):] if path.startswith('runner.log_buffer.') \
+            else None
+        if attr not in _NO_EQUIVALENT or id(original) in self._exact:
+            return updated
+        if attr in ('val_history', 'n_history') and phase_of(self.method) not in ('train', None):
+            self.mark('manual', _VAL_HISTORY.format(attr=attr))
+        else:
+            self.mark('manual', _NO_EQUIVALENT[attr])
         return updated
 
 

@@ -7,7 +7,8 @@ documents a timeline change (its ``migrate[HK...]`` comment), exactly that diffe
 Not here: the subclasses of framework hooks and runners (custom_lr_updater,
 grad_accum_optimizer, custom_eval_hook, runner_subclass), which the conversion reports
 (HK007-HK010) instead of rewriting, so there is no engine module to run; not_hook_code is left
-as it is."""
+as it is; log_buffer_reader's IntervalLossLoggerHook, whose LogBuffer calls have no message-hub
+equivalent and stay as written, marked (HK005)."""
 import os
 import sys
 
@@ -190,6 +191,26 @@ def test_log_buffer_user(tmp_path, converted_path=None):
     assert all(row['grad_norm'] == 0.0 for _, row in new)
     assert [(i, dict(row, grad_norm=None)) for i, row in new] == \
         [(i, dict(row, grad_norm=None)) for i, row in old]
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- log-buffer readers (HK005: val_history[key][-1] is the hub scalar's current()) --------------
+def _latest_loss_pair(tmp_path, converted_path=None):
+    legacy_hook = sbs.load_legacy('log_buffer_reader').LatestLossHook()
+    new_cls = sbs.load_converted('log_buffer_reader', converted_path).LatestLossHook
+    legacy, converted = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', legacy_hook, 'NORMAL',
+                              [new_cls()])
+    return legacy, converted, legacy_hook, sbs.hook_of(converted, new_cls)
+
+
+def test_log_buffer_latest_values(tmp_path, converted_path=None):
+    legacy, converted, old, new = _latest_loss_pair(tmp_path, converted_path)
+    # the value each key last got, at every iteration and at each epoch end
+    assert len(old.latest) == 3 * EPOCH_LEN and len(old.epoch_ends) == 3
+    assert len({row['loss'] for row in old.latest}) == len(old.latest)
+    assert [{k: float(v) for k, v in row.items()} for row in new.latest] == old.latest
+    assert [float(v) for v in new.epoch_ends] == old.epoch_ends
+    assert old.epoch_ends == [old.latest[i]['loss'] for i in (7, 15, 23)]
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
 
 
