@@ -1,10 +1,18 @@
 """MIG020: ``evaluation`` -> ``val_cfg``/``test_cfg``, ``val_evaluator``/``test_evaluator``,
 ``train_cfg.val_interval``/``val_begin``/``dynamic_intervals`` and the checkpoint hook's
-``save_best``."""
+``save_best``.
+
+``evaluation.type`` was read only by a fork's train flow that built its own eval hook by name
+(MMDet 2.x's passed it on to ``EvalHook``, which failed on it): ``EvalHook``/``DistEvalHook`` is
+the val loop itself; another name is the custom hook, which ``migrate convert`` on its hooks
+module ports (HK009) to a plain hook of the same name taking the ``evaluation`` keywords, so
+``custom_hooks`` gets ``dict(type=<name>, **evaluation)``.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from migrate.rules import _custom_hook_list as hook_list
 from migrate.rules.base import APPROXIMATION, DROPPED, MANUAL, NOTE, Plan, Rule
 from migrate.tables import (DATASET_TO_METRIC, EVAL_HOOK_ARGS, MMCV_ONLY_EVAL_KWARGS,
                             SAVE_BEST_ARGS)
@@ -18,7 +26,7 @@ class EvaluationToValCfg(Rule):
                'default_hooks.checkpoint.save_best')
     legacy_keys = ('evaluation',)
     new_keys = ('train_cfg', 'val_cfg', 'test_cfg', 'val_evaluator', 'test_evaluator',
-                'default_hooks')
+                'default_hooks', 'custom_hooks')
 
     def apply(self, plan: Plan) -> None:
         cfg = plan.get('evaluation')
@@ -27,6 +35,7 @@ class EvaluationToValCfg(Rule):
             if cfg is not None:
                 self.report(plan, MANUAL, 'evaluation', f'{cfg!r} is not a dict')
             return
+        hook_type = cfg.pop('type', None)
         interval = cfg.get('interval', 1)
         self._loop(plan, cfg, interval)
         self._save_best(plan, cfg)
@@ -46,6 +55,30 @@ class EvaluationToValCfg(Rule):
                         'use custom_hooks=[dict(type="SyncBuffersHook")] (all-reduce mean)')
         if 'test_fn' in cfg:
             self.report(plan, DROPPED, 'evaluation.test_fn', 'the ValLoop runs the model')
+        if hook_type is not None:
+            self._custom_hook(plan, hook_type, cfg)
+
+    def _custom_hook(self, plan: Plan, hook_type: Any, cfg: Dict[str, Any]) -> None:
+        if hook_type in ('EvalHook', 'DistEvalHook'):
+            self.report(plan, NOTE, 'evaluation.type', f'{hook_type} is the val loop, '
+                        'val_evaluator and default_hooks.checkpoint now')
+            return
+        entry = dict(type=hook_type, **cfg)
+        if hook_list.legacy_hooks(plan):
+            hook_list.take_over(plan).append(entry)
+        else:
+            plan.set(('custom_hooks',), [entry])
+        where = ('the config imports its modules (custom_imports): convert the one defining '
+                 'it with migrate convert, which keeps the name'
+                 if plan.legacy.get('custom_imports') else
+                 'add the converted hooks module to custom_imports')
+        self.report(plan, NOTE if plan.legacy.get('custom_imports') else MANUAL,
+                    'evaluation.type',
+                    f'{hook_type!r} is a custom eval hook: migrate convert ports a hooks module\'s '
+                    f'EvalHook subclass (HK009) to a plain hook of the same name taking these '
+                    f'evaluation keywords, now in custom_hooks (drop the entry where HK009 '
+                    f'removed the class: it did nothing of its own); {where}',
+                    path=('custom_hooks',), marked=True)
 
     def _loop(self, plan: Plan, cfg: Dict[str, Any], interval: int) -> None:
         if 'runner_type' not in plan.facts:

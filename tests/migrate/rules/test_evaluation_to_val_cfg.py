@@ -65,6 +65,64 @@ REPORTS = {
                     'dataset.evaluate(**kwargs); MMEngine builds a Metric)'),
         ],
     ),
+    'custom_eval_hook_type': report(
+        rules=['MIG010', 'MIG020'],
+        written=['train_cfg', 'default_hooks', 'val_evaluator', 'val_cfg', 'custom_hooks'],
+        removed=['runner', 'evaluation'],
+        untouched=['custom_imports'],
+        findings=[
+            finding('MIG020', 'note', 'evaluation.start',
+                    'MMCV also evaluated before training when resuming past start; MMEngine does '
+                    'not'),
+            finding('MIG020', 'approximation', 'evaluation.save_best',
+                    "MMEngine metrics may name 'accuracy' differently (CocoMetric reports "
+                    'coco/bbox_mAP, Accuracy accuracy/top1): check it against the evaluator\'s '
+                    'metric names', kind='metric-prefix'),
+            finding('MIG020', 'note', 'evaluation.save_best',
+                    'best checkpoints are saved without optimizer state in MMEngine'),
+            finding('MIG020', 'manual', 'evaluation.metric',
+                    'set val_evaluator.type to the task metric (MMCV called '
+                    'dataset.evaluate(**kwargs); MMEngine builds a Metric)'),
+            # the hook's type never reaches val_evaluator: the hook goes to custom_hooks
+            finding('MIG020', 'note', 'evaluation.type',
+                    "'RecordBestEvalHook' is a custom eval hook: migrate convert ports a hooks "
+                    "module's EvalHook subclass (HK009) to a plain hook of the same name taking "
+                    'these evaluation keywords, now in custom_hooks (drop the entry where HK009 '
+                    'removed the class: it did nothing of its own); the config imports its '
+                    'modules (custom_imports): convert the one defining it with migrate '
+                    'convert, which keeps the name'),
+        ],
+    ),
+    'custom_eval_hook_type_appended': report(
+        rules=['MIG010', 'MIG020'],
+        written=['custom_hooks', 'train_cfg', 'val_evaluator', 'val_cfg'],
+        removed=['runner', 'evaluation', 'custom_hooks'],
+        findings=[
+            finding('MIG020', 'manual', 'evaluation.metric',
+                    'set val_evaluator.type to the task metric (MMCV called '
+                    'dataset.evaluate(**kwargs); MMEngine builds a Metric)'),
+            # nothing imports the hook's module: the user must
+            finding('MIG020', 'manual', 'evaluation.type',
+                    "'RecordBestEvalHook' is a custom eval hook: migrate convert ports a hooks "
+                    "module's EvalHook subclass (HK009) to a plain hook of the same name taking "
+                    'these evaluation keywords, now in custom_hooks (drop the entry where HK009 '
+                    'removed the class: it did nothing of its own); add the converted hooks '
+                    'module to custom_imports'),
+        ],
+    ),
+    'stock_eval_hook_type': report(
+        rules=['MIG010', 'MIG020'],
+        written=['train_cfg', 'val_evaluator', 'val_cfg'],
+        removed=['runner', 'evaluation'],
+        findings=[
+            finding('MIG020', 'manual', 'evaluation.metric',
+                    'set val_evaluator.type to the task metric (MMCV called '
+                    'dataset.evaluate(**kwargs); MMEngine builds a Metric)'),
+            finding('MIG020', 'note', 'evaluation.type',
+                    'DistEvalHook is the val loop, val_evaluator and default_hooks.checkpoint '
+                    'now'),
+        ],
+    ),
 }
 
 NOOPS = [
