@@ -1,9 +1,13 @@
 """HK009's port of an EvalHook subclass, side by side: ``fixtures/legacy_hooks/
-custom_eval_hook.py``'s RecordBestEvalHook on the compat runtime (built by MMDet 2.x's train
-flow in place of EvalHook, as a fork's patched ``train_detector`` did) beside its conversion
-(``fixtures/converted_hooks/engine/custom_eval_hook.py``) on the engine, with the converted
-``toy_eval_savebest_start`` run (val loop, val evaluator, checkpoint hook's save_best) and the
-ported hook in ``custom_hooks`` as ``dict(type='RecordBestEvalHook', **evaluation)``.
+custom_eval_hook.py``'s RecordBestEvalHook on the compat runtime beside its conversion
+(``fixtures/converted_hooks/engine/custom_eval_hook.py``) on the engine.
+
+The run is ``toy_eval_savebest_start`` with ``evaluation.type='RecordBestEvalHook'``, the way a
+fork selected its eval hook: its patched train flow built the hook named there with the other
+``evaluation`` keys (emulated on compat by replacing the flow's EvalHook). Converted, the same
+file becomes the val loop, the val evaluator, the checkpoint hook's save_best and
+``custom_hooks=[dict(type='RecordBestEvalHook', **evaluation)]`` (MIG020), which builds the
+ported class (registered under its name, as the converted module registers it).
 
 The fixture imports ``mmdet.core``'s hooks; the legacy side gets compat's (MMCV's) EvalHook
 under that name: the class overrides ``_do_evaluate`` whole, and what it inherits from MMDet's
@@ -11,6 +15,7 @@ EvalHook (the interval and start checks, evaluate, _save_ckpt) is MMCV's code wh
 ``dynamic_intervals`` is set, as here.
 """
 import os
+import shutil
 import sys
 import types
 
@@ -41,8 +46,18 @@ def _info(hub_or_msgs, key):
     return os.path.basename(value) if key == 'best_ckpt' and value else value
 
 
+def _runs_with_hook_type(tmp_path):
+    """A copy of the legacy-run fixtures plus RUN with ``evaluation.type`` set."""
+    runs = tmp_path / 'runs'
+    shutil.copytree(sbs.RUNS, runs)
+    (runs / f'{RUN}_type.py').write_text(
+        f"_base_ = ['./{RUN}.py']\nevaluation = dict(type='RecordBestEvalHook')\n")
+    return str(runs)
+
+
 def _record_best_pair(tmp_path, monkeypatch, converted_path=None):
     import compat.apis.train as legacy_train
+    from engine.registry import HOOKS
     legacy_cls = sbs.load_legacy('custom_eval_hook').RecordBestEvalHook
     new_cls = sbs.load_converted('custom_eval_hook', converted_path).RecordBestEvalHook
 
@@ -67,12 +82,20 @@ def _record_best_pair(tmp_path, monkeypatch, converted_path=None):
                               _info(hub, 'best_epoch'), _info(hub, 'best_score'),
                               _info(hub, 'best_ckpt')))
 
-    # MMDet 2.x's train flow builds the eval hook by name: a fork put its own there
-    monkeypatch.setattr(legacy_train, 'EvalHook', LegacyRec)
-    legacy = sbs.run_legacy(RUN, str(tmp_path / 'legacy'), [])
-    evaluation = sbs.legacy_view(RUN)['evaluation']
-    converted = sbs.run_converted(RUN, str(tmp_path / 'engine'), [NewRec(**evaluation)],
-                                  EPOCH_LEN)
+    def fork_eval_hook(dataloader, type, **evaluation):
+        # a fork's train flow: the hook evaluation.type names, the other keys its arguments
+        assert type == 'RecordBestEvalHook'
+        return LegacyRec(dataloader, **evaluation)
+
+    monkeypatch.setattr(sbs, 'RUNS', _runs_with_hook_type(tmp_path))
+    monkeypatch.setattr(legacy_train, 'EvalHook', fork_eval_hook)
+    legacy = sbs.run_legacy(f'{RUN}_type', str(tmp_path / 'legacy'), [])
+    # the converted module's registration, as custom_imports would make it
+    monkeypatch.setitem(HOOKS._modules, 'RecordBestEvalHook', NewRec)
+    converted = sbs.run_converted(f'{RUN}_type', str(tmp_path / 'engine'), [], EPOCH_LEN)
+    entry = [h for h in converted.cfg['custom_hooks'] if h['type'] == 'RecordBestEvalHook']
+    evaluation = dict(sbs.legacy_view(f'{RUN}_type')['evaluation'])
+    assert entry == [evaluation]   # MIG020: dict(type=<name>, **evaluation)
     return legacy, converted, LegacyRec.seen, NewRec.seen
 
 
