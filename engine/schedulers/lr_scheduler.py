@@ -22,6 +22,11 @@ class LRSchedulerMixin:
         super().__init_subclass__(**kwargs)
         bind_param_name(cls)
 
+    def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
+        # reached from a subclass's own __init__ (MMEngine's way to write a custom scheduler:
+        # ``super().__init__(optimizer, **kwargs)``); a class without one is bound above
+        super().__init__(optimizer, self._variant_param_name(optimizer), *args, **kwargs)
+
     def _variant_param_name(self, optimizer: Any) -> str:
         return 'lr'
 

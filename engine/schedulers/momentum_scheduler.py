@@ -26,6 +26,10 @@ class MomentumSchedulerMixin:
         super().__init_subclass__(**kwargs)
         bind_param_name(cls)
 
+    def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
+        # reached from a subclass's own __init__, as in MMEngine (see LRSchedulerMixin)
+        super().__init__(optimizer, self._variant_param_name(optimizer), *args, **kwargs)
+
     def _variant_param_name(self, optimizer: Any) -> str:
         owner = type(self).__name__
         fail = scheduler_failure(owner)

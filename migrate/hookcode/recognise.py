@@ -94,8 +94,9 @@ def classify(module: cst.Module) -> str:
     legacy = any(is_legacy_module(m) and m.startswith('mmcv.runner') for m in imports)
     # an OptimWrapper subclass is what HK008 makes of an optimizer hook, a TrainLoop subclass
     # what HK010 makes of a runner: converted hook code
+    # (a ParamScheduler subclass what HK007 makes of an LR/momentum updater hook)
     hooky = any(registers_hook(c) or any(b.endswith(('Hook', 'Runner', 'OptimWrapper',
-                                                     'TrainLoop'))
+                                                     'TrainLoop', 'ParamScheduler'))
                                          for b in base_names(c)) for c in classes)
     if defines and (legacy or hooky):
         return HOOK

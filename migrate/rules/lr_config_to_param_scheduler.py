@@ -1,7 +1,10 @@
 """MIG100: ``lr_config`` -> LR schedulers in ``param_scheduler`` (exact forms; closest form
-plus a ``# migrate[MIG100]`` comment where MMEngine cannot express the legacy schedule)."""
+plus a ``# migrate[MIG100]`` comment where MMEngine cannot express the legacy schedule). A
+project's own policy ``'<P>'`` becomes its warmup schedulers and ``dict(type='<P>LR', ...)``,
+the class HK007 ports ``<P>LrUpdaterHook`` to (:mod:`._custom_policy`)."""
 from __future__ import annotations
 
+from migrate.rules._custom_policy import map_custom_policy
 from migrate.rules._schedule import keep_as_written, map_into_plan, unconvertible_reason
 from migrate.rules.base import Plan, Rule
 from migrate.schedule_map.types import Unmappable
@@ -23,6 +26,10 @@ class LrConfigToParamScheduler(Rule):
 
         cfg = plan.get('lr_config')
         reason = unconvertible_reason(plan, 'lr_config', cfg)
+        if reason is not None and reason[0] == 'unknown-policy':
+            # a project's own updater hook: the scheduler class HK007 ports it to
+            map_custom_policy(self, plan, 'lr_config', cfg)
+            return
         if reason is not None:
             keep_as_written(self, plan, 'lr_config', reason[1], reason[0])
             return

@@ -1,6 +1,7 @@
 """MIG101: ``momentum_config`` -> momentum schedulers appended to ``param_scheduler``."""
 from __future__ import annotations
 
+from migrate.rules._custom_policy import map_custom_policy
 from migrate.rules._schedule import keep_as_written, map_into_plan, unconvertible_reason
 from migrate.rules.base import Plan, Rule
 from migrate.schedule_map.types import Unmappable
@@ -19,6 +20,10 @@ class MomentumConfigToParamScheduler(Rule):
 
         cfg = plan.get('momentum_config')
         reason = unconvertible_reason(plan, 'momentum_config', cfg)
+        if reason is not None and reason[0] == 'unknown-policy':
+            # a project's own updater hook: the scheduler class HK007 ports it to
+            map_custom_policy(self, plan, 'momentum_config', cfg)
+            return
         if reason is not None:
             keep_as_written(self, plan, 'momentum_config', reason[1], reason[0])
             return

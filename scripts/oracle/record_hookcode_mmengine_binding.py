@@ -31,6 +31,7 @@ import mmengine
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
+import hookcode_port_lr_updater
 import hookcode_port_eval_hook
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, 'fixtures', 'converted_hooks', 'mmengine')
@@ -139,6 +140,7 @@ def record():
                         info['stages'][stage] = 'binds'
                     except TypeError as e:
                         info['stages'][stage] = f'TypeError: {e}'
+            info.update(hookcode_port_lr_updater.check(cls_name, cls))
             info.update(hookcode_port_eval_hook.check(cls_name, cls))
             entry['classes'][cls_name] = info
         modules[name] = entry

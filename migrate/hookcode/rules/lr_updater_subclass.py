@@ -1,34 +1,239 @@
-"""HK007: a custom ``LrUpdaterHook``/``MomentumUpdaterHook`` subclass (``get_lr``/``get_momentum``)."""
+"""HK007: a custom ``LrUpdaterHook``/``MomentumUpdaterHook`` subclass (``get_lr``/
+``get_momentum``) becomes a parameter scheduler class (see :mod:`._lr_updater_port` for what
+maps and why it equals MMCV's values with a warmup chained before it).
+
+Names: ``<P>LrUpdaterHook`` -> ``<P>LR``, ``<P>MomentumUpdaterHook`` -> ``<P>Momentum``,
+registered in ``PARAM_SCHEDULERS`` under that name; ``migrate convert`` writes
+``lr_config = dict(policy='<P>', ...)`` as ``param_scheduler = [<warmup>, dict(type='<P>LR',
+...)]`` (MIG100/MIG101), and the config must import the converted module (custom_imports).
+A class that cannot be ported (it reads more of the runner, overrides the hook's warmup or
+stages, or is built on an MMCV policy hook) is left as written with a marker above it and on
+each line that blocks the port.
+"""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, List, Tuple
 
 import libcst as cst
 
 from migrate.hookcode.classes import LR_UPDATER
-from migrate.hookcode.context import HookContext
+from migrate.hookcode.context import HookContext, add_comment, has_marker, marker
+from migrate.hookcode.recognise import base_names, import_module_name
+from migrate.hookcode.names import is_legacy_module
 from migrate.hookcode.rules._framework import mark_classes, methods
+from migrate.hookcode.rules._lr_updater_port import (PORTABLE_BASES, VALUE_METHOD,
+                                                    needed_imports, port_class)
 from migrate.hookcode.rules.base import HookRule
+
+
+def _where(target: str) -> str:
+    return ('mmengine.optim.scheduler (_ParamScheduler; LRSchedulerMixin from its '
+            'lr_scheduler module; registry mmengine.registry.PARAM_SCHEDULERS)'
+            if target == 'mmengine' else
+            'engine.schedulers (LRSchedulerMixin, ParamScheduler; registry '
+            'engine.registry.PARAM_SCHEDULERS)')
+
+
+def _advice(cls: cst.ClassDef, base: str, target: str) -> str:
+    return (f'{cls.name.value} subclasses {base} ({methods(cls)}): MMEngine has no LR '
+            'updater hooks, ParamSchedulerHook steps param schedulers after each '
+            f'iteration/epoch instead; port it to a scheduler class from {_where(target)} '
+            'whose value at step self.last_step (= runner.epoch if by_epoch else runner.iter) '
+            'is get_lr(runner, base_lr) for each base value, register it and replace '
+            'lr_config by param_scheduler=[dict(type=...)]; warmup becomes a '
+            'LinearLR/ConstantLR entry before it')
+
+
+class _MarkStatements(cst.CSTTransformer):
+    def __init__(self, comments: Dict[int, List[str]]):
+        super().__init__()
+        self.comments = comments
+
+    def on_leave(self, original, updated):
+        result = super().on_leave(original, updated)
+        for text in self.comments.get(id(original), ()):
+            result = add_comment(result, text)
+        return result
+
+
+class _RenameClass(cst.CSTTransformer):
+    """Other uses of a ported class's old name in the module (``__all__``, a ``super(Old,
+    self)`` left elsewhere) take the new name."""
+
+    def __init__(self, renamed: Dict[str, str]):
+        super().__init__()
+        self.renamed = renamed
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        return updated.with_changes(value=self.renamed.get(updated.value, updated.value))
+
+    def leave_SimpleString(self, original, updated):
+        text = updated.value
+        quote = text[0] if text[:1] in '\'"' else ''
+        if quote and text[1:-1] in self.renamed:
+            return updated.with_changes(value=quote + self.renamed[text[1:-1]] + quote)
+        return updated
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return True
+
+    def leave_Attribute(self, original, updated):
+        return updated.with_changes(attr=original.attr)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+
+class _Uses(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.names = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.names.add(node.value.strip('\'"'))
+
+
+def _drop_unused_hooks_registry(module: cst.Module, ctx: HookContext, rule: str) -> cst.Module:
+    """``HOOKS`` imported from mmcv only for the classes now registered as schedulers is
+    dropped from that import (the import rule drops what else nothing uses)."""
+    uses = _Uses()
+    module.visit(uses)
+    if 'HOOKS' in uses.names:
+        return module
+    body = []
+    for stmt in module.body:
+        node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) \
+            and len(stmt.body) == 1 else None
+        if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar) \
+                and is_legacy_module(import_module_name(node)) \
+                and any(a.asname is None and isinstance(a.name, cst.Name)
+                        and a.name.value == 'HOOKS' for a in node.names) \
+                and len(node.names) > 1:
+            keep = [a for a in node.names if not (isinstance(a.name, cst.Name)
+                                                  and a.name.value == 'HOOKS')]
+            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            stmt = stmt.with_changes(body=[node.with_changes(
+                names=keep, lpar=None if len(keep) < 3 else node.lpar,
+                rpar=None if len(keep) < 3 else node.rpar)])
+            ctx.report(rule, 'note', 'HOOKS', 'HOOKS is no longer used: the ported classes '
+                       'register in PARAM_SCHEDULERS')
+        body.append(stmt)
+    return module.with_changes(body=body)
+
+
+def _import(module: cst.Module, needed: Dict[str, List[str]]) -> cst.Module:
+    """One import per module of what the ported classes use, after the module's imports
+    (names it imports already are left out)."""
+    body = list(module.body)
+    have = set()
+    last = -1
+    for i, stmt in enumerate(body):
+        node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            last = i
+            if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+                have.update((import_module_name(node), cst.Module([]).code_for_node(a.name))
+                            for a in node.names)
+    new = []
+    for where in sorted(needed):
+        names = sorted({n for n in needed[where] if (where, n) not in have})
+        if names:
+            new.append(cst.parse_statement(f'from {where} import {", ".join(names)}\n'))
+    return module.with_changes(body=body[:last + 1] + new + body[last + 1:])
 
 
 class LrUpdaterSubclass(HookRule):
     id = 'HK007'
     name = 'lr-updater-subclass'
-    summary = ('a custom LR/momentum updater hook is left with its port to a parameter '
-               'scheduler class spelled out')
+    summary = ('a custom LR/momentum updater hook (get_lr/get_momentum) becomes a parameter '
+               'scheduler class <P>LR/<P>Momentum with the same values; what cannot be '
+               'ported is marked where it is')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
-        where = ('mmengine.optim.scheduler (LRSchedulerMixin, _ParamScheduler; registry '
-                 'mmengine.registry.PARAM_SCHEDULERS)' if ctx.target == 'mmengine' else
-                 'engine.schedulers (LRSchedulerMixin, ParamScheduler; registry '
-                 'engine.registry.PARAM_SCHEDULERS)')
+        renamed: Dict[str, str] = {}
+        body = []
+        blocked_reasons: Dict[str, List[Tuple[cst.CSTNode, str]]] = {}
+        needed: Dict[str, List[str]] = {}
+        for stmt in module.body:
+            if isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value) == LR_UPDATER \
+                    and not has_marker(stmt, self.id):
+                stmt = self._one(stmt, ctx, renamed, blocked_reasons, needed)
+            body.append(stmt)
+        module = module.with_changes(body=body)
+        module = mark_classes(module, ctx, kinds, LR_UPDATER, self.id,
+                              lambda cls, base: self._left(cls, base, ctx, blocked_reasons))
+        if renamed:
+            module = module.visit(_RenameClass(renamed))
+            module = _drop_unused_hooks_registry(module, ctx, self.id)
+            module = _import(module, needed)
+        return module
 
-        def advice(cls: cst.ClassDef, base: str) -> str:
-            return (f'{cls.name.value} subclasses {base} ({methods(cls)}): MMEngine has no '
-                    'LR updater hooks, ParamSchedulerHook steps param schedulers after each '
-                    'iteration/epoch instead; port it to a scheduler class from '
-                    f'{where} whose value at step self.last_step (= runner.epoch if by_epoch '
-                    'else runner.iter) is get_lr(runner, base_lr) for each base value, '
-                    'register it and replace lr_config by param_scheduler=[dict(type=...)]; '
-                    'warmup becomes a LinearLR/ConstantLR entry before it')
-        return mark_classes(module, ctx, kinds, LR_UPDATER, self.id, advice)
+    def _one(self, cls: cst.ClassDef, ctx: HookContext, renamed: Dict[str, str],
+             blocked_reasons: Dict[str, List[Tuple[cst.CSTNode, str]]],
+             needed: Dict[str, List[str]]) -> cst.ClassDef:
+        bases = base_names(cls)
+        base = bases[0] if len(bases) == 1 else ''
+        if base not in PORTABLE_BASES:
+            blocked_reasons[cls.name.value] = [(cls, self._not_direct(cls, bases))]
+            return cls
+        plan = port_class(cls, base, ctx.target)
+        if plan.ported is None:
+            comments: Dict[int, List[str]] = {}
+            for node, why in plan.blocked:
+                if node is not cls:
+                    comments.setdefault(id(node), []).append(marker(self.id,
+                                                                    f'not ported: {why}'))
+            blocked_reasons[cls.name.value] = plan.blocked
+            return cls.visit(_MarkStatements(comments)) if comments else cls
+        old = cls.name.value
+        renamed[old] = plan.new_name
+        kind = PORTABLE_BASES[base]
+        registered = any('register_module' in cst.Module([]).code_for_node(d.decorator)
+                         for d in cls.decorators)
+        for where, name in needed_imports(kind, ctx.target, registered):
+            needed.setdefault(where, []).append(name)
+        policy = self._policy(old, kind)
+        config = (f"{kind}_config=dict(policy='{policy}', ...) becomes param_scheduler="
+                  f"[<warmup>, dict(type='{plan.new_name}', ...)] (migrate convert writes it)"
+                  if policy else f"name it in param_scheduler=[dict(type='{plan.new_name}', "
+                  '...)]')
+        message = (f'{old} ported to the parameter scheduler {plan.new_name}'
+                   f'{", registered in PARAM_SCHEDULERS" if registered else ""} '
+                   f'({VALUE_METHOD[kind]}(last_step, base): last_step counts epochs if '
+                   f'by_epoch else iterations); {config}; the config must import this module '
+                   f'(custom_imports); code naming {old} must name {plan.new_name}')
+        ctx.report(self.id, 'note', old, message)
+        return add_comment(plan.ported, marker(self.id, message))
+
+    @staticmethod
+    def _policy(name: str, kind: str):
+        suffix = 'LrUpdaterHook' if kind == 'lr' else 'MomentumUpdaterHook'
+        return name[:-len(suffix)] if name.endswith(suffix) and name != suffix else None
+
+    @staticmethod
+    def _not_direct(cls: cst.ClassDef, bases: List[str]) -> str:
+        if len(bases) != 1:
+            return (f'it has several bases ({", ".join(bases)}); only a direct subclass of '
+                    'LrUpdaterHook or MomentumUpdaterHook is ported')
+        return (f'it is built on {bases[0]}, not directly on LrUpdaterHook or '
+                'MomentumUpdaterHook: a port would have to spell out the base\'s get_lr '
+                '(an MMCV policy maps to MMEngine schedulers in the config instead, see '
+                'MIG100)')
+
+    def _left(self, cls: cst.ClassDef, base: str, ctx: HookContext,
+              blocked_reasons: Dict[str, List[Tuple[cst.CSTNode, str]]]) -> str:
+        reasons = blocked_reasons.get(cls.name.value, [])
+        text = _advice(cls, base, ctx.target)
+        if reasons:
+            text += '; not ported: ' + '; '.join(why for _, why in reasons)
+        return text

@@ -10,8 +10,9 @@ import pytest
 from _hook_cases import CONVERTED, MARKED_ONLY, modules
 from engine.hooks import Hook, check_hook_signatures
 from engine.optim import OptimWrapper
-from engine.registry import HOOKS, LOOPS, OPTIM_WRAPPERS
+from engine.registry import HOOKS, LOOPS, OPTIM_WRAPPERS, PARAM_SCHEDULERS
 from engine.runner.loops import BaseLoop
+from engine.schedulers import ParamScheduler
 
 
 @pytest.mark.parametrize('name', [n for n in modules() if n not in MARKED_ONLY])
@@ -27,12 +28,17 @@ def test_engine_module_imports_and_binds(name):
                 and c.__module__ == module.__name__ and issubclass(c, OptimWrapper)]
     for cls in wrappers:
         assert OPTIM_WRAPPERS.get(cls.__name__) is cls
+    # HK007 ports an LR/momentum updater hook to a parameter scheduler
+    schedulers = [c for c in vars(module).values() if inspect.isclass(c)
+                  and c.__module__ == module.__name__ and issubclass(c, ParamScheduler)]
+    for cls in schedulers:
+        assert PARAM_SCHEDULERS.get(cls.__name__) is cls
     # HK010 ports a runner to a train loop
     loops = [c for c in vars(module).values() if inspect.isclass(c)
              and c.__module__ == module.__name__ and issubclass(c, BaseLoop)]
     for cls in loops:
         assert LOOPS.get(cls.__name__) is cls
-    if name == 'not_hook_code.py' or wrappers or loops:
+    if name == 'not_hook_code.py' or wrappers or schedulers or loops:
         assert not hooks
         return
     assert hooks

@@ -38,7 +38,12 @@ def test_module_imports_registers_and_binds(name):
     assert entry['imported'], entry.get('error')
     assert entry['stubbed'] == MARKED_ONLY.get(name, [])
     hooks = {c: i for c, i in entry['classes'].items() if i['hook']}
-    if name not in MARKED_ONLY and name != 'not_hook_code.py':
+    # HK007 ports an LR/momentum updater hook to a parameter scheduler, no hook
+    schedulers = {c: i['param_scheduler'] for c, i in entry['classes'].items()
+                  if 'param_scheduler' in i}
+    for cls, info in schedulers.items():
+        assert info['registered'], f'{name}: {cls} not in mmengine.registry.PARAM_SCHEDULERS'
+    if name not in MARKED_ONLY and name != 'not_hook_code.py' and not schedulers:
         assert hooks, f'{name}: no MMEngine Hook subclass'
     for cls, info in hooks.items():
         assert info['registered'], f'{name}: {cls} not in mmengine.registry.HOOKS'

@@ -146,16 +146,44 @@ REPORTS = {
         ],
         untouched=['max_epochs', 'num_last_epochs'],
     ),
-    'unknown_policy_kept': report(
+    'custom_policy_ported': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+        findings=[
+            finding('MIG100', 'manual', 'lr_config',
+                    "policy 'MyWarmRestart' is the project's own MyWarmRestartLrUpdaterHook: "
+                    'written as MyWarmRestartLR, the scheduler HK007 ports that class to (the '
+                    'same value at every step); the converted module that defines '
+                    'MyWarmRestartLR must be imported where the hook module was '
+                    '(custom_imports); if HK007 left MyWarmRestartLrUpdaterHook marked, write '
+                    'MyWarmRestartLR by hand', kind='custom-policy'),
+        ],
+    ),
+    'custom_policy_iter_warmup_imported': report(
+        rules=['MIG010', 'MIG001', 'MIG100'],
+        written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
+        removed=['runner', 'optimizer', 'lr_config'],
+        findings=[
+            finding('MIG100', 'note', 'lr_config',
+                    "policy 'StepDecay' is the project's own StepDecayLrUpdaterHook: written as "
+                    'StepDecayLR, the scheduler HK007 ports that class to (the same value at '
+                    'every step, its warmup as the entries before it); the converted module '
+                    'that defines StepDecayLR must be imported where the hook module was '
+                    '(custom_imports lists modules: keep it there); if HK007 left '
+                    'StepDecayLrUpdaterHook marked, write StepDecayLR by hand',
+                    kind='custom-policy'),
+        ],
+        untouched=['custom_imports'],
+    ),
+    'custom_policy_invalid_warmup_kept': report(
         rules=['MIG010', 'MIG001', 'MIG100'],
         written=['train_cfg', 'optim_wrapper'],
         removed=['runner', 'optimizer'],
         findings=[
             finding('MIG100', 'manual', 'lr_config',
-                    "unknown lr policy 'MyWarmRestart' left as written: neither MMCV 1.7.2 nor "
-                    'a modelled downstream codebase registers MyWarmRestartLrUpdaterHook; write '
-                    'its param_scheduler by hand (a custom scheduler class registered in '
-                    'PARAM_SCHEDULERS) and delete this key', kind='unknown-policy'),
+                    "lr_config left as written: warmup 'cosine' is not one of constant, linear, "
+                    'exp (MMCV raises ValueError)', kind='invalid-warmup'),
         ],
         untouched=['lr_config'],
     ),

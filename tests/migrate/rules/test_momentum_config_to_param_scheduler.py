@@ -24,19 +24,24 @@ REPORTS = {
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
         removed=['runner', 'optimizer', 'lr_config', 'momentum_config'],
     ),
-    'unknown_momentum_policy_kept': report(
+    'custom_momentum_policy_ported': report(
         rules=['MIG010', 'MIG001', 'MIG100', 'MIG101'],
         written=['train_cfg', 'optim_wrapper', 'param_scheduler'],
-        removed=['runner', 'optimizer', 'lr_config'],
+        removed=['runner', 'optimizer', 'lr_config', 'momentum_config'],
         findings=[
+            finding('MIG101', 'approximation', 'momentum_config',
+                    'momentum warmup (linear, 100 iterations, momentum / 0.9 at the start) left '
+                    'out: MMEngine momentum schedulers cannot raise the momentum above its base '
+                    '(use --target engine for WarmupMomentum)', kind='momentum-warmup'),
             finding('MIG101', 'manual', 'momentum_config',
-                    "unknown momentum policy 'MyMomentumRamp' left as written: neither MMCV "
-                    '1.7.2 nor a modelled downstream codebase registers '
-                    'MyMomentumRampMomentumUpdaterHook; write its param_scheduler by hand (a '
-                    'custom scheduler class registered in PARAM_SCHEDULERS) and delete this key',
-                    kind='unknown-policy'),
+                    "policy 'MyMomentumRamp' is the project's own "
+                    'MyMomentumRampMomentumUpdaterHook: written as MyMomentumRampMomentum, the '
+                    'scheduler HK007 ports that class to (the same value at every step); the '
+                    'converted module that defines MyMomentumRampMomentum must be imported where '
+                    'the hook module was (custom_imports); if HK007 left '
+                    'MyMomentumRampMomentumUpdaterHook marked, write MyMomentumRampMomentum by '
+                    'hand', kind='custom-policy'),
         ],
-        untouched=['momentum_config'],
     ),
 }
 
@@ -52,10 +57,13 @@ NOOPS = [
     pytest.param("model = dict(type='X', momentum_config=dict(policy='step', step=[8]))\n",
                  id='nested_in_model'),
     pytest.param("# momentum_config = dict(policy='cyclic')\n", id='commented_out'),
-    pytest.param("# migrate[MIG101]: unknown momentum policy 'MyMomentumRamp' left as written: "
-                 "neither MMCV 1.7.2 nor a modelled downstream codebase registers "
-                 "MyMomentumRampMomentumUpdaterHook; write its param_scheduler by hand (a custom "
-                 "scheduler class registered in PARAM_SCHEDULERS) and delete this key\n"
+    pytest.param("# migrate[MIG101]: momentum_config left as written: policy 'MyMomentumRamp' "
+                 "is the project's own\n"
+                 "#   MyMomentumRampMomentumUpdaterHook, which HK007 ports to "
+                 "MyMomentumRampMomentum; no runner in\n"
+                 "#   this file or its bases gives its timeline, the configs that set one write "
+                 "param_scheduler=[...,\n"
+                 "#   dict(type='MyMomentumRampMomentum', ...)]\n"
                  "momentum_config = dict(policy='MyMomentumRamp', target=0.99)\n"
                  "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=90)\n",
                  id='unknown_policy_marked_already'),
