@@ -43,7 +43,13 @@ def test_module_imports_registers_and_binds(name):
                   if 'param_scheduler' in i}
     for cls, info in schedulers.items():
         assert info['registered'], f'{name}: {cls} not in mmengine.registry.PARAM_SCHEDULERS'
-    if name not in MARKED_ONLY and name != 'not_hook_code.py' and not schedulers:
+    # HK008 ports an optimizer hook to an optim wrapper, no hook
+    wrappers = {c: i for c, i in entry['classes'].items() if i.get('optim_wrapper')}
+    for cls, info in wrappers.items():
+        assert info['registered'], f'{name}: {cls} not in mmengine.registry.OPTIM_WRAPPERS'
+        assert 'error' not in info, f'{name}: {cls}: {info["error"]}'
+    if name not in MARKED_ONLY and name != 'not_hook_code.py' and not schedulers \
+            and not wrappers:
         assert hooks, f'{name}: no MMEngine Hook subclass'
     for cls, info in hooks.items():
         assert info['registered'], f'{name}: {cls} not in mmengine.registry.HOOKS'
