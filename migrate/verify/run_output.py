@@ -60,9 +60,12 @@ def run_summary(c: RunComparison) -> str:
     if c.equal:
         weights = 'bit for bit' if c.weights_bitwise else \
             f'max relative deviation {c.weights_max_dev:.3g}'
+        hooks = c.legacy.custom_hooks.order if c.legacy.custom_hooks else []
+        custom = (f', {len(hooks)} custom hooks (order, priorities, calls per stage, what '
+                  'they kept)') if hooks else ''
         return (f'SAME: {n} iterations (lr, momentum, loss, grad norm), final weights '
                 f'{weights}, {len(c.legacy.checkpoints)} checkpoints, '
-                f'{len(c.legacy.evals)} evaluations')
+                f'{len(c.legacy.evals)} evaluations{custom}')
     if c.first_divergence is not None:
         i, what = c.first_divergence
         return (f'DIFFERENT: first at iteration {c.legacy.iter[i]} (epoch {c.legacy.epoch[i]}): '

@@ -29,6 +29,8 @@ class RunSeries:
     checkpoints: List[str] = field(default_factory=list)
     weights: Dict[str, Any] = field(default_factory=dict)
     epoch_len: Optional[int] = None
+    #: what the custom hooks of the hook-code modules did (migrate.verify.custom_hooks)
+    custom_hooks: Optional[Any] = None
 
 
 def _flat(values: Any) -> List[float]:

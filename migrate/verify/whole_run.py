@@ -3,8 +3,9 @@ engine, side by side, and compare what they computed.
 
 Neither config file is executed: both are read by the static evaluator (the legacy tree merged
 the MMCV way, the converted tree the MMEngine way) and the runtimes train from those values.
-The modules the configs name in ``custom_imports`` (the user's models and datasets) are
-imported: there is no training without them.
+The modules the configs name in ``custom_imports`` (the user's models, datasets and hooks) are
+imported: there is no training without them. A module that is legacy hook code runs as it is
+in the legacy run and converted in the converted run (:mod:`migrate.verify.custom_modules`).
 
 The order of work: the legacy run first (it tells how long an epoch is), then the conversion
 with that epoch length (so epoch-based schedules are converted exactly), then the converted
@@ -12,20 +13,28 @@ run. A converted model or dataset that is a legacy one (registered in ``compat.a
 the engine through :mod:`compat.on_engine` (the adapter, MMDet's sample order), which the
 report says. Compared, per iteration: lr and momentum of every param group (1e-12 relative),
 the loss and, when clipping, the gradient norm (1e-6); at the end: the weights (1e-6), the
-checkpoints written and the evaluations (when, and their values, 1e-6). Differences the new
-timeline makes unavoidable are reported as expected, with the reason, not as failures.
+checkpoints written and the evaluations (when, and their values, 1e-6); the custom hooks of
+those modules: their order and priorities, the calls of each stage, what they kept
+(:mod:`migrate.verify.custom_hooks`). Differences the new timeline makes unavoidable are
+reported as expected, with the reason, not as failures.
 """
 from __future__ import annotations
 
 import copy
 import math
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from engine.errors import ConfigError
 from migrate.convert.converter import Converter
+from migrate.verify.custom_hooks import (HookWatch, compare_custom_hooks, engine_watch, finish,
+                                         legacy_watch, observed)
+from migrate.verify.custom_modules import (convert_hook_modules, converted_modules_imported,
+                                           import_legacy_modules, legacy_hook_code,
+                                           mmcv_is_compat)
 from migrate.verify.new_style import refuse_new_style
 from migrate.verify.run_recorders import RunSeries, StopRun, engine_recorder, legacy_recorder
 from migrate.verify.schedule import TOLERANCE, write_converted_tree
@@ -69,7 +78,8 @@ class RunComparison:
         def side(s: RunSeries) -> Dict[str, Any]:
             return dict(epoch=s.epoch, iter=s.iter, lr=s.lr, momentum=s.momentum, loss=s.loss,
                         grad_norm=s.grad_norm, evals=[[d, m] for d, m in s.evals],
-                        checkpoints=s.checkpoints, epoch_len=s.epoch_len)
+                        checkpoints=s.checkpoints, epoch_len=s.epoch_len,
+                        custom_hooks=s.custom_hooks.as_json() if s.custom_hooks else None)
         return dict(config=self.config, target=self.target, equal=self.equal,
                     first_divergence=list(self.first_divergence)
                     if self.first_divergence else None,
@@ -125,22 +135,26 @@ def _state(model) -> Dict[str, Any]:
 
 
 def run_legacy(legacy: Dict[str, Any], *, file: str, work_dir: str, seed: int,
-               iters: Optional[int]) -> RunSeries:
-    """Train the legacy view on compat (MMDet 2.x's train flow); the recorded series."""
+               iters: Optional[int], watch: Optional[HookWatch] = None) -> RunSeries:
+    """Train the legacy view on compat (MMDet 2.x's train flow); the recorded series (with
+    what ``watch``'s custom hooks did)."""
     from compat.apis import train_legacy_config
     from compat.runner import Hook
     from compat.utils.config import Config
 
     series = RunSeries()
     recorder = legacy_recorder(Hook, series, iters)
-    _import_custom(legacy, file)
+    import_legacy_modules(legacy, file)
     cfg = Config(copy.deepcopy(legacy), filename=file)
-    try:
-        # priority 75: after the eval hook (LOW) wrote its results, before the loggers
-        train_legacy_config(cfg, work_dir, seed=seed, timestamp=TIMESTAMP,
-                            extra_hooks=[(recorder, 75)])
-    except StopRun:
-        pass
+    with observed(watch) as hooks_seen, mmcv_is_compat(file):
+        try:
+            # priority 75: after the eval hook (LOW) wrote its results, before the loggers
+            train_legacy_config(cfg, work_dir, seed=seed, timestamp=TIMESTAMP,
+                                extra_hooks=[(recorder, 75)])
+        except StopRun:
+            pass
+    finish(hooks_seen, recorder.runner.hooks)
+    series.custom_hooks = hooks_seen
     series.weights = _state(recorder.runner.model)
     series.checkpoints = _checkpoints(work_dir)
     return series
@@ -186,9 +200,11 @@ def _legacy_val_phases(legacy: Dict[str, Any]) -> int:
 
 
 def run_converted(view: Dict[str, Any], *, file: str, work_dir: str, seed: int,
-                  iters: Optional[int], legacy: Optional[Dict[str, Any]] = None
+                  iters: Optional[int], legacy: Optional[Dict[str, Any]] = None,
+                  watch: Optional[HookWatch] = None
                   ) -> Tuple[RunSeries, List[Tuple[str, str]]]:
-    """Train the converted view on the engine; the series and what was bridged."""
+    """Train the converted view on the engine; the series (with what ``watch``'s custom
+    hooks did) and what was bridged."""
     from engine.hooks.hook import Hook
     from engine.runner import Runner
 
@@ -217,11 +233,14 @@ def run_converted(view: Dict[str, Any], *, file: str, work_dir: str, seed: int,
     cfg['randomness'] = randomness
     cfg.pop('load_from', None)
     cfg['resume'] = False
-    runner = Runner.from_cfg(cfg)
-    try:
-        runner.train()
-    except StopRun:
-        pass
+    with observed(watch) as hooks_seen:
+        runner = Runner.from_cfg(cfg)
+        try:
+            runner.train()
+        except StopRun:
+            pass
+    finish(hooks_seen, runner.hooks)
+    series.custom_hooks = hooks_seen
     series.weights = _state(runner.model)
     series.checkpoints = _checkpoints(work_dir)
     return series, bridged
@@ -315,6 +334,23 @@ def _expected_from_config(c: RunComparison, legacy: Dict[str, Any]) -> None:
                                'with the legacy order to compare the training maths'))
 
 
+def _tree_root(legacy_leaf: str, converted_leaf: str, tree: str) -> str:
+    """The legacy folder that ``tree`` (a converted tree holding ``converted_leaf``) mirrors."""
+    depth = len(os.path.relpath(converted_leaf, tree).split(os.sep))
+    root = os.path.abspath(legacy_leaf)
+    for _ in range(depth):
+        root = os.path.dirname(root)
+    return root
+
+
+def _module_note(module) -> Tuple[str, str]:
+    said = f'; the converter says: {len(module.findings)} note(s)' if module.findings else ''
+    rules = f' ({", ".join(module.rules)})' if module.rules else ''
+    return (f'custom_imports {module.name}',
+            f'legacy hook code: the converted run imports {module.source}{rules}, '
+            f'{module.converted_path}{said}')
+
+
 def _own_seed(configured: Any, given: Optional[int]) -> int:
     """``--seed`` when given (as ``tools/train.py --seed`` did), else the config's own seed,
     else 0: without ``--seed`` a conversion that loses the legacy ``seed`` shows as a
@@ -350,8 +386,9 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
                               'not define (with its bases)', file=path, key=key,
                               fix='verify a complete training config, or compare the '
                                   'schedules alone with --schedule-only')
-    _import_custom(legacy, path)
+    import_legacy_modules(legacy, path)
     _require_registered(legacy['model'], path)
+    hook_code = legacy_hook_code(legacy)
     options = dict(cfg_options or {})
     legacy = copy.deepcopy(legacy)
     skipped_legacy = _apply_options(legacy, options, 'legacy')
@@ -359,14 +396,22 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
     os.makedirs(work, exist_ok=True)
     legacy_seed = _own_seed(legacy.get('seed'), seed)
     legacy_series = run_legacy(legacy, file=path, work_dir=os.path.join(work, 'legacy_run'),
-                               seed=legacy_seed, iters=iters)
+                               seed=legacy_seed, iters=iters,
+                               watch=legacy_watch([sys.modules[m.name] for m in hook_code],
+                                                  legacy))
     if converted is not None:
         converted_path = converted
+        tree_root, tree = os.path.dirname(os.path.abspath(path)), \
+            os.path.join(work, 'converted_modules')
     else:
         if epoch_len is None and legacy_series.epoch_len:
             converter = Converter(target=target, epoch_len=legacy_series.epoch_len)
-        converted_path = write_converted_tree(path, converter, os.path.join(work, 'converted'))
+        tree = os.path.join(work, 'converted')
+        converted_path = write_converted_tree(path, converter, tree)
+        tree_root = _tree_root(path, converted_path, tree)
     view = load_converted_view(converted_path)
+    modules = convert_hook_modules(hook_code, view, target=target, tree_root=tree_root,
+                                   workdir=tree, legacy_leaf=path, converted_leaf=converted)
     if contains_unknown(view):
         raise ConfigError('the converted config holds values the static reader cannot '
                           'compute', file=path, fix='use --schedule-only')
@@ -374,9 +419,15 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
     randomness = view.get('randomness')
     converted_seed = _own_seed(randomness.get('seed') if isinstance(randomness, dict) else None,
                                seed)
-    converted_series, bridged = run_converted(view, file=path,
-                                              work_dir=os.path.join(work, 'converted_run'),
-                                              seed=converted_seed, iters=iters, legacy=legacy)
+    has_val_phase = _legacy_val_phases(legacy) > 0
+    with converted_modules_imported(modules, path):
+        watch = engine_watch([sys.modules[m.name] for m in modules], view,
+                             separate_val=not has_val_phase)
+        converted_series, bridged = run_converted(view, file=path,
+                                                  work_dir=os.path.join(work, 'converted_run'),
+                                                  seed=converted_seed, iters=iters,
+                                                  legacy=legacy, watch=watch)
+    bridged = [_module_note(m) for m in modules] + bridged
     c = RunComparison(config=path, target=target, legacy=legacy_series,
                       converted=converted_series, bridged=bridged, stopped_at=iters)
     for dotted in skipped_legacy:
@@ -388,6 +439,11 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
     max_epochs = runner.get('max_epochs', legacy.get('total_epochs'))
     _compare_series(c)
     _compare_end(c, max_epochs, by_epoch)
+    hook_failures, hook_expected = compare_custom_hooks(
+        legacy_series.custom_hooks, converted_series.custom_hooks,
+        legacy_has_val_phase=has_val_phase)
+    c.failures += hook_failures
+    c.expected += hook_expected
     _expected_from_config(c, legacy)
     if not keep_dir:
         import shutil

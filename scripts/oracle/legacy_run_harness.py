@@ -13,8 +13,10 @@ What a run records:
   hook reads at that moment (epoch, iter, inner_iter, mode, max_epochs/max_iters, rank,
   world_size, current lr and momentum, the outputs' log_vars, the log buffer's output, the
   length of the data loader, whether a data batch is present);
-* ``hooks``: the registered hooks (class, priority, and the probe's name) = the call order of
-  every stage;
+* ``hooks``: the registered hooks (class, priority, and a custom hook's ``probe_name``) = the
+  call order of every stage;
+* ``hook_state`` (runs with custom hooks that have a ``probe_name``: those of
+  ``fixtures/legacy_runs/run_hooks/``): each one's data attributes after the run;
 * ``weights``: the final state dict; ``checkpoints``: every file in the work dir (symlinks with
   their target) and, per checkpoint, its meta (without time/env/config) and state digests;
 * ``log_json``: the ``<timestamp>.log.json`` records without the wall-clock fields.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from typing import Any, Dict, List
 
 #: the stages MMCV 1.7.2's runners call (``Hook.stages`` order)
@@ -35,6 +38,10 @@ CLOCK_FIELDS = ('time', 'data_time', 'memory', 'eta')
 #: checkpoint meta fields that depend on the clock, the machine or the library versions
 VOLATILE_META = ('time', 'mmcv_version', 'env_info', 'config', 'mmdet_version')
 TIMESTAMP = '20260101_000000'
+#: the legacy-run fixtures' project root: ``custom_imports`` names its modules (its custom
+#: hooks, ``run_hooks.priority_probes``) as a project's configs did with the root on PYTHONPATH
+PROJECT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'fixtures', 'legacy_runs')
 
 
 def _hex(value: Any) -> Any:
@@ -51,8 +58,17 @@ def _hex(value: Any) -> Any:
     return repr(value)
 
 
+def _plain_state(hook) -> Dict[str, Any]:
+    """A custom hook's own attributes that are data (what it kept of what it saw)."""
+    return {k: v for k, v in vars(hook).items()
+            if k != 'priority' and isinstance(v, (list, tuple, dict, str, int, float, bool))}
+
+
 def register_probe_hooks(hook_base, hooks_registry) -> Dict[str, type]:
-    """Define the recorder and the probe hooks on ``hook_base`` and register them."""
+    """Define the recorder on ``hook_base`` and register it; put the fixture project on
+    ``sys.path`` (:data:`PROJECT`)."""
+    if PROJECT not in sys.path:
+        sys.path.insert(0, PROJECT)
 
     class LegacyRunRecorderHook(hook_base):
         """Records every stage with the runner attributes (registered LOWEST)."""
@@ -61,6 +77,7 @@ def register_probe_hooks(hook_base, hooks_registry) -> Dict[str, type]:
         def __init__(self):
             self.calls: List[list] = []
             self.hooks: List[list] = []
+            self.hook_state: List[list] = []
             LegacyRunRecorderHook.instances.append(self)
 
         def _observe(self, stage, runner):
@@ -89,39 +106,14 @@ def register_probe_hooks(hook_base, hooks_registry) -> Dict[str, type]:
         def after_run(self, runner):
             self._observe('after_run', runner)
             self.model = runner.model
+            self.hook_state = [[h.probe_name, _hex(_plain_state(h))] for h in runner.hooks
+                               if getattr(h, 'probe_name', None) is not None]
 
     for _stage in STAGES[1:-1]:
         setattr(LegacyRunRecorderHook, _stage,
                 (lambda s: lambda self, runner: self._observe(s, runner))(_stage))
 
-    class LegacyProbeHook(hook_base):
-        """A custom hook whose only job is to be called: the recorder sees the order."""
-
-        def __init__(self, name):
-            self.probe_name = name
-
-        def before_train_epoch(self, runner):
-            runner.meta.setdefault('probe_calls', []).append([self.probe_name, runner.epoch])
-
-    class LegacyGenericApiHook(hook_base):
-        """Written against the old generic API only: ``before_epoch``/``after_iter``, which
-        the base class's train and val stages forward to."""
-
-        def __init__(self, name):
-            self.probe_name = name
-            self.seen: List[list] = []
-
-        def before_epoch(self, runner):
-            self.seen.append(['before_epoch', runner.mode, runner.epoch])
-
-        def after_iter(self, runner):
-            if self.every_n_iters(runner, 4) or self.end_of_epoch(runner):
-                runner.meta.setdefault('generic_calls', []).append(
-                    [runner.mode, runner.iter, runner.inner_iter, self.is_last_iter(runner),
-                     self.is_last_epoch(runner)])
-
-    classes = dict(LegacyRunRecorderHook=LegacyRunRecorderHook, LegacyProbeHook=LegacyProbeHook,
-                   LegacyGenericApiHook=LegacyGenericApiHook)
+    classes = dict(LegacyRunRecorderHook=LegacyRunRecorderHook)
     for name, cls in classes.items():
         hooks_registry.register_module(name=name, module=cls, force=True)
     return classes
@@ -213,5 +205,8 @@ def collect(work_dir: str, recorder) -> Dict[str, Any]:
     net = model.module if hasattr(model, 'module') else model
     weights = {k: [float(v).hex() for v in t.detach().double().flatten().tolist()]
                for k, t in net.state_dict().items()}
-    return dict(calls=recorder.calls, hooks=recorder.hooks, weights=weights, files=files,
-                checkpoints=checkpoints, log_json=_log_json(work_dir))
+    result = dict(calls=recorder.calls, hooks=recorder.hooks, weights=weights, files=files,
+                  checkpoints=checkpoints, log_json=_log_json(work_dir))
+    if recorder.hook_state:
+        result['hook_state'] = recorder.hook_state
+    return result

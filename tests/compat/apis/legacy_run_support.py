@@ -32,9 +32,18 @@ def run_fixture(stem: str, work_dir: str, resume_from: Optional[str] = None,
         if load_from is not None:
             cfg.load_from = load_from
 
-    train_legacy_config(os.path.join(RUNS, f'{stem}.py'), work_dir, resume_from=resume_from,
-                        seed=seed, timestamp=harness.TIMESTAMP, prepare=prepare,
-                        launcher=launcher)
+    import compat
+    # a fixture's custom_imports may name the project's legacy hook code (`from mmcv.runner
+    # import ...`), which runs on compat through the alias
+    aliased = compat.is_mmcv_alias_installed()
+    compat.install_mmcv_alias()
+    try:
+        train_legacy_config(os.path.join(RUNS, f'{stem}.py'), work_dir,
+                            resume_from=resume_from, seed=seed, timestamp=harness.TIMESTAMP,
+                            prepare=prepare, launcher=launcher)
+    finally:
+        if not aliased:
+            compat.uninstall_mmcv_alias()
     return harness.collect(work_dir, PROBES['LegacyRunRecorderHook'].instances[-1])
 
 

@@ -1,10 +1,11 @@
 """Whole-run `migrate verify`: the legacy config on compat beside its conversion on the
-engine. SAME on every legacy run fixture whose conversion carries its meaning (13 configs:
+engine. SAME on every legacy run fixture whose conversion carries its meaning (14 configs:
 grad_clip, cumulative iterations with a remainder, update_interval, fp16 as CPUs allow,
 workflow val, evaluation with save_best and start, iteration runners, seeds, paramwise_cfg,
-several optimizers);
+several optimizers, custom hooks of the project's own legacy hook module);
 DIFFERENT, naming the first differing iteration and quantity, for 8 deliberately wrong
-conversions and for the fixtures whose conversion reports a loss."""
+conversions and for the fixtures whose conversion reports a loss; naming the hook, for wrong
+conversions of custom hooks (priority, a dropped hook, a moved stage)."""
 import json
 import os
 import re
@@ -23,7 +24,14 @@ SAME = ['toy_adamw_paramwise_cosine_bn', 'toy_cumulative_fp16', 'toy_cumulative_
         'toy_eval_savebest_start', 'toy_fp16_dynamic', 'toy_iter_cyclic', 'toy_iter_runner_eval',
         'toy_seeded_adam_exp_warmup', 'toy_selfsup_paramwise_remainder',
         'toy_sgd_step_gradclip_3e', 'toy_total_epochs_onecycle', 'toy_workflow_val',
-        'toy_multi_optimizers']
+        'toy_multi_optimizers', 'toy_custom_hooks_priorities']
+
+
+@pytest.fixture(autouse=True)
+def fixture_project_on_path(monkeypatch):
+    """The fixtures' project root on sys.path, as a project's PYTHONPATH: the custom-hooks
+    config imports its hooks as ``run_hooks.priority_probes``."""
+    monkeypatch.syspath_prepend(RUNS)
 
 
 @pytest.mark.parametrize('stem', SAME)
@@ -160,3 +168,173 @@ def test_a_config_without_a_model_points_at_schedule_only(tmp_path):
     with pytest.raises(ConfigError, match='--schedule-only') as info:
         compare_runs(str(path))
     assert "key 'model'" in str(info.value)
+
+
+# -- custom hooks of the project's legacy hook module ------------------------------------------
+HOOKS_STEM = 'toy_custom_hooks_priorities'
+PROBES = ["LegacyProbeHook(name='high')", "LegacyProbeHook(name='numeric_40')",
+          "LegacyProbeHook(name='normal_tie')", "LegacyGenericApiHook(name='generic')",
+          "LegacyProbeHook(name='lowest')"]
+
+
+def _golden_value(value):
+    """A value of the recorder's ``hook_state`` (floats as hex, strings as repr) as Python."""
+    import ast
+    if isinstance(value, list):
+        return [_golden_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _golden_value(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return ast.literal_eval(value) if value.startswith("'") else float.fromhex(value)
+    return value
+
+
+def test_custom_hooks_run_alike_and_as_on_mmcv():
+    import sys
+    from engine.registry import HOOKS
+    c = compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine')
+    assert c.equal, c.failures
+    legacy, converted = c.legacy.custom_hooks, c.converted.custom_hooks
+    # priorities HIGH, 40, NORMAL twice (config order kept on a tie), LOWEST, on both runtimes
+    assert legacy.order == converted.order == list(zip(PROBES, [30, 40, 50, 50, 100]))
+    assert legacy.calls['before_train_epoch'] == converted.calls['before_train_epoch'] == \
+        PROBES * 2
+    assert len(legacy.calls['after_train_iter']) == 16
+    # what the hooks kept equals what they kept on the real MMCV 1.7.2 (the golden's run)
+    with open(os.path.join(GOLDENS, f'{HOOKS_STEM}.json')) as f:
+        golden = json.load(f)['result']['hook_state']
+    by_name = {f"{'LegacyGenericApiHook' if n == 'generic' else 'LegacyProbeHook'}"
+               f"(name={n!r})": _golden_value(s) for n, s in golden}
+    assert legacy.state == by_name
+    # the converted generic hook runs in the engine's evaluation too (MMCV's EvalHook ran no
+    # hook stage): told apart, and the rest of what it kept is compared
+    assert converted.calls['before_val_epoch'] == [PROBES[3]] * 2
+    assert any('before_val_epoch' in what for what, _ in c.expected)
+    assert converted.val_appended[PROBES[3]] == {'seen': [1, 3], 'calls': [2, 5]}
+    # the legacy module is back in sys.modules, the engine registry and classes as they were
+    module = sys.modules['run_hooks.priority_probes']
+    from compat.runner import Hook as LegacyHook
+    assert issubclass(module.LegacyProbeHook, LegacyHook)
+    assert 'LegacyProbeHook' not in HOOKS
+    assert not hasattr(module.LegacyProbeHook.before_train_epoch, '__wrapped__')
+
+
+def _wrong_file(converted_tree, tmp_path, rel, edit):
+    tree = tmp_path / 'tree'
+    if not tree.exists():
+        shutil.copytree(converted_tree, tree)
+    path = tree / rel
+    text = path.read_text()
+    changed = edit(text)
+    assert changed != text, 'the mistake was not made'
+    path.write_text(changed)
+    return str(tree / f'{HOOKS_STEM}.py')
+
+
+HOOK_MODULE = 'run_hooks/priority_probes.py'
+WRONG_HOOKS = {
+    'class_priority_added': (HOOK_MODULE, lambda t: t.replace(
+        'class LegacyGenericApiHook(Hook):\n',
+        "class LegacyGenericApiHook(Hook):\n    priority = 'LOWEST'\n"),
+        "custom hook LegacyGenericApiHook(name='generic'): priority 50 in the legacy run, 100 "
+        "in the converted run"),
+    'numeric_priority_changed': (f'{HOOKS_STEM}.py', lambda t: t.replace(
+        "name='numeric_40', priority=40", "name='numeric_40', priority=60"),
+        "custom hooks run in another order: legacy " + ', '.join(PROBES) + '; converted '
+        + ', '.join([PROBES[0], PROBES[2], PROBES[3], PROBES[1], PROBES[4]])),
+    'hook_dropped': (f'{HOOKS_STEM}.py', lambda t: t.replace(
+        "    dict(type='LegacyProbeHook', name='normal_tie', priority='NORMAL'),\n", ''),
+        "custom hook LegacyProbeHook(name='normal_tie'): not in the converted run"),
+    'stage_moved': (HOOK_MODULE, lambda t: t.replace(
+        'def before_train_epoch(self, runner):\n        self.epochs',
+        'def after_train_epoch(self, runner):\n        self.epochs'),
+        "custom hook calls at before_train_epoch differ at call 1: legacy "
+        f"{PROBES[0]}, converted {PROBES[3]}"),
+    'kept_value_changed': (HOOK_MODULE, lambda t: t.replace(
+        'self.is_last_train_iter(runner), self.is_last_train_epoch(runner)])\n\n    def '
+        'after_val_iter', 'False, self.is_last_train_epoch(runner)])\n\n    def after_val_iter'),
+        "custom hook LegacyGenericApiHook(name='generic'): calls differs: legacy [['train', 3, "
+        "3, False, False], ['train', 7, 7, False, False], ['train', 11, 3, False, True], "
+        "['train', 15, 7, True, True]], converted [['train', 3, 3, False, False], ['train', 7, "
+        "7, False, False], ['train', 11, 3, False, True], ['train', 15, 7, False, True]]"),
+}
+
+
+@pytest.mark.parametrize('name', sorted(WRONG_HOOKS))
+def test_a_wrong_custom_hook_conversion_is_caught(name, converted_tree, tmp_path):
+    rel, edit, failure = WRONG_HOOKS[name]
+    converted = _wrong_file(converted_tree, tmp_path, rel, edit)
+    c = compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
+                     converted=converted)
+    assert not c.equal
+    assert failure in c.failures, c.failures
+    if rel == HOOK_MODULE:   # the given tree's module ran, not a conversion by verify
+        assert any(key == 'custom_imports run_hooks.priority_probes' and
+                   'the given converted tree' in why for key, why in c.bridged)
+
+
+def test_the_cli_exits_1_naming_the_custom_hook(converted_tree, tmp_path):
+    from click.testing import CliRunner
+
+    from migrate.cli import main
+    rel, edit, failure = WRONG_HOOKS['hook_dropped']
+    converted = _wrong_file(converted_tree, tmp_path, rel, edit)
+    result = CliRunner().invoke(main, ['verify', os.path.join(RUNS, f'{HOOKS_STEM}.py'),
+                                       '--target', 'engine', '--converted', converted])
+    assert result.exit_code == 1, result.output
+    assert f'differs: {failure}' in result.output
+    assert "DIFFERENT: custom hook LegacyProbeHook(name='normal_tie')" in result.output
+
+
+def test_a_converted_hook_module_that_fails_to_import_is_an_error(converted_tree, tmp_path):
+    from engine.errors import ConfigError
+    converted = _wrong_file(converted_tree, tmp_path, HOOK_MODULE,
+                            lambda t: t.replace('from engine.hooks import Hook',
+                                                'from engine.hooks import NoSuchHook'))
+    with pytest.raises(ConfigError, match="converted custom_imports module "
+                                          "'run_hooks.priority_probes'") as info:
+        compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
+                     converted=converted)
+    assert "key 'custom_imports'" in str(info.value)
+
+
+def test_a_custom_import_that_does_not_exist_names_file_key_and_fix(tmp_path):
+    from engine.errors import ConfigError
+    path = tmp_path / 'missing_module.py'
+    path.write_text(f"_base_ = [{os.path.join(RUNS, HOOKS_STEM + '.py')!r}]\n"
+                    "custom_imports = dict(imports=['compat.testing.registration', "
+                    "'run_hooks.no_such_hooks'])\n")
+    with pytest.raises(ConfigError, match="cannot import 'run_hooks.no_such_hooks'") as info:
+        compare_runs(str(path), target='engine')
+    message = str(info.value)
+    assert str(path) in message and "key 'custom_imports'" in message and 'PYTHONPATH' in message
+
+
+def test_convert_writes_the_hook_module_the_converted_config_imports(converted_tree):
+    # a tree's converted configs name in custom_imports modules that the converted tree holds
+    # (with its root on PYTHONPATH, as the legacy tree's): the hook module, converted the same
+    # way verify converts it
+    from migrate.hookcode import convert_hook_text
+    from migrate.verify.converted_view import load_converted_view
+    view = load_converted_view(str(converted_tree / f'{HOOKS_STEM}.py'))
+    names = view['custom_imports']['imports']
+    assert 'run_hooks.priority_probes' in names
+    written = converted_tree / 'run_hooks' / 'priority_probes.py'
+    assert (converted_tree / 'run_hooks' / '__init__.py').exists()
+    with open(os.path.join(RUNS, HOOK_MODULE)) as f:
+        expected = convert_hook_text(f.read(), 'engine').text_out
+    assert written.read_text() == expected
+    assert 'from mmcv' not in expected
+
+
+def test_a_converted_config_that_no_longer_imports_the_hooks_fails_to_build(converted_tree,
+                                                                            tmp_path):
+    # the legacy module stays in sys.modules, but only a module the converted config imports
+    # is given to the converted run: its hooks are missing there, as they would be
+    from engine.errors import EngineError
+    converted = _wrong_file(converted_tree, tmp_path, f'{HOOKS_STEM}.py',
+                            lambda t: t.replace(", 'run_hooks.priority_probes'", ''))
+    with pytest.raises(EngineError, match="'LegacyProbeHook' is not a registered hook") as info:
+        compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
+                     converted=converted)
+    assert "key 'custom_hooks[0]'" in str(info.value)
