@@ -20,13 +20,18 @@ import libcst as cst
 from migrate.hookcode.recognise import dotted
 
 #: EvalHook attributes the ported hook keeps as constructor arguments (legacy defaults)
-KEPT_ARGS = (('start', 'None'), ('interval', '1'), ('by_epoch', 'True'),
-             ('save_best', 'None'))
+KEPT_ARGS = (('start', 'None'), ('interval', '1'), ('save_best', 'None'))
+#: the other keywords EvalHook took by name (not among its eval_kwargs; dynamic_intervals:
+#: MMDet's; the last three: DistEvalHook's)
+NAMED_ARGS = ('by_epoch', 'rule', 'test_fn', 'greater_keys', 'less_keys', 'out_dir',
+              'file_client_args', 'dynamic_intervals', 'broadcast_bn_buffer', 'tmpdir',
+              'gpu_collect')
 #: EvalHook attributes with an MMEngine home
 MOVED_ATTRS = {'dataloader': 'runner.val_dataloader',
                'best_ckpt_path': "runner.message_hub.get_info('best_ckpt')"}
 #: EvalHook attributes and methods that exist only in MMCV's hook
-LEGACY_ONLY = ('test_fn', 'evaluate', '_save_ckpt', '_should_evaluate', '_do_evaluate',
+# by_epoch: MMDet 2.x's train flow set it from the runner type, not from `evaluation`
+LEGACY_ONLY = ('by_epoch', 'test_fn', 'evaluate', '_save_ckpt', '_should_evaluate', '_do_evaluate',
                'tmpdir', 'gpu_collect', 'broadcast_bn_buffer', 'initial_flag', 'rule',
                'compare_func', 'rule_map', 'init_value_map', 'key_indicator', 'greater_keys',
                'less_keys', 'out_dir', 'file_client', 'file_client_args', 'after_train_epoch',

@@ -12,6 +12,7 @@ marker saying which method blocks the port and what to write instead.
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Dict, List, Optional, Set
 
 import libcst as cst
@@ -20,7 +21,8 @@ from migrate.hookcode.classes import EVAL_HOOK, HOOK
 from migrate.hookcode.context import HookContext, add_comment, marker, wrapped
 from migrate.hookcode.names import ADDED, EVAL_HOOKS
 from migrate.hookcode.recognise import base_names, dotted, import_module_name, registers_hook
-from migrate.hookcode.rules._eval_hook_port import KEPT_ARGS, MOVED_ATTRS, NotPortable, split
+from migrate.hookcode.rules._eval_hook_port import (KEPT_ARGS, MOVED_ATTRS, NAMED_ARGS,
+                                                    NotPortable, split)
 from migrate.hookcode.rules._framework import methods
 from migrate.hookcode.rules.base import HookRule, MethodTransformer
 from migrate.hookcode.rules.helpers import Helpers
@@ -150,12 +152,17 @@ def _self_attrs(nodes: List[cst.CSTNode]) -> Set[str]:
     return found
 
 
-def _init(attrs: Set[str]) -> cst.FunctionDef:
+def _init(attrs: Set[str], dist: bool) -> cst.FunctionDef:
     params = [f'{name}={default}' for name, default in KEPT_ARGS if name in attrs]
     lines = [f'self.{name} = {name}' for name, _ in KEPT_ARGS if name in attrs]
     if 'key_indicator' in attrs:
         lines.append('self.key_indicator = save_best')
     if 'eval_kwargs' in attrs:
+        lines.append('# MMCV\'s EvalHook took these by name: they were not in its eval_kwargs')
+        names = NAMED_ARGS if dist else NAMED_ARGS[:-3]   # DistEvalHook's own three last
+        head, *rest = textwrap.wrap(f'for key in {names!r}:', 90, break_long_words=False)
+        lines.extend([head] + ['            ' + r for r in rest])
+        lines.append('    eval_kwargs.pop(key, None)')
         lines.append('self.eval_kwargs = eval_kwargs')
     head = ', '.join(['self'] + params + ['**eval_kwargs'])
     body = '\n'.join('    ' + line for line in lines) or '    pass'
@@ -330,7 +337,8 @@ class EvalHookSubclass(HookRule):
         members.append(cst.parse_statement("priority = 'LOWEST'\n").with_changes(
             leading_lines=blank))
         attrs = _self_attrs([fn]) | ({'save_best', 'key_indicator'} if score_read else set())
-        members.append(_init(attrs).with_changes(leading_lines=blank))
+        members.append(_init(attrs, base.endswith('DistEvalHook')).with_changes(
+            leading_lines=blank))
         members.append(fn.with_changes(leading_lines=blank))
         if score_read:
             members.append(cst.parse_statement(_KEY_SCORE).with_changes(leading_lines=blank))

@@ -206,3 +206,35 @@ def test_other_shapes_stay_marked(body, why):
     assert f'# migrate[HK009]: {name} subclasses' in text
     assert 'from mmcv.runner import' in text   # the base stays importable as written
     compile(text, 'x', 'exec')
+
+
+@pytest.mark.parametrize('base, kept', [
+    ('EvalHook', ('metric', 'broadcast_bn_buffer', 'tmpdir', 'gpu_collect')),
+    ('DistEvalHook', ('metric',))])
+def test_ported_constructor_and_score_match_the_legacy_hook(base, kept):
+    text, _ = _convert(f'''
+        class KwEvalHook({base}):
+
+            def _do_evaluate(self, runner):
+                results = self.test_fn(runner.model, self.dataloader)
+                key_score = self.evaluate(runner, results)
+                self.seen = (self.eval_kwargs, self.interval, self.start, key_score)
+        ''')
+    namespace = {}
+    exec(compile(text.replace('@HOOKS.register_module()\n', ''), 'x', 'exec'), namespace)
+    cls = namespace['KwEvalHook']
+    evaluation = dict(interval=2, start=3, save_best='auto', rule='greater', metric='acc',
+                      by_epoch=False, greater_keys=['a'], less_keys=['b'], out_dir='o',
+                      file_client_args={}, test_fn=None, dynamic_intervals=[(3, 1)],
+                      broadcast_bn_buffer=True, tmpdir='t', gpu_collect=True)
+    hook = cls(**evaluation)
+    hook.after_val_epoch(object(), {'acc': 0.5, 'loss': 1.0})
+    # what MMCV's EvalHook kept in eval_kwargs (the keywords it did not name) and the score
+    # its evaluate returned: save_best='auto' is the first metric, from then on
+    assert hook.seen == ({k: evaluation[k] for k in kept}, 2, 3, 0.5)
+    assert hook.key_indicator == 'acc'
+    hook.after_val_epoch(object(), {'loss': 1.0, 'acc': 0.7})
+    assert hook.seen[-1] == 0.7
+    hook.save_best = None
+    hook.after_val_epoch(object(), {'acc': 0.9})
+    assert hook.seen[-1] is None
