@@ -5,7 +5,8 @@ from typing import Dict
 
 import libcst as cst
 
-from migrate.hookcode.names import EVAL_HOOKS, LR_UPDATERS, OPTIMIZER_HOOKS, RUNNERS
+from migrate.hookcode.names import (EVAL_HOOKS, LOGGER_HOOKS, LR_UPDATERS, OPTIMIZER_HOOKS,
+                                    RUNNERS)
 from migrate.hookcode.recognise import base_names, dotted, registers_hook
 
 HOOK = 'hook'              # a plain Hook subclass: its methods are converted
@@ -13,9 +14,10 @@ LR_UPDATER = 'lr_updater'
 OPTIMIZER_HOOK = 'optimizer_hook'
 EVAL_HOOK = 'eval_hook'
 RUNNER = 'runner'
+LOGGER_HOOK = 'logger_hook'
 
 _FRAMEWORK = [(LR_UPDATERS, LR_UPDATER), (OPTIMIZER_HOOKS, OPTIMIZER_HOOK),
-              (EVAL_HOOKS, EVAL_HOOK), (RUNNERS, RUNNER)]
+              (EVAL_HOOKS, EVAL_HOOK), (RUNNERS, RUNNER), (LOGGER_HOOKS, LOGGER_HOOK)]
 
 
 def _kind_of_base(name: str) -> str:

@@ -31,16 +31,18 @@ NEW_HOME: Dict[str, Tuple[str, Dict[str, str]]] = {
 ADDED: Dict[str, Dict[str, str]] = {
     'is_model_wrapper': {'mmengine': 'mmengine.model', 'engine': 'engine.model'},
     'unwrap_model': {'engine': 'engine.model'},
+    # HK004: runner.optimizer tested as a dict of optimizers
+    'OptimWrapperDict': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
     # HK010's runner -> train loop ports
     'LOOPS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
     'EpochBasedTrainLoop': {'mmengine': 'mmengine.runner', 'engine': 'engine.runner'},
     'IterBasedTrainLoop': {'mmengine': 'mmengine.runner', 'engine': 'engine.runner'},
-    # HK008's OptimizerHook ports
-    'OptimWrapper': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
-    'OPTIM_WRAPPERS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
     # HK009's eval hook ports (a plain hook, registered)
     'Hook': {'mmengine': 'mmengine.hooks', 'engine': 'engine.hooks'},
     'HOOKS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
+    # HK008's OptimizerHook ports
+    'OptimWrapper': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
+    'OPTIM_WRAPPERS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
 }
 
 #: legacy framework classes a hook module subclasses, by the rule that reports them
@@ -55,7 +57,10 @@ OPTIMIZER_HOOKS = ('OptimizerHook', 'Fp16OptimizerHook', 'GradientCumulativeOpti
                    'GradientCumulativeFp16OptimizerHook')
 EVAL_HOOKS = ('EvalHook', 'DistEvalHook')
 RUNNERS = ('BaseRunner', 'EpochBasedRunner', 'IterBasedRunner', 'Runner')
-FRAMEWORK = LR_UPDATERS + OPTIMIZER_HOOKS + EVAL_HOOKS + RUNNERS
+LOGGER_HOOKS = ('LoggerHook', 'TextLoggerHook', 'TensorboardLoggerHook', 'WandbLoggerHook',
+                'MlflowLoggerHook', 'PaviLoggerHook', 'NeptuneLoggerHook', 'DvcliveLoggerHook',
+                'SegmindLoggerHook', 'ClearMLLoggerHook')
+FRAMEWORK = LR_UPDATERS + OPTIMIZER_HOOKS + EVAL_HOOKS + RUNNERS + LOGGER_HOOKS
 
 
 def new_home(name: str, target: str) -> Optional[Tuple[str, str]]:

@@ -14,6 +14,16 @@ EXPECTED = {'custom_eval_hook.py': [('HK009', 'note', 'RecordBestEvalHook'),
  'custom_lr_updater.py': [('HK007', 'note', 'StepDecayLrUpdaterHook'),
                           ('HK001', 'note', 'mmcv.runner'),
                           ('HK001', 'note', 'mmcv.runner.hooks')],
+ 'custom_lr_updater_shapes.py': [('HK007', 'note', 'CosineCooldownLrUpdaterHook'),
+                                 ('HK007', 'note', 'MultiGammaStepLrUpdaterHook'),
+                                 ('HK007', 'note', 'LinearRampMomentumUpdaterHook'),
+                                 ('HK007', 'manual', 'PlateauLrUpdaterHook'),
+                                 ('HK001', 'note', 'mmcv.runner'),
+                                 ('HK001', 'note', 'mmcv.runner')],
+ 'curve_logger.py': [('HK011', 'manual', 'CurveLoggerHook'),
+                      ('HK001', 'note', 'mmcv.runner'),
+                      ('HK012', 'manual', 'mmcv.mkdir_or_exist'),
+                      ('HK012', 'manual', 'mmcv.dump')],
  'deep_cluster.py': [('HK001', 'note', 'mmcv.runner')],
  'early_stopping.py': [('HK005', 'note', 'MetricEarlyStopHook.after_train_epoch'),
                        ('HK005', 'note', 'MetricEarlyStopHook.after_val_epoch'),
@@ -100,7 +110,7 @@ def test_markers_are_in_the_file(name, target):
 def test_rule_ids_stable_and_unique():
     ids = [r.id for r in HOOK_RULES]
     assert ids == ['HK002', 'HK003', 'HK005', 'HK004', 'HK006', 'HK007', 'HK008', 'HK009',
-                   'HK010', 'HK001']
+                   'HK010', 'HK011', 'HK001', 'HK012']
     assert all(r.name and r.summary for r in HOOK_RULES)
 
 
