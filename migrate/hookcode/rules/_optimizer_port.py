@@ -97,6 +97,7 @@ class _Reader(cst.CSTVisitor):
         self.logging_pairs = logging_pairs
         self.statements: List[cst.CSTNode] = []
         self.loss_bound = False
+        self.backward_done = False   # the method's one backward statement was passed
         self.allowed: set = set()   # ids of self.grad_clip reads that are plain truth tests
 
     def block(self, why: str) -> None:
@@ -215,6 +216,15 @@ class _Reader(cst.CSTVisitor):
             return False
         return True
 
+    def leave_Expr(self, original: cst.Expr) -> None:
+        if self.runner and _is_backward(original.value):
+            self.backward_done = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.runner and not self.backward_done:
+            self.block('returns before the backward: the wrapper would not count that '
+                       'iteration (MMCV counted it in runner.iter)')
+
     def visit_Name(self, node: cst.Name) -> None:
         if self.runner and node.value == self.runner:
             self.block(f'uses {self.runner} itself: an OptimWrapper has no runner')
@@ -245,6 +255,12 @@ class _Reader(cst.CSTVisitor):
             elif used:
                 self.block(f'{_code(node)}: its value (the norm) is used; the wrapper\'s '
                            '_clip_grad returns nothing (it logs train/grad_norm)')
+            return False
+        if self.runner and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value == 'backward' \
+                and dotted(node.func.value) in _MODULE_BACKWARDS:
+            self.block(f'{_code(node)}: only <loss>.backward(...) maps (to '
+                       'self.backward(<loss>, ...))')
             return False
         if self.runner and _is_super_call(node, 'after_train_iter'):
             if len(node.args) != 1 or dotted(node.args[0].value) != self.runner:
@@ -301,6 +317,10 @@ def _is_backward(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
         and node.func.attr.value == 'backward' or \
         isinstance(node, cst.Call) and _is_super_call(node, 'after_train_iter')
+
+
+#: ``<module>.backward(tensor)`` is no tensor's backward: its receiver is not the loss
+_MODULE_BACKWARDS = ('torch', 'torch.autograd', 'autograd')
 
 
 class _CountBackward(cst.CSTVisitor):

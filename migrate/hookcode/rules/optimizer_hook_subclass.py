@@ -55,10 +55,18 @@ class OptimizerHookSubclass(HookRule):
         if base is None or len(bases) != 1:
             if len(bases) != 1:
                 why = 'it has several bases'
+            elif 'Fp16' in bases[0]:
+                why = (f'{bases[0]} keeps state of its own that a port of the subclass alone '
+                       'does not carry: the fp16 model wrapping of before_run (@auto_fp16 '
+                       'methods; AmpOptimWrapper autocasts the whole forward), its loss scaler '
+                       'in runner.meta, a static loss_scale of 512 by default (AmpOptimWrapper: '
+                       "'dynamic'). Write a subclass of AmpOptimWrapper: its backward scales "
+                       'the loss, its step unscales, clips and steps through self.loss_scaler '
+                       '(a GradScaler), its state_dict holds the scaler')
             elif bases[0] in OPTIMIZER_HOOKS:
-                why = (f'{bases[0]} keeps state of its own (a loss scaler saved in '
-                       'runner.meta, the remainder iterations) that a port of the subclass '
-                       'alone does not carry')
+                why = (f'{bases[0]} keeps state of its own (the remainder iterations it '
+                       'divides the tail by) that a port of the subclass alone does not carry; '
+                       'OptimWrapper(accumulative_counts=N) is that base')
             else:
                 why = f'it is built on {bases[0]}, not directly on OptimizerHook'
             return self._leave(cls, ctx, why, [])

@@ -325,6 +325,20 @@ class ShadowOptimizerHook(OptimizerHook):
 class StepOptimizerHook(OptimizerHook):
     step = 2
 ''', 'step = 2', 'binds step, which the OptimWrapper owns'),
+    'early_return': ('''
+class SkipOptimizerHook(OptimizerHook):
+    def after_train_iter(self, runner):
+        if self.grad_clip is None:
+            return
+        runner.outputs['loss'].backward()
+        runner.optimizer.step()
+''', 'return', 'returns before the backward'),
+    'autograd_backward': ('''
+class AutogradOptimizerHook(OptimizerHook):
+    def after_train_iter(self, runner):
+        torch.autograd.backward(runner.outputs['loss'])
+        runner.optimizer.step()
+''', "torch.autograd.backward(runner.outputs['loss'])", 'only <loss>.backward'),
     'no_super_init': ('''
 class CoteachingOptimizerHook(OptimizerHook):
     def __init__(self, grad_clip=None):
@@ -369,7 +383,8 @@ def test_left_marked_with_the_blocking_line(case, target):
     assert again.text_out == text and again.findings == []
 
 
-@pytest.mark.parametrize('base', ['Fp16OptimizerHook', 'GradientCumulativeOptimizerHook'])
+@pytest.mark.parametrize('base', ['Fp16OptimizerHook', 'GradientCumulativeOptimizerHook',
+                                  'GradientCumulativeFp16OptimizerHook'])
 def test_stateful_bases_are_left_marked(base):
     body = f'''
 class MyHook({base}):
