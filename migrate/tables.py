@@ -45,6 +45,21 @@ RUNNER_TO_LOOP: Dict[str, Tuple[str, str]] = {
     'IterBasedRunner': ('IterBasedTrainLoop', 'max_iters'),
 }
 
+
+def loop_name(runner: str) -> str:
+    """The registration name of the train loop a project's own runner class is ported to
+    (HK010) and its config selects (MIG010): the last ``Runner`` of the name becomes
+    ``TrainLoop`` (``NanSkipEpochBasedRunner`` -> ``NanSkipEpochBasedTrainLoop``), or
+    ``TrainLoop`` is appended when there is none.
+
+    >>> loop_name('NanSkipEpochBasedRunner')
+    'NanSkipEpochBasedTrainLoop'
+    """
+    at = runner.rfind('Runner')
+    if at < 0:
+        return runner + 'TrainLoop'
+    return runner[:at] + 'TrainLoop' + runner[at + len('Runner'):]
+
 #: Optimizer hook types (A.6) -> what they become.
 OPTIMIZER_HOOKS = {
     'OptimizerHook': 'OptimWrapper',

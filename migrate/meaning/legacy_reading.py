@@ -18,7 +18,7 @@ from migrate.rules._paramwise_options import NotExact, is_paramwise_cfg_form, to
 from migrate.rules.runner_to_train_cfg import DOWNSTREAM_RUNNERS
 from migrate.tables import (CODEBASE_READS_TOP_LEVEL_MODEL_CFG, EVAL_HOOK_ARGS,
                             LOGGER_HOOK_TO_BACKEND, MMCV_FP16_DEFAULT_LOSS_SCALE,
-                            MMCV_ONLY_EVAL_KWARGS, OPTIMIZER_HOOKS)
+                            MMCV_ONLY_EVAL_KWARGS, OPTIMIZER_HOOKS, loop_name)
 
 
 class _NotSet:
@@ -55,6 +55,9 @@ def loop(view: View) -> Any:
         return ('iter', runner.get('max_iters'))
     if rtype == 'EpochBasedRunner':
         return ('epoch', runner.get('max_epochs', total))
+    if isinstance(rtype, str):
+        # a project's own runner reads as the loop HK010 ports it to (MIG010 writes that name)
+        rtype = loop_name(rtype)
     return (rtype, runner.get('max_epochs', runner.get('max_iters')))
 
 

@@ -33,7 +33,9 @@ from mmengine.registry import HOOKS
 
 import hookcode_port_lr_updater
 import hookcode_port_eval_hook
+import hookcode_port_runner_subclass
 import hookcode_port_optimizer_hook
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, 'fixtures', 'converted_hooks', 'mmengine')
 OUT = os.path.join(ROOT, 'fixtures', 'goldens', 'hookcode_mmengine_binding.json')
@@ -143,6 +145,7 @@ def record():
                         info['stages'][stage] = f'TypeError: {e}'
             info.update(hookcode_port_lr_updater.check(cls_name, cls))
             info.update(hookcode_port_eval_hook.check(cls_name, cls))
+            info.update(hookcode_port_runner_subclass.check(cls_name, cls))
             info.update(hookcode_port_optimizer_hook.check(cls_name, cls))
             entry['classes'][cls_name] = info
         modules[name] = entry

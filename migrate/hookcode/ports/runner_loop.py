@@ -24,7 +24,8 @@ MMEngine's loop:
 ``self``. Anything else (another method, an attribute with no loop equivalent, ``kwargs``
 used, a rewritten ``train``) is not ported: :func:`port_runner` says why.
 
-The loop is registered in ``LOOPS`` as :func:`loop_name` of the runner's registered name.
+The loop is registered in ``LOOPS`` as :func:`~migrate.tables.loop_name` of the runner's
+registered name.
 """
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ import libcst as cst
 
 from migrate.hookcode.context import add_comment, marker
 from migrate.hookcode.recognise import dotted
+from migrate.tables import loop_name
+
+__all__ = ['BASES', 'LOOP_BASE', 'RunnerPort', 'loop_name', 'port_runner']
 
 EPOCH = 'epoch'
 ITER = 'iter'
@@ -57,16 +61,6 @@ _METHOD_ADVICE = {
            "val_cfg=dict(type='<YourValLoop>')",
     'run': "the loop's run() drives the epochs (and validation through runner.val_loop)",
 }
-
-
-def loop_name(runner: str) -> str:
-    """The loop's registration name for a runner's: the last ``Runner`` becomes ``TrainLoop``
-    (``NanSkipEpochBasedRunner`` -> ``NanSkipEpochBasedTrainLoop``), or ``TrainLoop`` is
-    appended when there is none."""
-    at = runner.rfind('Runner')
-    if at < 0:
-        return runner + 'TrainLoop'
-    return runner[:at] + 'TrainLoop' + runner[at + len('Runner'):]
 
 
 @dataclass

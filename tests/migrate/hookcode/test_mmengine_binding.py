@@ -48,8 +48,13 @@ def test_module_imports_registers_and_binds(name):
     for cls, info in wrappers.items():
         assert info['registered'], f'{name}: {cls} not in mmengine.registry.OPTIM_WRAPPERS'
         assert 'error' not in info, f'{name}: {cls}: {info["error"]}'
+    # HK010 ports a runner to a train loop, no hook (what it did on MMEngine:
+    # test_port_runner_subclass.py)
+    loops = {c: i for c, i in entry['classes'].items() if i.get('loop')}
+    for cls, info in loops.items():
+        assert info['loop_registered'], f'{name}: {cls} not in mmengine.registry.LOOPS'
     if name not in MARKED_ONLY and name != 'not_hook_code.py' and not schedulers \
-            and not wrappers:
+            and not wrappers and not loops:
         assert hooks, f'{name}: no MMEngine Hook subclass'
     for cls, info in hooks.items():
         assert info['registered'], f'{name}: {cls} not in mmengine.registry.HOOKS'

@@ -13,7 +13,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _side_by_side as sbs  # noqa: E402
 from migrate.hookcode.convert import convert_hook_text  # noqa: E402
-from migrate.hookcode.ports.runner_loop import loop_name  # noqa: E402
+from migrate.tables import loop_name  # noqa: E402
 
 EPOCH_LEN = 8            # the toy training set: 64 samples, 8 a batch
 NAN_AT = 5               # the 6th training forward's loss is NaN
@@ -34,13 +34,17 @@ def registries():
         registry._modules.update(before)
 
 
-def _load(stem, converted_path=None):
-    """The legacy fixture module and its engine conversion, their names free to register."""
+def _free_names():
     from compat.runner import RUNNERS as LEGACY_RUNNERS
     from engine.registry import LOOPS
     for name in RUNNERS:
         LEGACY_RUNNERS._modules.pop(name, None)
         LOOPS._modules.pop(loop_name(name), None)
+
+
+def _load(stem, converted_path=None):
+    """The legacy fixture module and its engine conversion, their names free to register."""
+    _free_names()
     return sbs.load_legacy(stem), sbs.load_converted(stem, converted_path)
 
 
@@ -258,3 +262,136 @@ def test_unguarded_run_iter_code_names_the_val_phase():
     # nothing edits the outputs: the model's own train_step updates
     assert 'self.runner.model.train_step(' in out and 'update_params' not in out
 
+
+
+# -- on the real MMEngine -------------------------------------------------------------------------
+def _mmengine_runs():
+    """What each ported loop did under MMEngine 0.10.7's own Runner
+    (scripts/oracle/hookcode_port_runner_subclass.py, in the binding golden): a toy model whose
+    training forward at iteration 5 gives a NaN loss (epoch loops)."""
+    import json
+    path = os.path.join(sbs.ROOT, 'fixtures', 'goldens', 'hookcode_mmengine_binding.json')
+    with open(path, encoding='utf-8') as f:
+        modules = json.load(f)['modules']
+    return {cls: info for name in ('runner_subclass.py', 'runner_subclass_extras.py')
+            for cls, info in modules[name]['classes'].items()}
+
+
+def test_mmengine_runs_the_ports_as_the_legacy_runners_ran():
+    runs = _mmengine_runs()
+    assert sorted(runs) == sorted(loop_name(r) for r in RUNNERS)
+    for cls, info in runs.items():
+        assert info['loop'] and info['loop_registered'], cls
+    nan_skip = runs['NanSkipEpochBasedTrainLoop']['loop_run']
+    assert 'does not require grad' in nan_skip['error']
+    assert [r['stepped'] for r in nan_skip['iterations']] == [True] * NAN_AT
+    assert nan_skip['logged'] == [['warning', 'non-finite loss, update skipped']]
+    aware = runs['EpochAwareEpochBasedTrainLoop']['loop_run']
+    assert aware['error'] is None and aware['epochs_told'] == [0, 1, 2]
+    assert [r['iter'] for r in aware['iterations'] if not r['stepped']] == [NAN_AT]
+    assert aware['iterations'][NAN_AT]['loss'] == 'nan'
+    assert aware['logged'] == [['info', 'epoch 1 done at iteration 4'],
+                               ['warning', 'non-finite loss at iteration 5: no update'],
+                               ['info', 'epoch 2 done at iteration 8'],
+                               ['info', 'epoch 3 done at iteration 12']]
+    progress = runs['ProgressIterBasedTrainLoop']['loop_run']
+    assert progress['error'] is None and len(progress['iterations']) == 12
+    assert progress['logged'] == [['info', f'iteration {i} of 12'] for i in (4, 8, 12)]
+
+
+class _ToySet(torch.utils.data.Dataset):
+    """The oracle script's toy data (8 samples, features 4, targets 2), told its epochs."""
+
+    def __init__(self):
+        g = torch.Generator().manual_seed(1)
+        self.x = torch.randn(8, 4, generator=g)
+        self.y = torch.randn(8, 2, generator=g)
+        self.epochs = []
+
+    def set_epoch(self, epoch):
+        self.epochs.append(epoch)
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, i):
+        return dict(inputs=self.x[i], targets=self.y[i])
+
+
+def _engine_run(loop, iter_based, monkeypatch, tmp_path):
+    """The oracle script's scenario with the engine conversion on our engine's Runner."""
+    from engine.hooks import Hook
+    from engine.model import BaseModel
+    from engine.registry import MODELS
+    from engine.runner import Runner
+
+    class ToyModel(BaseModel):
+        def __init__(self, nan_at):
+            super().__init__()
+            self.nan_at = nan_at
+            torch.manual_seed(0)
+            self.fc = torch.nn.Linear(4, 2)
+            self.forwards = 0
+
+        def forward(self, inputs, targets=None, mode='tensor'):
+            out = self.fc(inputs)
+            if mode != 'loss':
+                return out
+            loss = (out - targets).pow(2).mean()
+            if self.forwards == self.nan_at:
+                loss = loss * float('nan')
+            self.forwards += 1
+            return {'loss': loss}
+
+    rows, logged = [], []
+
+    class Record(Hook):
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            self.before = [p.detach().clone() for p in runner.model.parameters()]
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            stepped = any(not torch.equal(a, p)
+                          for a, p in zip(self.before, runner.model.parameters()))
+            rows.append({'iter': runner.iter, 'loss': repr(float(outputs['loss'].detach())),
+                         'stepped': stepped})
+
+    for method in ('info', 'warning'):
+        original = getattr(logging.Logger, method)
+
+        def record(logger, msg, *args, _method=method, _original=original, **kwargs):
+            if isinstance(msg, str) and msg.startswith(MESSAGES):
+                logged.append([_method, msg % args])
+            return _original(logger, msg, *args, **kwargs)
+        monkeypatch.setattr(logging.Logger, method, record)
+    monkeypatch.setitem(MODELS._modules, 'HK010ToyModel', ToyModel)
+    length = dict(max_iters=12) if iter_based else dict(max_epochs=3)
+    runner = Runner.from_cfg(dict(
+        model=dict(type='HK010ToyModel', nan_at=None if iter_based else NAN_AT),
+        work_dir=str(tmp_path / loop),
+        train_dataloader=dict(dataset=_ToySet(), batch_size=2,
+                              sampler=dict(type='DefaultSampler', shuffle=False),
+                              collate_fn=dict(type='default_collate')),
+        train_cfg=dict(type=loop, **length),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
+        custom_hooks=[Record()], default_hooks=dict(checkpoint=None), randomness=dict(seed=0)))
+    error = None
+    try:
+        runner.train()
+    except RuntimeError as e:
+        error = f'{type(e).__name__}: {e}'
+    weights = {k: [round(v, 6) for v in t.flatten().tolist()]
+               for k, t in runner.model.state_dict().items()}
+    return {'train_cfg': dict(type=loop, **length), 'iterations': rows,
+            'epochs_told': runner.train_loop.dataloader.dataset.epochs, 'logged': logged,
+            'error': error, 'weights': weights}
+
+
+def test_engine_runs_the_ports_as_mmengine_does(tmp_path, monkeypatch, registries):
+    """The engine conversions in the oracle's scenario give MMEngine's record exactly: the
+    same loss and update at each iteration, epochs told, messages, error and weights."""
+    _free_names()
+    for stem in ('runner_subclass', 'runner_subclass_extras'):
+        sbs.load_converted(stem)
+    for loop, info in _mmengine_runs().items():
+        iter_based = 'max_iters' in info['loop_run']['train_cfg']
+        assert _engine_run(loop, iter_based, monkeypatch, tmp_path) == info['loop_run'], loop

@@ -65,6 +65,48 @@ REPORTS = {
                     "obsolete arguments dropped: ['coalesce', 'bucket_size_mb']"),
         ],
     ),
+    'custom_runner_ported': report(
+        rules=['MIG010'],
+        written=['train_cfg'],
+        removed=['runner'],
+        findings=[
+            finding('MIG010', 'note', 'runner.type',
+                    "custom runner 'NanSkipEpochBasedRunner': written as train_cfg type "
+                    "'NanSkipEpochBasedTrainLoop', the loop HK010 ports the EpochBasedRunner "
+                    'subclass NanSkipEpochBasedRunner to (the last Runner of its name -> '
+                    'TrainLoop, registered in LOOPS; the schedule keeps the EpochBasedRunner '
+                    'timeline); the converted module that defines it must be imported where '
+                    'the runner module was (custom_imports lists modules: keep it there); if '
+                    'HK010 left NanSkipEpochBasedRunner marked, write the loop '
+                    'NanSkipEpochBasedTrainLoop by hand', kind='custom-runner'),
+        ],
+        untouched=['custom_imports'],
+    ),
+    'custom_iter_runner_no_imports': report(
+        rules=['MIG010', 'MIG020'],
+        written=['train_cfg', 'val_evaluator', 'val_cfg'],
+        removed=['runner', 'evaluation'],
+        findings=[
+            finding('MIG010', 'manual', 'runner.type',
+                    "custom runner 'ProgressIterBasedRunner': written as train_cfg type "
+                    "'ProgressIterBasedTrainLoop', the loop HK010 ports the IterBasedRunner "
+                    'subclass ProgressIterBasedRunner to (the last Runner of its name -> '
+                    'TrainLoop, registered in LOOPS; the schedule keeps the IterBasedRunner '
+                    'timeline); the converted module that defines it must be imported where '
+                    'the runner module was (custom_imports); if HK010 left '
+                    'ProgressIterBasedRunner marked, write the loop ProgressIterBasedTrainLoop '
+                    'by hand', kind='custom-runner'),
+            finding('MIG010', 'approximation', 'evaluation',
+                    "MMDet-style training set evaluation by_epoch for every runner type but "
+                    "'IterBasedRunner', so under 'ProgressIterBasedRunner' the legacy run never "
+                    'evaluated (an iteration runner fires no after_train_epoch); the converted '
+                    'run validates every evaluation.interval iterations',
+                    kind='custom-iter-runner-eval'),
+            finding('MIG020', 'manual', 'evaluation.metric',
+                    'set val_evaluator.type to the task metric (MMCV called '
+                    'dataset.evaluate(**kwargs); MMEngine builds a Metric)'),
+        ],
+    ),
     'unknown_runner_kept': report(
         rules=['MIG010', 'MIG030'],
         written=['default_hooks'],
@@ -96,7 +138,7 @@ NOOPS = [
                  "models its loop; port it to a train loop (train_cfg=dict(type=...) with a "
                  "custom loop class, or EpochBasedTrainLoop/IterBasedTrainLoop if it keeps their "
                  "timeline) and convert again\n"
-                 "runner = dict(type='MyEpochRunner', max_epochs=24)\n",
+                 "runner = dict(type='MyEpochRunner')\n",
                  id='unknown_runner_marked_already'),
 ]
 
