@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 __all__ = ['STAGES', 'HookObservation', 'HookWatch', 'observed', 'compare_custom_hooks',
-           'legacy_watch', 'engine_watch']
+           'legacy_watch', 'engine_watch', 'hook_failure']
 
 #: MMCV 1.7.2's hook stages (the ones both runtimes have)
 STAGES = ('before_run', 'before_train_epoch', 'before_train_iter', 'after_train_iter',
@@ -47,6 +47,8 @@ class HookWatch:
     entries: List[dict]
     implements: Callable[[type, str], bool]
     separate_val: bool = False
+    #: (hook, stage) of a call that raised, for the error message
+    raised_in: Optional[Tuple[str, str]] = None
 
 
 @dataclass
@@ -155,6 +157,9 @@ def observed(watch: Optional[HookWatch]) -> Iterator[Optional[HookObservation]]:
             depth[1] += 1
             try:
                 return orig(self, *args, **kwargs)
+            except Exception:
+                watch.raised_in = watch.raised_in or (label, stage)
+                raise
             finally:
                 depth[1] -= 1
                 if before is not None:
@@ -333,3 +338,19 @@ def _compare_state(label: str, left: Dict[str, Any], converted: HookObservation,
         elif not _same(left[key], right[key]):
             failures.append(f'custom hook {label}: {key} differs: legacy {_short(left[key])}, '
                             f'converted {_short(right[key])}')
+
+
+def hook_failure(watch: Optional[HookWatch], error: Exception, *, side: str, file: str,
+                 modules: str):
+    """A ConfigError naming the custom hook call that raised ``error``, or None when no custom
+    hook call raised it."""
+    from engine.errors import ConfigError, EngineError
+    if watch is None or watch.raised_in is None or isinstance(error, EngineError):
+        return None
+    label, stage = watch.raised_in
+    fix = ('the converted hook module does not run as the legacy one did: read what the '
+           'converter said about it (migrate convert --report), or fix the converted file') \
+        if side == 'converted' else 'the legacy hook fails on compat as it is: fix it first'
+    return ConfigError(f'the {side} run failed in custom hook {label}.{stage}: '
+                       f'{type(error).__name__}: {error} (module {modules})', file=file,
+                       key='custom_hooks', fix=fix)

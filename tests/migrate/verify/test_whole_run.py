@@ -342,3 +342,19 @@ def test_a_converted_config_that_no_longer_imports_the_hooks_fails_to_build(conv
         compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
                      converted=converted)
     assert "key 'custom_hooks[0]'" in str(info.value)
+
+
+def test_a_converted_hook_that_raises_is_an_error_naming_the_hook_and_stage(converted_tree,
+                                                                           tmp_path):
+    # MMCV's runner.meta does not exist on the engine's runner: a conversion that kept it
+    from engine.errors import ConfigError
+    converted = _wrong_file(converted_tree, tmp_path, HOOK_MODULE, lambda t: t.replace(
+        'self.epochs.append(runner.epoch)',
+        "runner.meta.setdefault('epochs', []).append(runner.epoch)"))
+    with pytest.raises(ConfigError) as info:
+        compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
+                     converted=converted)
+    message = str(info.value)
+    assert ("the converted run failed in custom hook LegacyProbeHook(name='high')."
+            "before_train_epoch: AttributeError") in message
+    assert "key 'custom_hooks'" in message and 'migrate convert --report' in message
