@@ -227,6 +227,10 @@ def _iter_train(fn: cst.FunctionDef, port: RunnerPort, rule: str) -> cst.Functio
             if _uses_self_attr(part, attr):
                 raise _NotPortable(f'train uses self.{attr}, which IterBasedTrainLoop keeps '
                                    'only inside run_iter')
+        for attr in ('epoch', '_epoch', 'max_epochs', '_max_epochs'):
+            if _uses_self_attr(part, attr):
+                raise _NotPortable(f'train uses self.{attr}: on MMCV the passes over the data '
+                                   'so far, in IterBasedTrainLoop always 0 (1 for max_epochs)')
         if _uses_name(part, loader[0]):
             raise _NotPortable(f'train uses its {loader[0]} (an IterLoader on MMCV)')
     pre = _rewrite(pre, 'train', {}, kwargs, in_iter=False)

@@ -56,8 +56,10 @@ class Probe:
     def __init__(self, monkeypatch, nan_at=None):
         from compat.testing.legacy_toy import LegacyToyClassifier, LegacyToyDataset
         self.losses, self.weights, self.epochs, self.logged = [], [], [], []
+        self.evaluations = 0
         self.model = None
         forward = LegacyToyClassifier.forward
+        evaluate = LegacyToyDataset.evaluate
         probe = self
 
         def patched(model, img, gt_label=None, img_metas=None, return_loss=True, **kwargs):
@@ -78,7 +80,12 @@ class Probe:
                 return original(logger, msg, *args, **kwargs)
             return record
 
+        def evaluated(dataset, *args, **kwargs):
+            self.evaluations += 1
+            return evaluate(dataset, *args, **kwargs)
+
         monkeypatch.setattr(LegacyToyClassifier, 'forward', patched)
+        monkeypatch.setattr(LegacyToyDataset, 'evaluate', evaluated)
         monkeypatch.setattr(LegacyToyDataset, 'set_epoch', lambda ds, e: self.epochs.append(e),
                             raising=False)
         for method in ('info', 'warning'):
@@ -166,6 +173,7 @@ def test_epoch_extras_and_nan_skip(tmp_path, monkeypatch, registries, converted_
     assert legacy_error is None and engine_error is None
     _same_each_iteration(legacy, engine, 3 * EPOCH_LEN)
     assert legacy.epochs == engine.epochs == [0, 1, 2]
+    assert legacy.evaluations == engine.evaluations == 3
     assert legacy.logged == engine.logged == [
         ('warning', 'non-finite loss at iteration 5: no update'),
         ('info', 'epoch 1 done at iteration 8'), ('info', 'epoch 2 done at iteration 16'),
@@ -178,7 +186,9 @@ def test_epoch_extras_and_nan_skip(tmp_path, monkeypatch, registries, converted_
 
 def test_iter_runner_extras(tmp_path, monkeypatch, registries, converted_path=None):
     """runner_subclass_extras.py, the iteration runner: the progress message after every
-    fourth iteration, the same weights after each."""
+    fourth iteration, the same weights after each. Validation differs as MIG010 reports: the
+    MMDet-style flow made evaluation by-epoch for any runner type but 'IterBasedRunner', which
+    never fires under an iteration runner; the converted run validates at 10, 20, 30, 35, 40."""
     _load('runner_subclass_extras', converted_path)
     legacy, engine, legacy_error, engine_error = _run(
         'toy_iter_runner_eval', tmp_path, 'ProgressIterBasedRunner', 'max_iters', monkeypatch)
@@ -186,6 +196,7 @@ def test_iter_runner_extras(tmp_path, monkeypatch, registries, converted_path=No
     _same_each_iteration(legacy, engine, 40)
     assert legacy.logged == engine.logged == [('info', f'iteration {i} of 40')
                                               for i in range(4, 41, 4)]
+    assert (legacy.evaluations, engine.evaluations) == (0, 5)
 
 
 # -- the port's shapes ----------------------------------------------------------------------------
@@ -230,6 +241,18 @@ def test_what_does_not_port_stays_marked(method, why):
     assert why in findings[0].message and "as 'MyTrainLoop'" in findings[0].message
     assert 'class MyRunner(EpochBasedRunner):' in out and '# migrate[HK010]: MyRunner' in out
     assert 'from mmcv.runner import RUNNERS, EpochBasedRunner' in out
+
+
+def test_an_iteration_runner_reading_its_epoch_stays_marked():
+    text = ('from mmcv.runner import IterBasedRunner\n\n\n'
+            'class EpochLoggingRunner(IterBasedRunner):\n\n'
+            '    def train(self, data_loader, **kwargs):\n'
+            '        super().train(data_loader, **kwargs)\n'
+            '        self.logger.info(self.epoch)\n')
+    out, found, findings = _convert(text)
+    assert found[0] == ('HK010', 'manual', 'EpochLoggingRunner')
+    assert 'train uses self.epoch' in findings[0].message
+    assert 'class EpochLoggingRunner(IterBasedRunner):' in out
 
 
 def test_registration_name_and_a_runner_built_on_a_ported_one():
