@@ -175,6 +175,9 @@ def _epoch_run_iter(fn: cst.FunctionDef, port: RunnerPort, rule: str) -> List[cs
     for name in ('outputs', 'idx') + (() if batch == 'data_batch' else ('data_batch',)):
         if _uses_name(pre + post, name):
             raise _NotPortable(f'run_iter uses a name {name!r} the loop uses itself')
+    if any('num_samples' in cst.Module([]).code_for_node(s) for s in post):
+        raise _NotPortable("run_iter reads outputs['num_samples'], which MMEngine's "
+                           'train_step does not give')
     if _uses_self_attr(pre, 'outputs'):
         raise _NotPortable('run_iter reads self.outputs before super().run_iter: the previous '
                            "iteration's outputs are not kept by a loop")

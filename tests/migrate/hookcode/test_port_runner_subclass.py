@@ -231,6 +231,9 @@ def test_loop_name():
      '        if self.epoch < 1:\n'
      '            return\n'
      '        super().run_iter(data_batch, train_mode, **kwargs)\n', 'returns early'),
+    ('    def run_iter(self, data_batch, train_mode, **kwargs):\n'
+     '        super().run_iter(data_batch, train_mode, **kwargs)\n'
+     "        self.seen += self.outputs['num_samples']\n", "outputs['num_samples']"),
     ('    def __init__(self, *args, extra=None, **kwargs):\n'
      '        super().__init__(*args, **kwargs)\n', 'loop arguments'),
 ])
