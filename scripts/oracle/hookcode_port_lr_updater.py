@@ -34,6 +34,10 @@ SCENARIOS = {
 }
 
 
+#: the arguments a ported fixture class needs (the others build with their defaults)
+ARGS = {'MultiGammaStepLR': dict(step=[2, 5], gamma=[0.5, 0.2])}
+
+
 def _optim_wrapper():
     model = torch.nn.Linear(2, 2)
     groups = [{'params': [model.weight], 'lr': 0.1}, {'params': [model.bias], 'lr': 0.02}]
@@ -44,7 +48,7 @@ def _optim_wrapper():
 def _run(name: str, param: str, ahead, by_epoch: bool):
     wrapper = _optim_wrapper()
     schedulers = []
-    for cfg in copy.deepcopy(ahead) + [dict(type=name, by_epoch=by_epoch)]:
+    for cfg in copy.deepcopy(ahead) + [dict(type=name, by_epoch=by_epoch, **ARGS.get(name, {}))]:
         # the Runner's defaults (Runner._build_param_scheduler)
         cfg.setdefault('end', EPOCHS if cfg.get('by_epoch', True) else EPOCHS * EPOCH_LEN)
         schedulers.append(PARAM_SCHEDULERS.build(
@@ -67,7 +71,8 @@ def check(cls_name: str, cls) -> dict:
     """What the binding golden records for a ported scheduler class ({} for other classes)."""
     if not isinstance(cls, type) or not issubclass(cls, _ParamScheduler):
         return {}
-    info = {'registered': PARAM_SCHEDULERS.get(cls_name) is cls, 'values': {}}
+    info = {'registered': PARAM_SCHEDULERS.get(cls_name) is cls, 'values': {},
+            'args': ARGS.get(cls_name, {})}
     param = 'momentum' if issubclass(cls, MomentumSchedulerMixin) else 'lr'
     info['param'] = param
     for scenario, (ahead, by_epoch) in sorted(SCENARIOS.items()):

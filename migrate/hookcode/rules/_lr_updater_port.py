@@ -118,6 +118,15 @@ def _by_epoch_guard(test: cst.BaseExpression) -> Optional[bool]:
     return None
 
 
+def _leaves(block: cst.BaseSuite) -> bool:
+    """The block ends in ``return`` or ``raise``."""
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
+    if isinstance(block, cst.SimpleStatementSuite):
+        last = cst.SimpleStatementLine(body=block.body)
+    return isinstance(last, cst.SimpleStatementLine) and \
+        isinstance(last.body[-1], (cst.Return, cst.Raise))
+
+
 class _Reader:
     """Walks a method body knowing the ``by_epoch`` branch it is in and the statement it is
     in; collects the runner reads to replace and what blocks the port."""
@@ -137,6 +146,14 @@ class _Reader:
              statement: cst.CSTNode) -> None:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             statement = node
+        if isinstance(node, cst.IndentedBlock):
+            for child in node.body:
+                self.walk(child, guard, statement)
+                # `if self.by_epoch: ... return` without else: the rest is the other branch
+                branch = _by_epoch_guard(child.test) if isinstance(child, cst.If) else None
+                if branch is not None and child.orelse is None and _leaves(child.body):
+                    guard = not branch
+            return
         if isinstance(node, cst.If) and _by_epoch_guard(node.test) is not None:
             branch = _by_epoch_guard(node.test)
             self.walk(node.test, guard, statement)
@@ -309,8 +326,10 @@ def _port_init(init: cst.FunctionDef, cls_name: str, base: str,
         body[index] = base_line
     positional = list(params.params)
     at = 1 if positional and positional[0].name.value == 'self' else 0
-    positional.insert(at, cst.Param(cst.Name('optimizer'),
-                                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(' '))))
+    # laid out as the parameter before it (one a line, or on one line)
+    comma = positional[at - 1].comma if at and isinstance(positional[at - 1].comma, cst.Comma) \
+        else cst.Comma(whitespace_after=cst.SimpleWhitespace(' '))
+    positional.insert(at, cst.Param(cst.Name('optimizer'), comma=comma))
     return init.with_changes(params=params.with_changes(params=positional),
                              body=init.body.with_changes(body=body))
 

@@ -26,22 +26,26 @@ from migrate.hookcode.rules._lr_updater_port import (PORTABLE_BASES, VALUE_METHO
 from migrate.hookcode.rules.base import HookRule
 
 
-def _where(target: str) -> str:
-    return ('mmengine.optim.scheduler (_ParamScheduler; LRSchedulerMixin from its '
-            'lr_scheduler module; registry mmengine.registry.PARAM_SCHEDULERS)'
-            if target == 'mmengine' else
-            'engine.schedulers (LRSchedulerMixin, ParamScheduler; registry '
+def _where(target: str, mixin: str) -> str:
+    return (f'mmengine.optim.scheduler (_ParamScheduler; {mixin} from its '
+            f'{"lr" if mixin.startswith("LR") else "momentum"}_scheduler module; registry '
+            'mmengine.registry.PARAM_SCHEDULERS)' if target == 'mmengine' else
+            f'engine.schedulers ({mixin}, ParamScheduler; registry '
             'engine.registry.PARAM_SCHEDULERS)')
 
 
 def _advice(cls: cst.ClassDef, base: str, target: str) -> str:
-    return (f'{cls.name.value} subclasses {base} ({methods(cls)}): MMEngine has no LR '
+    momentum = 'Momentum' in base
+    what, method, key = (('momentum', 'get_momentum', 'momentum_config') if momentum
+                         else ('LR', 'get_lr', 'lr_config'))
+    mixin = 'MomentumSchedulerMixin' if momentum else 'LRSchedulerMixin'
+    return (f'{cls.name.value} subclasses {base} ({methods(cls)}): MMEngine has no {what} '
             'updater hooks, ParamSchedulerHook steps param schedulers after each '
-            f'iteration/epoch instead; port it to a scheduler class from {_where(target)} '
-            'whose value at step self.last_step (= runner.epoch if by_epoch else runner.iter) '
-            'is get_lr(runner, base_lr) for each base value, register it and replace '
-            'lr_config by param_scheduler=[dict(type=...)]; warmup becomes a '
-            'LinearLR/ConstantLR entry before it')
+            f'iteration/epoch instead; port it to a scheduler class from '
+            f'{_where(target, mixin)} whose value at step self.last_step (= runner.epoch if '
+            f'by_epoch else runner.iter) is {method}(runner, base) for each base value, '
+            f'register it and replace {key} by param_scheduler=[dict(type=...)]; warmup '
+            'becomes a scheduler entry before it')
 
 
 class _MarkStatements(cst.CSTTransformer):
