@@ -28,6 +28,8 @@ ITERS = 10
 SCENARIOS = {
     'AccumulateOptimizerHook': [dict(cumulative_iters=3, clip_grad=dict(max_norm=0.5)),
                                 dict(cumulative_iters=4)],
+    'LossWeightOptimizerHook': [dict(clip_grad=dict(max_norm=0.5), loss_weight=0.5),
+                                dict(loss_weight=2.0)],
 }
 OPTIMIZER = dict(type='SGD', lr=0.1, momentum=0.9)
 

@@ -408,9 +408,14 @@ class _Rewrite(cst.CSTTransformer):
             return cst.parse_expression('self._clip_grad()')
         if self.runner and isinstance(original.func, cst.Attribute) \
                 and original.func.attr.value == 'backward':
-            return updated.with_changes(
-                func=cst.parse_expression('self.backward'),
-                args=[cst.Arg(updated.func.value)] + list(updated.args))
+            receiver = updated.func.value
+            if not isinstance(receiver, (cst.Tuple, cst.GeneratorExp)):
+                receiver = receiver.with_changes(lpar=[], rpar=[])   # an argument needs none
+            args = [cst.Arg(receiver)] + list(updated.args)
+            if len(args) > 1:
+                args[0] = args[0].with_changes(comma=cst.Comma(
+                    whitespace_after=cst.SimpleWhitespace(' ')))
+            return updated.with_changes(func=cst.parse_expression('self.backward'), args=args)
         return updated
 
 

@@ -25,7 +25,7 @@ from migrate.hookcode.context import HookContext, add_comment, marker
 from migrate.hookcode.names import OPTIMIZER_HOOKS
 from migrate.hookcode.recognise import base_names
 from migrate.hookcode.rules._framework import methods
-from migrate.hookcode.rules._optimizer_port import port_class
+from migrate.hookcode.rules._optimizer_port import _code, port_class
 from migrate.hookcode.rules.base import HookRule
 
 PORTABLE = {'OptimizerHook': 'OptimWrapper'}
@@ -75,7 +75,8 @@ class OptimizerHookSubclass(HookRule):
             return self._leave(cls, ctx, 'code that does not map to the wrapper: ' + '; '.join(
                 why for _, why in plan.blocked), plan.blocked)
         ctx.needed.add(PORTABLE[base])
-        registered = plan.ported.decorators != cls.decorators
+        registered = any(_code(d.decorator).startswith('OPTIM_WRAPPERS.register_module')
+                         for d in plan.ported.decorators)
         if registered:
             ctx.needed.add('OPTIM_WRAPPERS')
         pkg = 'mmengine' if ctx.target == 'mmengine' else 'engine'
@@ -84,7 +85,8 @@ class OptimizerHookSubclass(HookRule):
                    f"hook; configure it as optim_wrapper=dict(type='{name}', optimizer=..., "
                    'clip_grad=..., <its arguments>) and import this module (custom_imports)')
         if not registered:
-            message += '; it was not registered in HOOKS, so it is not in OPTIM_WRAPPERS'
+            message += ('; it was not registered in HOOKS, so it is not in OPTIM_WRAPPERS: '
+                        'register it there to name it in optim_wrapper')
         ctx.report(self.id, 'note', name, message + ''.join(f'; {n}' for n in plan.notes))
         return add_comment(plan.ported, marker(self.id, message))
 

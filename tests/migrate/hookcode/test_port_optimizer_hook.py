@@ -397,3 +397,16 @@ class MyHook({base}):
     assert f'class MyHook({base}):' in text
     (finding,) = [f for f in findings if f[0] == 'HK008']
     assert finding[1] == 'manual' and f'{base} keeps state of its own' in finding[3]
+
+
+def test_backward_arguments_and_an_unregistered_class():
+    text, findings = _convert('''
+class RetainOptimizerHook(OptimizerHook):
+    def after_train_iter(self, runner):
+        (runner.outputs['loss'] * 2).backward(retain_graph=True)
+        runner.optimizer.step()
+''', head='from mmcv.runner import OptimizerHook\n\n\n')
+    assert 'self.backward(loss * 2, retain_graph=True)' in text
+    assert 'OPTIM_WRAPPERS' not in text and 'register_module' not in text
+    (note,) = [f for f in findings if f[0] == 'HK008']
+    assert 'not registered in HOOKS' in note[3]

@@ -1,6 +1,7 @@
-"""HK008's port on the real MMEngine 0.10.7: the ``--target mmengine`` AccumulateOptimizerHook,
-built by MMEngine's ``build_optim_wrapper`` from ``optim_wrapper=dict(type=..., optimizer=...,
-clip_grad=..., cumulative_iters=...)`` and stepped by ``BaseModel.train_step`` (recorded by
+"""HK008's ports on the real MMEngine 0.10.7: the ``--target mmengine`` AccumulateOptimizerHook
+and LossWeightOptimizerHook, built by MMEngine's ``build_optim_wrapper`` from
+``optim_wrapper=dict(type=..., optimizer=..., clip_grad=..., <own arguments>)`` and stepped by
+``BaseModel.train_step`` (recorded by
 scripts/oracle/hookcode_port_optimizer_hook.py into fixtures/goldens/
 hookcode_mmengine_binding.json), gives at every iteration the loss, count, step and clipped
 gradient norm - and at the end the weights - that the ``--target engine`` port gives on our
@@ -21,19 +22,21 @@ import _side_by_side as sbs  # noqa: E402
 from _hook_cases import CONVERTED, ROOT  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, 'fixtures', 'goldens', 'hookcode_mmengine_binding.json')
-NAME = 'AccumulateOptimizerHook'
+PORTS = {'AccumulateOptimizerHook': 'grad_accum_optimizer',
+         'LossWeightOptimizerHook': 'loss_weight_optimizer'}
 ITERS = 10                                            # as the oracle script runs
 OPTIMIZER = dict(type='SGD', lr=0.1, momentum=0.9)    # as the oracle script builds
 
 
-def _mmengine_runs():
+def _mmengine_runs(name='AccumulateOptimizerHook'):
+    stem = PORTS[name]
     with open(GOLDEN, encoding='utf-8') as f:
-        entry = json.load(f)['modules']['grad_accum_optimizer.py']
-    with open(os.path.join(CONVERTED, 'mmengine', 'grad_accum_optimizer.py'), 'rb') as f:
+        entry = json.load(f)['modules'][f'{stem}.py']
+    with open(os.path.join(CONVERTED, 'mmengine', f'{stem}.py'), 'rb') as f:
         assert entry['sha256'] == hashlib.sha256(f.read()).hexdigest(), \
             'record again: .oracle/mmengine/bin/python ' \
             'scripts/oracle/record_hookcode_mmengine_binding.py'
-    info = entry['classes'][NAME]
+    info = entry['classes'][name]
     assert info['optim_wrapper'] and info['registered'], info
     return info['runs']
 
@@ -65,9 +68,9 @@ def _weights(model):
 
 
 @contextlib.contextmanager
-def _registered(registry, cls):
+def _registered(registry, name, cls):
     before = dict(registry._modules)
-    registry._modules[NAME] = cls
+    registry._modules[name] = cls
     try:
         yield
     finally:
@@ -75,14 +78,14 @@ def _registered(registry, cls):
         registry._modules.update(before)
 
 
-def _engine_run(kwargs):
+def _engine_run(name, kwargs):
     from engine.model import BaseModel
     from engine.optim import build_optim_wrapper
     from engine.registry import OPTIM_WRAPPERS
-    port = getattr(sbs.load_converted('grad_accum_optimizer'), NAME)
+    port = getattr(sbs.load_converted(PORTS[name]), name)
     model = _toy(BaseModel)
-    with _registered(OPTIM_WRAPPERS, port):
-        wrapper = build_optim_wrapper(model, dict(type=NAME, optimizer=dict(OPTIMIZER),
+    with _registered(OPTIM_WRAPPERS, name, port):
+        wrapper = build_optim_wrapper(model, dict(type=name, optimizer=dict(OPTIMIZER),
                                                   **kwargs))
     assert type(wrapper) is port
     wrapper.initialize_count_status(model, 0, ITERS)   # as Runner.train does
@@ -98,8 +101,13 @@ def _engine_run(kwargs):
     return rows, _weights(model)
 
 
-def _legacy_run(kwargs):
-    legacy = getattr(sbs.load_legacy('grad_accum_optimizer'), NAME)
+class _LogBuffer:
+    def update(self, values, count):
+        pass
+
+
+def _legacy_run(name, kwargs):
+    legacy = getattr(sbs.load_legacy(PORTS[name]), name)
 
     class Rec(legacy):
         def clip_grads(self, params):
@@ -114,7 +122,7 @@ def _legacy_run(kwargs):
     if 'clip_grad' in args:
         args['grad_clip'] = args.pop('clip_grad')
     hook = Rec(**args)
-    runner = types.SimpleNamespace(model=model, optimizer=optimizer)
+    runner = types.SimpleNamespace(model=model, optimizer=optimizer, log_buffer=_LogBuffer())
     rows = []
     for i, x in enumerate(_batches()):
         runner.iter = i
@@ -139,12 +147,23 @@ def test_recorded_scenarios_step_and_clip():
     assert all(row['grad_norm'] is None for row in plain['iterations'])
 
 
+def test_recorded_scenarios_weighted_loss():
+    clip, plain = _mmengine_runs('LossWeightOptimizerHook')
+    assert clip['kwargs'] == dict(clip_grad=dict(max_norm=0.5), loss_weight=0.5)
+    assert all(row['stepped'] and row['grad_norm'] is not None for row in clip['iterations'])
+    assert any(row['grad_norm'] > 0.5 for row in clip['iterations'])   # it did clip
+    assert plain['kwargs'] == dict(loss_weight=2.0)
+    assert all(row['stepped'] and row['grad_norm'] is None for row in plain['iterations'])
+
+
+@pytest.mark.parametrize('name', sorted(PORTS))
 @pytest.mark.parametrize('index', [0, 1], ids=['clip', 'no-clip'])
-def test_engine_port_and_legacy_hook_match_mmengine(index):
-    run = _mmengine_runs()[index]
-    rows, weights = _engine_run(run['kwargs'])
+def test_engine_port_and_legacy_hook_match_mmengine(name, index):
+    run = _mmengine_runs(name)[index]
+    assert run['type'] == name
+    rows, weights = _engine_run(name, run['kwargs'])
     assert rows == run['iterations']
     assert weights == run['weights']
-    rows, weights = _legacy_run(run['kwargs'])
+    rows, weights = _legacy_run(name, run['kwargs'])
     assert rows == run['iterations']
     assert weights == run['weights']

@@ -1,7 +1,8 @@
-"""Side by side for HK008: the legacy ``AccumulateOptimizerHook`` (fixtures/legacy_hooks/
-grad_accum_optimizer.py) named by ``optimizer_config`` on the compat runtime, beside its
-engine-target port (an OptimWrapper subclass) named by the ``optim_wrapper`` that MIG002 writes
-for that ``optimizer_config``, on the engine: same legacy-run fixture, model, data and seed.
+"""Side by side for HK008: the legacy optimizer hooks of fixtures/legacy_hooks/
+grad_accum_optimizer.py and loss_weight_optimizer.py named by ``optimizer_config`` on the
+compat runtime, beside their engine-target ports (OptimWrapper subclasses) named by the
+``optim_wrapper`` that MIG002 writes for that ``optimizer_config``, on the engine: same
+legacy-run fixture, model, data and seed.
 
 At every iteration both record the loss the hook/wrapper receives, the learning rate, whether
 the optimizer stepped and the gradient norm the clipping computed; the records and the final
@@ -22,14 +23,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _side_by_side as sbs  # noqa: E402
 
 EPOCH_LEN = 8   # the toy training set: 64 samples, 8 a batch
-NAME = 'AccumulateOptimizerHook'
 
 
 @contextlib.contextmanager
-def _registered(registry, cls):
-    """``cls`` registered as NAME for the duration of a run, the registry restored after."""
+def _registered(registry, name, cls):
+    """``cls`` registered as ``name`` for the duration of a run, the registry restored after."""
     before = dict(registry._modules)
-    registry._modules[NAME] = cls
+    registry._modules[name] = cls
     try:
         yield
     finally:
@@ -61,9 +61,39 @@ def _same_records(new, old):
         assert abs(a[2] - b[2]) <= 1e-12 * max(abs(a[2]), abs(b[2])), (a, b)
 
 
-def _pair(tmp_path, run, cumulative_iters, grad_clip):
-    legacy_cls = getattr(sbs.load_legacy('grad_accum_optimizer'), NAME)
-    new_cls = getattr(sbs.load_converted('grad_accum_optimizer'), NAME)
+def _legacy_logged():
+    from compat.runner import Hook
+
+    class LegacyLogged(Hook):
+        """After the optimizer hook (NORMAL < ABOVE_NORMAL): the grad_norm in the log buffer."""
+
+        seen = []
+
+        def after_train_iter(self, runner):
+            history = runner.log_buffer.val_history.get('grad_norm')
+            LegacyLogged.seen.append(history[-1] if history else None)
+
+    return LegacyLogged
+
+
+def _new_logged():
+    from engine.hooks import Hook
+
+    class NewLogged(Hook):
+        """After RuntimeInfoHook (VERY_HIGH): the train/grad_norm in the message hub."""
+
+        seen = []
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            scalar = runner.message_hub.log_scalars.get('train/grad_norm')
+            NewLogged.seen.append(float(scalar.data[0][-1]) if scalar is not None else None)
+
+    return NewLogged
+
+
+def _pair(tmp_path, run, stem, name, hook_args):
+    legacy_cls = getattr(sbs.load_legacy(stem), name)
+    new_cls = getattr(sbs.load_converted(stem), name)
 
     class LegacyRec(legacy_cls):
         seen = []
@@ -100,12 +130,13 @@ def _pair(tmp_path, run, cumulative_iters, grad_clip):
     from compat.runner import HOOKS as LEGACY_HOOKS
     from engine.registry import OPTIM_WRAPPERS
 
-    optimizer_config = dict(type=NAME, cumulative_iters=cumulative_iters, grad_clip=grad_clip)
+    optimizer_config = dict(type=name, **hook_args)
     legacy_optimizer = sbs.legacy_view(run)['optimizer']
     optim_wrapper = _converted_optim_wrapper(tmp_path, legacy_optimizer, optimizer_config)
-    expected = dict(type=NAME, optimizer=legacy_optimizer, cumulative_iters=cumulative_iters)
-    if grad_clip is not None:
-        expected['clip_grad'] = grad_clip
+    expected = dict(type=name, optimizer=legacy_optimizer,
+                    **{k: v for k, v in hook_args.items() if k != 'grad_clip'})
+    if hook_args.get('grad_clip') is not None:
+        expected['clip_grad'] = hook_args['grad_clip']
     assert optim_wrapper == expected
 
     def edit_legacy(cfg):
@@ -114,20 +145,24 @@ def _pair(tmp_path, run, cumulative_iters, grad_clip):
     def edit_converted(cfg):
         cfg['optim_wrapper'] = optim_wrapper
 
-    with _registered(LEGACY_HOOKS, LegacyRec):
-        legacy = sbs.run_legacy(run, str(tmp_path / 'legacy'), [], edit=edit_legacy)
-    with _registered(OPTIM_WRAPPERS, NewRec):
-        converted = sbs.run_converted(run, str(tmp_path / 'engine'), [], EPOCH_LEN,
-                                      edit=edit_converted)
+    legacy_logged, new_logged = _legacy_logged(), _new_logged()
+    with _registered(LEGACY_HOOKS, name, LegacyRec):
+        legacy = sbs.run_legacy(run, str(tmp_path / 'legacy'), [(legacy_logged(), 'NORMAL')],
+                                edit=edit_legacy)
+    with _registered(OPTIM_WRAPPERS, name, NewRec):
+        converted = sbs.run_converted(run, str(tmp_path / 'engine'), [new_logged()],
+                                      EPOCH_LEN, edit=edit_converted)
     assert type(converted.optim_wrapper) is NewRec
-    return legacy, converted, LegacyRec.seen, NewRec.seen
+    return (legacy, converted, LegacyRec.seen, NewRec.seen, legacy_logged.seen,
+            new_logged.seen)
 
 
 def test_accumulate_with_clipping_across_epochs(tmp_path):
     """3 iterations a window over 8-iteration epochs: windows cross the epoch ends (the legacy
     hook counted runner.iter, the port the wrapper's count, which the runner sets from it)."""
-    legacy, converted, old, new = _pair(tmp_path, 'toy_sgd_step_gradclip_3e', 3,
-                                        dict(max_norm=1.0, norm_type=2))
+    legacy, converted, old, new, _, _ = _pair(
+        tmp_path, 'toy_sgd_step_gradclip_3e', 'grad_accum_optimizer', 'AccumulateOptimizerHook',
+        dict(cumulative_iters=3, grad_clip=dict(max_norm=1.0, norm_type=2)))
     assert [row[0] for row in old] == list(range(3 * EPOCH_LEN))
     assert [row[3] for row in old] == [i % 3 == 2 for i in range(3 * EPOCH_LEN)]
     assert all(row[4] is not None for row in old if row[3])
@@ -141,7 +176,9 @@ def test_accumulate_without_clipping_leaves_the_tail_unstepped(tmp_path):
     """No grad_clip (no clipping either side), 5 a window over 24 iterations: the last 4
     iterations' gradients are never stepped by the legacy hook, nor by the port (unlike
     GradientCumulativeOptimizerHook / accumulative_counts, which step a trailing window)."""
-    legacy, converted, old, new = _pair(tmp_path, 'toy_cumulative_remainder', 5, None)
+    legacy, converted, old, new, _, _ = _pair(
+        tmp_path, 'toy_cumulative_remainder', 'grad_accum_optimizer', 'AccumulateOptimizerHook',
+        dict(cumulative_iters=5, grad_clip=None))
     assert [row[3] for row in old] == [i % 5 == 4 for i in range(3 * EPOCH_LEN)]
     assert not any(row[3] for row in old[-4:])
     assert all(row[4] is None for row in old)
@@ -149,9 +186,25 @@ def test_accumulate_without_clipping_leaves_the_tail_unstepped(tmp_path):
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
 
 
-@pytest.mark.parametrize('name', ['grad_accum_optimizer.py'])
+def test_weighted_loss_logs_the_same_grad_norm(tmp_path):
+    """A copy of OptimizerHook.after_train_iter with the loss weighted, its grad_clip an
+    explicit argument (clip_grad on the port): the same steps, the same clipped norms, and the
+    grad_norm MMCV's hook put in the log buffer is the train/grad_norm the wrapper puts in the
+    message hub, at every iteration."""
+    legacy, converted, old, new, old_logged, new_logged = _pair(
+        tmp_path, 'toy_sgd_step_gradclip_3e', 'loss_weight_optimizer', 'LossWeightOptimizerHook',
+        dict(grad_clip=dict(max_norm=1.0, norm_type=2), loss_weight=0.5))
+    assert all(row[3] for row in old) and all(row[4] > 0 for row in old)
+    assert any(row[4] > 1.0 for row in old)
+    _same_records(new, old)
+    assert old_logged == [row[4] for row in old]
+    assert new_logged == old_logged
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+@pytest.mark.parametrize('name', ['grad_accum_optimizer.py', 'loss_weight_optimizer.py'])
 def test_the_port_is_what_convert_writes(name):
-    """The module the runs use is the one ``migrate convert --target engine`` writes."""
+    """The modules the runs use are the ones ``migrate convert --target engine`` writes."""
     from _hook_cases import CONVERTED, LEGACY, convert, read
     out = convert(os.path.join(LEGACY, name), 'engine')
     assert out['text_out'] == read(os.path.join(CONVERTED, 'engine', name))
