@@ -407,6 +407,6 @@ class RetainOptimizerHook(OptimizerHook):
         runner.optimizer.step()
 ''', head='from mmcv.runner import OptimizerHook\n\n\n')
     assert 'self.backward(loss * 2, retain_graph=True)' in text
-    assert 'OPTIM_WRAPPERS' not in text and 'register_module' not in text
+    assert 'import OPTIM_WRAPPERS' not in text and 'register_module' not in text
     (note,) = [f for f in findings if f[0] == 'HK008']
     assert 'not registered in HOOKS' in note[3]
