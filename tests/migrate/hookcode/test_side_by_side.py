@@ -4,9 +4,11 @@ same legacy-run fixture, model, data and seed. Each test records what the hook r
 at each call and asserts the same record and the same final weights, or, where the conversion
 documents a timeline change (its ``migrate[HK...]`` comment), exactly that difference.
 
-Not here: the subclasses of framework hooks and runners (custom_lr_updater,
-grad_accum_optimizer, custom_eval_hook, runner_subclass), which the conversion reports
-(HK007-HK010) instead of rewriting, so there is no engine module to run; not_hook_code is left
+Not here: the subclasses of framework hooks and runners (custom_lr_updater, custom_eval_hook,
+runner_subclass), which the conversion reports (HK007, HK009, HK010) instead of rewriting, so
+there is no engine module to run; the optimizer hooks HK008 ports to optim wrappers
+(grad_accum_optimizer, loss_weight_optimizer: test_side_by_side_optimizer_hook.py, as they
+are named by optimizer_config, not added as hooks); not_hook_code is left
 as it is; log_buffer_reader's IntervalLossLoggerHook, whose LogBuffer calls have no message-hub
 equivalent and stay as written, marked (HK005)."""
 import os
