@@ -241,3 +241,34 @@ LOOP_CFG_KEYS: Dict[str, Tuple[str, ...]] = {
                   'dynamic_intervals'),
     'test_cfg': ('type', 'fp16'),
 }
+
+
+#: an MMCV updater hook's class-name suffix -> the suffix of the scheduler it is ported to
+UPDATER_TO_SCHEDULER: Dict[str, Tuple[str, str]] = {
+    'lr': ('LrUpdaterHook', 'LR'), 'momentum': ('MomentumUpdaterHook', 'Momentum')}
+
+
+def scheduler_name(hook_name: str, kind: str) -> str:
+    """The registration name of the parameter scheduler a project's own updater hook class
+    is ported to (HK007) and its config selects (MIG100/MIG101): ``StepDecayLrUpdaterHook`` ->
+    ``StepDecayLR``, ``RampMomentumUpdaterHook`` -> ``RampMomentum``; another name gets the
+    suffix (``kind`` is 'lr' or 'momentum').
+
+    >>> scheduler_name('StepDecayLrUpdaterHook', 'lr'), scheduler_name('Ramp', 'momentum')
+    ('StepDecayLR', 'RampMomentum')
+    """
+    hook_suffix, suffix = UPDATER_TO_SCHEDULER[kind]
+    stem = hook_name[:-len(hook_suffix)] if hook_name.endswith(hook_suffix) \
+        and hook_name != hook_suffix else hook_name
+    return stem + suffix
+
+
+def policy_scheduler_name(policy: str, kind: str) -> str:
+    """The scheduler a config's ``policy`` names once its hook is ported: MMCV looks up
+    ``<policy>LrUpdaterHook``, the policy title-cased if it is all lower case.
+
+    >>> policy_scheduler_name('StepDecay', 'lr'), policy_scheduler_name('ramp', 'momentum')
+    ('StepDecayLR', 'RampMomentum')
+    """
+    prefix = policy.title() if policy == policy.lower() else policy
+    return scheduler_name(prefix + UPDATER_TO_SCHEDULER[kind][0], kind)

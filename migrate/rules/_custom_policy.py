@@ -45,7 +45,7 @@ def map_custom_policy(rule: Rule, plan: Plan, key: str, cfg: Dict[str, Any]) -> 
     from migrate.rules._schedule import keep_as_written
     from compat.schedules.policies import hook_class_prefix
     from compat.schedules.schedule import LrSchedule, MomentumSchedule
-    from migrate.hookcode.rules._lr_updater_port import policy_scheduler_name
+    from migrate.tables import policy_scheduler_name
     from migrate.schedule_map.context import Context
     from migrate.schedule_map.warmup import map_lr_warmup, map_momentum_warmup
 
@@ -55,7 +55,7 @@ def map_custom_policy(rule: Rule, plan: Plan, key: str, cfg: Dict[str, Any]) -> 
     args.pop('type', None)   # MMCV overwrote it with the policy's class
     policy = args.pop('policy')
     hook = f'{hook_class_prefix(policy)}{what}UpdaterHook'
-    scheduler = policy_scheduler_name(hook_class_prefix(policy), kind)
+    scheduler = policy_scheduler_name(policy, kind)
     facts = plan.facts
     runner_type = facts.get('runner_type')
     if kind == 'lr' and runner_type == 'IterBasedRunner':

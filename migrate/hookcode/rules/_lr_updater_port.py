@@ -43,12 +43,11 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from migrate.hookcode.recognise import dotted
+from migrate.tables import scheduler_name
 
 LR, MOMENTUM = 'lr', 'momentum'
 #: the MMCV bases a port starts from, and what they schedule
 PORTABLE_BASES = {'LrUpdaterHook': LR, 'MomentumUpdaterHook': MOMENTUM}
-_HOOK_SUFFIX = {LR: 'LrUpdaterHook', MOMENTUM: 'MomentumUpdaterHook'}
-_SCHEDULER_SUFFIX = {LR: 'LR', MOMENTUM: 'Momentum'}
 VALUE_METHOD = {LR: 'get_lr', MOMENTUM: 'get_momentum'}
 MIXIN = {LR: 'LRSchedulerMixin', MOMENTUM: 'MomentumSchedulerMixin'}
 #: the scheduler base class per target
@@ -71,24 +70,6 @@ WARMUP_ARGS = ('warmup', 'warmup_iters', 'warmup_ratio', 'warmup_by_epoch')
 #: what get_lr may read from its runner, by the ``by_epoch`` value it needs
 _PROGRESS = {'epoch': True, 'iter': False}
 _LENGTH = {'max_epochs': True, 'max_iters': False}
-
-
-def scheduler_name(hook_name: str, kind: str) -> str:
-    """The ported class's name: ``StepDecayLrUpdaterHook`` -> ``StepDecayLR``.
-
-    >>> scheduler_name('StepDecayLrUpdaterHook', 'lr'), scheduler_name('MyMomentumUpdaterHook', 'momentum')
-    ('StepDecayLR', 'MyMomentum')
-    """
-    suffix = _HOOK_SUFFIX[kind]
-    stem = hook_name[:-len(suffix)] if hook_name.endswith(suffix) and hook_name != suffix \
-        else hook_name
-    return stem + _SCHEDULER_SUFFIX[kind]
-
-
-def policy_scheduler_name(hook_prefix: str, kind: str) -> str:
-    """The scheduler a config's ``policy`` names once its hook is ported: MMCV looks up
-    ``<prefix>LrUpdaterHook`` (``hook_prefix``: the policy, title-cased if all lower case)."""
-    return scheduler_name(hook_prefix + _HOOK_SUFFIX[kind], kind)
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -19,7 +19,6 @@ import libcst as cst
 from migrate.hookcode.classes import LR_UPDATER
 from migrate.hookcode.context import HookContext, add_comment, has_marker, marker
 from migrate.hookcode.recognise import base_names, import_module_name
-from migrate.hookcode.names import is_legacy_module
 from migrate.hookcode.rules._framework import mark_classes, methods
 from migrate.hookcode.rules._lr_updater_port import (PORTABLE_BASES, VALUE_METHOD,
                                                     needed_imports, port_class)
@@ -89,52 +88,6 @@ class _RenameClass(cst.CSTTransformer):
         return False
 
 
-class _Uses(cst.CSTVisitor):
-    def __init__(self):
-        super().__init__()
-        self.names = set()
-
-    def visit_Import(self, node) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node) -> bool:
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.names.add(node.value.strip('\'"'))
-
-
-def _drop_unused_hooks_registry(module: cst.Module, ctx: HookContext, rule: str) -> cst.Module:
-    """``HOOKS`` imported from mmcv only for the classes now registered as schedulers is
-    dropped from that import (the import rule drops what else nothing uses)."""
-    uses = _Uses()
-    module.visit(uses)
-    if 'HOOKS' in uses.names:
-        return module
-    body = []
-    for stmt in module.body:
-        node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) \
-            and len(stmt.body) == 1 else None
-        if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar) \
-                and is_legacy_module(import_module_name(node)) \
-                and any(a.asname is None and isinstance(a.name, cst.Name)
-                        and a.name.value == 'HOOKS' for a in node.names) \
-                and len(node.names) > 1:
-            keep = [a for a in node.names if not (isinstance(a.name, cst.Name)
-                                                  and a.name.value == 'HOOKS')]
-            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            stmt = stmt.with_changes(body=[node.with_changes(
-                names=keep, lpar=None if len(keep) < 3 else node.lpar,
-                rpar=None if len(keep) < 3 else node.rpar)])
-            ctx.report(rule, 'note', 'HOOKS', 'HOOKS is no longer used: the ported classes '
-                       'register in PARAM_SCHEDULERS')
-        body.append(stmt)
-    return module.with_changes(body=body)
-
-
 def _import(module: cst.Module, needed: Dict[str, List[str]]) -> cst.Module:
     """One import per module of what the ported classes use, after the module's imports
     (names it imports already are left out)."""
@@ -178,7 +131,6 @@ class LrUpdaterSubclass(HookRule):
                               lambda cls, base: self._left(cls, base, ctx, blocked_reasons))
         if renamed:
             module = module.visit(_RenameClass(renamed))
-            module = _drop_unused_hooks_registry(module, ctx, self.id)
             module = _import(module, needed)
         return module
 

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from migrate.hookcode.convert import convert_hook_text
-from migrate.hookcode.rules._lr_updater_port import policy_scheduler_name, scheduler_name
+from migrate.tables import policy_scheduler_name, scheduler_name
 
 HEAD = 'from mmcv.runner import HOOKS, LrUpdaterHook, MomentumUpdaterHook, StepLrUpdaterHook\n\n\n'
 
@@ -22,6 +22,7 @@ def test_names():
     assert scheduler_name('PiceDetLrHook', 'lr') == 'PiceDetLrHookLR'
     # the config side: MMCV's lookup title-cases an all-lower-case policy
     assert policy_scheduler_name('Poly2', 'lr') == 'Poly2LR'
+    assert policy_scheduler_name('warmrestart', 'lr') == 'WarmrestartLR'
 
 
 def test_registered_name_base_init_call_and_all_follow_the_class():
