@@ -7,8 +7,8 @@ with MMEngine's own ``Runner`` for 4 epochs, validating from epoch 2 (``val_begi
 metric that scores 50, 75, 75, the checkpoint hook keeping the best by accuracy, and the ported
 class in ``custom_hooks`` built the way the converted config names it
 (``dict(type=<name>, **evaluation)``). After each validation it records what the message hub
-holds (best_epoch, best_score, the best checkpoint's name) and where the ported hook ran
-relative to the checkpoint hook; tests/migrate/hookcode/test_port_eval_hook_mmengine.py
+holds (best_epoch, best_score, the best checkpoint's name), the runtime information the ported
+hook itself set, and where it ran relative to the checkpoint hook; tests/migrate/hookcode/test_port_eval_hook_mmengine.py
 compares that with what the legacy hook recorded in MMCV's ``runner.meta['hook_msgs']``.
 """
 from __future__ import annotations
@@ -63,16 +63,34 @@ class _ScriptedAccuracy(BaseMetric):
         return {'accuracy': score}
 
 
+def _info(runner):
+    return {k: v for k, v in runner.message_hub.runtime_info.items()
+            if isinstance(v, (int, float, str)) or v is None}
+
+
+class _Before(Hook):
+    priority = 99   # after the checkpoint hook (VERY_LOW), before the ported hook (LOWEST)
+
+    def __init__(self, snapshot):
+        self.snapshot = snapshot
+
+    def after_val_epoch(self, runner, metrics=None):
+        self.snapshot.clear()
+        self.snapshot.update(_info(runner))
+
+
 class _Recorder(Hook):
     priority = 'LOWEST'   # registered after the ported hook: runs right after it
 
-    def __init__(self, seen, ported):
-        self.seen, self.ported = seen, ported
+    def __init__(self, seen, ported, snapshot):
+        self.seen, self.ported, self.snapshot = seen, ported, snapshot
 
     def after_val_epoch(self, runner, metrics=None):
         names = [type(h).__name__ for h in runner.hooks]
         best = runner.message_hub.get_info('best_ckpt')
+        now = _info(runner)
         self.seen.append({
+            'set_by_hook': {k: v for k, v in now.items() if self.snapshot.get(k, ()) != v},
             'epoch': runner.epoch, 'metrics': dict(metrics or {}),
             'best_epoch': runner.message_hub.get_info('best_epoch'),
             'best_score': runner.message_hub.get_info('best_score'),
@@ -110,7 +128,9 @@ def _train(cls_name: str):
                                logger=dict(type='LoggerHook', interval=100)),
             custom_hooks=[dict(type=cls_name, **EVALUATION)],
             randomness=dict(seed=0), default_scope=None)
-        runner.register_hook(_Recorder(seen, cls_name))
+        snapshot = {}
+        runner.register_hook(_Before(snapshot))
+        runner.register_hook(_Recorder(seen, cls_name, snapshot))
         ported = [h for h in runner.hooks if type(h).__name__ == cls_name]
         runner.train()
     return {'registered_priority': ported[0].priority if ported else None, 'validations': seen}

@@ -33,6 +33,8 @@ from migrate.hookcode.rules.timeline import Timeline
 ITER_READ = ('runner.iter is the same here in an epoch-based run; an iteration-based val loop '
              'runs after the iteration counter moved on (MMCV evaluated in after_train_iter '
              'before it), so read runner.iter - 1 there')
+META_LEFT = ("runner.meta does not exist in MMEngine: runner.meta['hook_msgs'][key] is "
+             'runner.message_hub.get_info(key) / update_info(key, value); write it so')
 _SCHEDULING = ('before_train_epoch', 'before_train_iter', 'after_train_epoch',
                'after_train_iter', '_should_evaluate', '_decide_interval')
 
@@ -132,11 +134,42 @@ class _Rewrite(cst.CSTTransformer):
         return updated
 
 
-class _IterReads(MethodTransformer):
+class _Leftovers(MethodTransformer):
+    """What the moved code still reads that MMEngine's runner lacks or counts differently."""
+
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if self.active and dotted(node) == 'runner.iter':
             self.mark('note', ITER_READ)
+        if self.active and dotted(node) == 'runner.meta' and not self._said('HK004'):
+            self.mark('manual', META_LEFT)
         return True
+
+    def _said(self, rule: str) -> bool:
+        node = self._statements[-1][0] if self._statements else None
+        return any(line.comment is not None and line.comment.value.startswith(
+            f'# migrate[{rule}]') for line in getattr(node, 'leading_lines', ()))
+
+
+def _used_names(module: cst.Module) -> Set[str]:
+    """The names the module's code uses outside its imports (heads of dotted names)."""
+    used: Set[str] = set()
+
+    class _V(cst.CSTVisitor):
+        def visit_Import(self, node) -> bool:
+            return False
+
+        def visit_ImportFrom(self, node) -> bool:
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            used.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+    module.visit(_V())
+    return used
 
 
 def _self_attrs(nodes: List[cst.CSTNode]) -> Set[str]:
@@ -166,9 +199,10 @@ def _init(attrs: Set[str], dist: bool) -> cst.FunctionDef:
         lines.append('self.eval_kwargs = eval_kwargs')
     head = ', '.join(['self'] + params + ['**eval_kwargs'])
     body = '\n'.join('    ' + line for line in lines) or '    pass'
+    other = 'other ' if params else ''
     return cst.parse_statement(
         f'def __init__({head}):\n'
-        '    # the other evaluation settings are the val loop\'s, the val evaluator\'s and the\n'
+        f'    # the {other}evaluation settings are the val loop\'s, the val evaluator\'s and the\n'
         '    # checkpoint hook\'s now\n'
         f'{body}\n')
 
@@ -288,28 +322,31 @@ class EvalHookSubclass(HookRule):
                    'loop, val_evaluator and default_hooks.checkpoint (save_best) do; the config '
                    'converter writes them from evaluation')
         ctx.report(self.id, 'note', cls.name.value, message)
-        self._report_dropped(cls.name.value, evaluation, ctx)
         lines = [line for line in cls.leading_lines if line.comment is not None]
         lines = [cst.EmptyLine()] * 2 + lines
-        return lines + [cst.EmptyLine(comment=cst.Comment(t))
-                        for t in wrapped(marker(self.id, message))]
+        for text in [message] + self._dropped(cls.name.value, evaluation, ctx):
+            lines += [cst.EmptyLine(comment=cst.Comment(t)) for t in wrapped(marker(self.id, text))]
+        return lines
 
-    def _report_dropped(self, name: str, evaluation, ctx: HookContext) -> None:
+    def _dropped(self, name: str, evaluation, ctx: HookContext) -> List[str]:
+        """What the standard steps the port dropped meant, reported; the marker texts."""
+        found = []
         if evaluation is None:
-            return
+            return found
         if 'broadcast_bn_buffer' in evaluation.dropped:
-            ctx.report(self.id, 'approximation', f'{name}._do_evaluate',
-                       "BatchNorm buffers were broadcast from rank 0 before evaluating: add "
-                       "custom_hooks=[dict(type='SyncBuffersHook')] (it all-reduces their mean "
-                       'instead)')
+            found.append(('approximation', 'BatchNorm buffers were broadcast from rank 0 before '
+                          "evaluating: add custom_hooks=[dict(type='SyncBuffersHook')] (it "
+                          'all-reduces their mean instead)'))
         if 'eval_iter_num' in evaluation.dropped:
-            ctx.report(self.id, 'note', f'{name}._do_evaluate',
-                       "runner.log_buffer.output['eval_iter_num'] dropped: MMEngine's log "
-                       'processor counts the val iterations itself')
+            found.append(('note', "runner.log_buffer.output['eval_iter_num'] dropped: MMEngine's "
+                          'log processor counts the val iterations itself'))
         if evaluation.truthy_guard:
-            ctx.report(self.id, 'approximation', f'{name}._do_evaluate',
-                       'a save_best score of 0 skipped _save_ckpt in MMCV (if key_score:); '
-                       "MMEngine's checkpoint hook compares it like any other score")
+            found.append(('approximation', 'a save_best score of 0 skipped _save_ckpt in MMCV '
+                          "(if key_score:); MMEngine's checkpoint hook compares it like any "
+                          'other score'))
+        for severity, text in found:
+            ctx.report(self.id, severity, f'{name}._do_evaluate', text)
+        return [text for _, text in found]
 
     # -- ported ------------------------------------------------------------------------------
     def _port(self, cls: cst.ClassDef, base: str, evaluation, ctx: HookContext
@@ -362,8 +399,9 @@ class EvalHookSubclass(HookRule):
                    f"dict(type='{name}', **evaluation) to custom_hooks and this module to "
                    'custom_imports')
         ctx.report(self.id, 'note', name, message)
-        self._report_dropped(name, evaluation, ctx)
-        return add_comment(new, marker(self.id, message))
+        for text in [message] + self._dropped(name, evaluation, ctx):
+            new = add_comment(new, marker(self.id, text))
+        return new
 
     def _convert_body(self, cls: cst.ClassDef, ctx: HookContext) -> cst.ClassDef:
         """The plain-hook rules over the new class (they ran before this one)."""
@@ -371,7 +409,7 @@ class EvalHookSubclass(HookRule):
         module = cst.Module(body=[cls])
         for rule in (Helpers(), LogBuffer(), RunnerAttributes(), Timeline()):
             module = rule.apply(module, ctx, kinds)
-        module = module.visit(_IterReads(self, ctx, kinds))
+        module = module.visit(_Leftovers(self, ctx, kinds))
         return module.body[0]
 
     # -- imports -----------------------------------------------------------------------------
@@ -379,10 +417,7 @@ class EvalHookSubclass(HookRule):
         """``from mmdet.core import EvalHook, DistEvalHook`` (or mmcv.runner's) once no class
         is built on them: the converted module must not need a legacy codebase to import; the
         new imports take the place of the first import dropped whole."""
-        rest = _code(module.with_changes(body=[
-            s for s in module.body if not (isinstance(s, cst.SimpleStatementLine) and
-                                           isinstance(s.body[0], (cst.Import, cst.ImportFrom)))]))
-        used = set(re.findall(r'\b\w+\b', re.sub(r'#.*', '', rest)))
+        used = _used_names(module)
         new_imports = self._new_imports(module, ctx)
         body: List[cst.BaseStatement] = []
         carried: List[cst.EmptyLine] = []

@@ -46,18 +46,39 @@ def _info(hub_or_msgs, key):
     return os.path.basename(value) if key == 'best_ckpt' and value else value
 
 
-def _runs_with_hook_type(tmp_path):
+def _runs_with_hook_type(tmp_path, hook):
     """A copy of the legacy-run fixtures plus RUN with ``evaluation.type`` set."""
     runs = tmp_path / 'runs'
     shutil.copytree(sbs.RUNS, runs)
     (runs / f'{RUN}_type.py').write_text(
-        f"_base_ = ['./{RUN}.py']\nevaluation = dict(type='RecordBestEvalHook')\n")
+        f"_base_ = ['./{RUN}.py']\nevaluation = dict(type='{hook}')\n")
     return str(runs)
 
 
-def _record_best_pair(tmp_path, monkeypatch, converted_path=None):
+def _pair_by_type(tmp_path, monkeypatch, name, legacy_cls, new_cls):
+    """Both runs of RUN with evaluation.type=name: ``legacy_cls`` built by the fork's train
+    flow on compat, ``new_cls`` built from the converted config's custom_hooks on the engine."""
     import compat.apis.train as legacy_train
     from engine.registry import HOOKS
+
+    def fork_eval_hook(dataloader, type, **evaluation):
+        # a fork's train flow: the hook evaluation.type names, the other keys its arguments
+        assert type == name
+        return legacy_cls(dataloader, **evaluation)
+
+    monkeypatch.setattr(sbs, 'RUNS', _runs_with_hook_type(tmp_path, name))
+    monkeypatch.setattr(legacy_train, 'EvalHook', fork_eval_hook)
+    legacy = sbs.run_legacy(f'{RUN}_type', str(tmp_path / 'legacy'), [])
+    # the converted module's registration, as custom_imports would make it
+    monkeypatch.setitem(HOOKS._modules, name, new_cls)
+    converted = sbs.run_converted(f'{RUN}_type', str(tmp_path / 'engine'), [], EPOCH_LEN)
+    entry = [h for h in converted.cfg['custom_hooks'] if h['type'] == name]
+    evaluation = dict(sbs.legacy_view(f'{RUN}_type')['evaluation'])
+    assert entry == [evaluation]   # MIG020: dict(type=<name>, **evaluation)
+    return legacy, converted
+
+
+def _record_best_pair(tmp_path, monkeypatch, converted_path=None):
     legacy_cls = sbs.load_legacy('custom_eval_hook').RecordBestEvalHook
     new_cls = sbs.load_converted('custom_eval_hook', converted_path).RecordBestEvalHook
 
@@ -82,20 +103,8 @@ def _record_best_pair(tmp_path, monkeypatch, converted_path=None):
                               _info(hub, 'best_epoch'), _info(hub, 'best_score'),
                               _info(hub, 'best_ckpt')))
 
-    def fork_eval_hook(dataloader, type, **evaluation):
-        # a fork's train flow: the hook evaluation.type names, the other keys its arguments
-        assert type == 'RecordBestEvalHook'
-        return LegacyRec(dataloader, **evaluation)
-
-    monkeypatch.setattr(sbs, 'RUNS', _runs_with_hook_type(tmp_path))
-    monkeypatch.setattr(legacy_train, 'EvalHook', fork_eval_hook)
-    legacy = sbs.run_legacy(f'{RUN}_type', str(tmp_path / 'legacy'), [])
-    # the converted module's registration, as custom_imports would make it
-    monkeypatch.setitem(HOOKS._modules, 'RecordBestEvalHook', NewRec)
-    converted = sbs.run_converted(f'{RUN}_type', str(tmp_path / 'engine'), [], EPOCH_LEN)
-    entry = [h for h in converted.cfg['custom_hooks'] if h['type'] == 'RecordBestEvalHook']
-    evaluation = dict(sbs.legacy_view(f'{RUN}_type')['evaluation'])
-    assert entry == [evaluation]   # MIG020: dict(type=<name>, **evaluation)
+    legacy, converted = _pair_by_type(tmp_path, monkeypatch, 'RecordBestEvalHook', LegacyRec,
+                                      NewRec)
     return legacy, converted, LegacyRec.seen, NewRec.seen
 
 
@@ -134,4 +143,55 @@ def test_record_best_eval_hook(tmp_path, monkeypatch, mmdet_core, converted_path
             'message_hub']
         assert old_meta['hook_msgs'].get('best_epoch') == recorded
         assert new_hub['runtime_info'].get('best_epoch') == recorded
+    sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))
+
+
+# -- fixtures/legacy_hooks/eval_hook_shapes.py: MMDet's _do_evaluate copied, more after it ------
+def _logged(runner, call):
+    """``call()``, and what it logged through runner.logger.info."""
+    said = []
+    runner.logger.info = lambda msg, *a, **k: said.append(msg)
+    try:
+        call()
+    finally:
+        del runner.logger.info
+    return said
+
+
+def _eval_count_pair(tmp_path, monkeypatch, converted_path=None):
+    legacy_cls = sbs.load_legacy('eval_hook_shapes').EvalCountHook
+    new_cls = sbs.load_converted('eval_hook_shapes', converted_path).EvalCountHook
+
+    class LegacyRec(legacy_cls):
+        seen = []
+
+        def _do_evaluate(self, runner):
+            said = _logged(runner, lambda: super(LegacyRec, self)._do_evaluate(runner))
+            msgs = runner.meta['hook_msgs']
+            self.seen.append((runner.epoch, msgs['last_eval_iter'], msgs['eval_samples'],
+                              msgs.get('best_score'), [m for m in said if 'scored' in m]))
+
+    class NewRec(new_cls):
+        seen = []
+
+        def after_val_epoch(self, runner, metrics=None):
+            said = _logged(runner, lambda: super(NewRec, self).after_val_epoch(runner, metrics))
+            hub = runner.message_hub
+            self.seen.append((runner.epoch, hub.get_info('last_eval_iter'),
+                              hub.get_info('eval_samples'), hub.get_info('best_score'),
+                              [m for m in said if 'scored' in m]))
+
+    legacy, converted = _pair_by_type(tmp_path, monkeypatch, 'EvalCountHook', LegacyRec, NewRec)
+    return legacy, converted, LegacyRec.seen, NewRec.seen
+
+
+def test_eval_count_hook(tmp_path, monkeypatch, converted_path=None):
+    legacy, converted, old, new = _eval_count_pair(tmp_path, monkeypatch, converted_path)
+    # after epochs 2, 3, 4: the iterations run so far, the val set's size, the log line
+    assert [row[:3] for row in old] == [(e, (e + 1) * EPOCH_LEN, 32) for e in (1, 2, 3)]
+    assert [row[4] for row in old] == [[f'scored 32 samples after epoch {e}'] for e in (2, 3, 4)]
+    # HK009: runner.iter reads the same after the val loop of an epoch-based run (no marker
+    # change needed); runner.epoch is one ahead there, as the marker says (the conversion
+    # reads runner.epoch - 1: the same log line)
+    assert [(row[0] - 1,) + row[1:] for row in new] == old
     sbs.assert_same_weights(sbs.weights(legacy.model), sbs.weights(converted.model))

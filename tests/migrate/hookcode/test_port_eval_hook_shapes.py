@@ -47,13 +47,20 @@ STOCK_DIST_PORTED = '''\
 #   after_train_epoch hook (MMCV: EvalHook at LOW inside after_train_epoch), hence
 #   runner.epoch - 1 (epoch-based runs). Add dict(type='LoggingDistEvalHook',
 #   **evaluation) to custom_hooks and this module to custom_imports
+# migrate[HK009]: BatchNorm buffers were broadcast from rank 0 before
+#   evaluating: add custom_hooks=[dict(type='SyncBuffersHook')] (it all-reduces
+#   their mean instead)
+# migrate[HK009]: runner.log_buffer.output['eval_iter_num'] dropped: MMEngine's
+#   log processor counts the val iterations itself
+# migrate[HK009]: a save_best score of 0 skipped _save_ckpt in MMCV (if
+#   key_score:); MMEngine's checkpoint hook compares it like any other score
 @HOOKS.register_module()
 class LoggingDistEvalHook(Hook):
 
     priority = 'LOWEST'
 
     def __init__(self, **eval_kwargs):
-        # the other evaluation settings are the val loop's, the val evaluator's and the
+        # the evaluation settings are the val loop's, the val evaluator's and the
         # checkpoint hook's now
         pass
 
