@@ -25,7 +25,8 @@ from migrate.hookcode.context import HookContext, add_comment, marker
 from migrate.hookcode.names import OPTIMIZER_HOOKS
 from migrate.hookcode.recognise import base_names
 from migrate.hookcode.rules._framework import methods
-from migrate.hookcode.rules._optimizer_port import _code, port_class
+from migrate.hookcode.rules._optimizer_port import port_class
+from migrate.hookcode.rules._optimizer_port_read import code_text
 from migrate.hookcode.rules.base import HookRule
 
 PORTABLE = {'OptimizerHook': 'OptimWrapper'}
@@ -75,7 +76,7 @@ class OptimizerHookSubclass(HookRule):
             return self._leave(cls, ctx, 'code that does not map to the wrapper: ' + '; '.join(
                 why for _, why in plan.blocked), plan.blocked)
         ctx.needed.add(PORTABLE[base])
-        registered = any(_code(d.decorator).startswith('OPTIM_WRAPPERS.register_module')
+        registered = any(code_text(d.decorator).startswith('OPTIM_WRAPPERS.register_module')
                          for d in plan.ported.decorators)
         if registered:
             ctx.needed.add('OPTIM_WRAPPERS')
