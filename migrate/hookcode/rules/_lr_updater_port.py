@@ -82,7 +82,10 @@ class PortPlan:
 
     ported: Optional[cst.ClassDef] = None
     new_name: str = ''
+    kind: str = LR
     blocked: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
+    #: ``self.X`` attributes the scheduler owns -> their new names (a subclass uses them too)
+    renamed_attributes: Dict[str, str] = field(default_factory=dict)
 
 
 def _functions(cls: cst.ClassDef) -> Dict[str, cst.FunctionDef]:
@@ -377,12 +380,15 @@ def _decorators(cls: cst.ClassDef, new_name: str) -> List[cst.Decorator]:
     return out
 
 
-def port_class(cls: cst.ClassDef, base: str, target: str) -> PortPlan:
-    """Read ``cls`` (a direct subclass of ``base``, one of :data:`PORTABLE_BASES`) and port
-    it for ``target``, or say what blocks the port."""
-    kind = PORTABLE_BASES[base]
+def port_class(cls: cst.ClassDef, base: str, target: str,
+               parent: Optional['PortPlan'] = None) -> PortPlan:
+    """Read ``cls`` (a direct subclass of ``base``, one of :data:`PORTABLE_BASES`, or of a
+    class of the module ported before: ``parent``) and port it for ``target``, or say what
+    blocks the port. A subclass of a ported class keeps it as its base and inherits its
+    ``_get_value`` and ``get_lr``/``get_momentum`` unless it overrides them."""
+    kind = parent.kind if parent is not None else PORTABLE_BASES[base]
     name = cls.name.value
-    plan = PortPlan(new_name=scheduler_name(name, kind))
+    plan = PortPlan(new_name=scheduler_name(name, kind), kind=kind)
     functions = _functions(cls)
     value_method = VALUE_METHOD[kind]
     reader = _Reader(None, name, '')
@@ -390,17 +396,20 @@ def port_class(cls: cst.ClassDef, base: str, target: str) -> PortPlan:
         if fname not in ('__init__', value_method):
             reader.block(fn, f'{fname} is a hook method of {base}: a scheduler has no '
                          f'counterpart for it (only {value_method} and __init__ port)')
-    if value_method not in functions:
+    if value_method not in functions and parent is None:
         reader.block(cls, f'{name} defines no {value_method}')
     if reader.blocked:
         plan.blocked = reader.blocked
         return plan
     new_fns: Dict[str, cst.FunctionDef] = {}
-    fn = functions[value_method]
-    params = fn.params.params
-    runner = params[1].name.value if len(params) > 1 else None
-    value_reader = _Reader(runner, name, value_method)
-    ported_value = _port_value_method(fn, value_reader)
+    value_reader = _Reader(None, name, value_method)
+    if value_method in functions:
+        fn = functions[value_method]
+        params = fn.params.params
+        value_reader.runner = params[1].name.value if len(params) > 1 else None
+        ported_value = _port_value_method(fn, value_reader)
+        if ported_value is not None:
+            new_fns[value_method] = ported_value
     if '__init__' in functions:
         init_reader = _Reader(None, name, '__init__')
         init_reader.walk(functions['__init__'].body, None, functions['__init__'])
@@ -409,18 +418,24 @@ def port_class(cls: cst.ClassDef, base: str, target: str) -> PortPlan:
         value_reader.blocked.extend(init_reader.blocked)
         if ported_init is not None:
             new_fns['__init__'] = ported_init
-    if value_reader.blocked or ported_value is None:
+    if value_reader.blocked:
         plan.blocked = value_reader.blocked
         return plan
-    new_fns[value_method] = ported_value
     body = [new_fns.get(s.name.value, s) if isinstance(s, cst.FunctionDef) else s
             for s in cls.body.body]
-    getter = _get_value(kind).with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-    cls = cls.with_changes(body=cls.body.with_changes(body=body + [getter]))
-    cls = cls.visit(_Rewrite(value_reader.replace, _owned_attributes(cls)))
-    mixin = MIXIN[kind]
-    bases = [cst.Arg(cst.Name(mixin), comma=cst.Comma(
-        whitespace_after=cst.SimpleWhitespace(' '))), cst.Arg(cst.Name(SCHEDULER_BASE[target]))]
+    if parent is None:
+        getter = _get_value(kind).with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        body.append(getter)
+    cls = cls.with_changes(body=cls.body.with_changes(body=body))
+    plan.renamed_attributes = dict(parent.renamed_attributes if parent else {},
+                                   **_owned_attributes(cls))
+    cls = cls.visit(_Rewrite(value_reader.replace, plan.renamed_attributes))
+    if parent is not None:
+        bases = [cst.Arg(cst.Name(parent.new_name))]
+    else:
+        bases = [cst.Arg(cst.Name(MIXIN[kind]), comma=cst.Comma(
+            whitespace_after=cst.SimpleWhitespace(' '))),
+            cst.Arg(cst.Name(SCHEDULER_BASE[target]))]
     plan.ported = cls.with_changes(name=cst.Name(plan.new_name), bases=bases,
                                    decorators=_decorators(cls, plan.new_name))
     return plan
@@ -439,7 +454,10 @@ HOMES = {
 }
 
 
-def needed_imports(kind: str, target: str, registered: bool) -> List[Tuple[str, str]]:
-    """(module, name) of what a ported class uses."""
-    names = [MIXIN[kind], SCHEDULER_BASE[target]] + (['PARAM_SCHEDULERS'] if registered else [])
+def needed_imports(kind: str, target: str, registered: bool,
+                   subclass: bool = False) -> List[Tuple[str, str]]:
+    """(module, name) of what a ported class uses (a subclass of a ported class: only the
+    registry)."""
+    names = ([] if subclass else [MIXIN[kind], SCHEDULER_BASE[target]]) + \
+        (['PARAM_SCHEDULERS'] if registered else [])
     return [(HOMES[name][target], name) for name in names]

@@ -20,7 +20,7 @@ from migrate.hookcode.classes import LR_UPDATER
 from migrate.hookcode.context import HookContext, add_comment, has_marker, marker
 from migrate.hookcode.recognise import base_names, import_module_name
 from migrate.hookcode.rules._framework import mark_classes, methods
-from migrate.hookcode.rules._lr_updater_port import (PORTABLE_BASES, VALUE_METHOD,
+from migrate.hookcode.rules._lr_updater_port import (PORTABLE_BASES, VALUE_METHOD, PortPlan,
                                                     needed_imports, port_class)
 from migrate.hookcode.rules.base import HookRule
 
@@ -118,13 +118,14 @@ class LrUpdaterSubclass(HookRule):
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
         renamed: Dict[str, str] = {}
+        self._plans: Dict[str, PortPlan] = {}   # old name -> its port, for subclasses
         body = []
         blocked_reasons: Dict[str, List[Tuple[cst.CSTNode, str]]] = {}
         needed: Dict[str, List[str]] = {}
         for stmt in module.body:
             if isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value) == LR_UPDATER \
                     and not has_marker(stmt, self.id):
-                stmt = self._one(stmt, ctx, renamed, blocked_reasons, needed)
+                stmt = self._one(stmt, ctx, renamed, blocked_reasons, needed, kinds)
             body.append(stmt)
         module = module.with_changes(body=body)
         module = mark_classes(module, ctx, kinds, LR_UPDATER, self.id,
@@ -136,13 +137,14 @@ class LrUpdaterSubclass(HookRule):
 
     def _one(self, cls: cst.ClassDef, ctx: HookContext, renamed: Dict[str, str],
              blocked_reasons: Dict[str, List[Tuple[cst.CSTNode, str]]],
-             needed: Dict[str, List[str]]) -> cst.ClassDef:
+             needed: Dict[str, List[str]], kinds: Dict[str, str]) -> cst.ClassDef:
         bases = base_names(cls)
         base = bases[0] if len(bases) == 1 else ''
-        if base not in PORTABLE_BASES:
-            blocked_reasons[cls.name.value] = [(cls, self._not_direct(cls, bases))]
+        parent = self._plans.get(base)
+        if base not in PORTABLE_BASES and parent is None:
+            blocked_reasons[cls.name.value] = [(cls, self._not_direct(bases, kinds))]
             return cls
-        plan = port_class(cls, base, ctx.target)
+        plan = port_class(cls, base, ctx.target, parent)
         if plan.ported is None:
             comments: Dict[int, List[str]] = {}
             for node, why in plan.blocked:
@@ -153,10 +155,11 @@ class LrUpdaterSubclass(HookRule):
             return cls.visit(_MarkStatements(comments)) if comments else cls
         old = cls.name.value
         renamed[old] = plan.new_name
-        kind = PORTABLE_BASES[base]
+        self._plans[old] = plan
+        kind = plan.kind
         registered = any('register_module' in cst.Module([]).code_for_node(d.decorator)
                          for d in cls.decorators)
-        for where, name in needed_imports(kind, ctx.target, registered):
+        for where, name in needed_imports(kind, ctx.target, registered, parent is not None):
             needed.setdefault(where, []).append(name)
         policy = self._policy(old, kind)
         config = (f"{kind}_config=dict(policy='{policy}', ...) becomes param_scheduler="
@@ -177,10 +180,13 @@ class LrUpdaterSubclass(HookRule):
         return name[:-len(suffix)] if name.endswith(suffix) and name != suffix else None
 
     @staticmethod
-    def _not_direct(cls: cst.ClassDef, bases: List[str]) -> str:
+    def _not_direct(bases: List[str], kinds: Dict[str, str]) -> str:
         if len(bases) != 1:
             return (f'it has several bases ({", ".join(bases)}); only a direct subclass of '
                     'LrUpdaterHook or MomentumUpdaterHook is ported')
+        if bases[0] in kinds:
+            return (f'it is built on {bases[0]}, which is not ported (see there): port both '
+                    'by hand')
         return (f'it is built on {bases[0]}, not directly on LrUpdaterHook or '
                 'MomentumUpdaterHook: a port would have to spell out the base\'s get_lr '
                 '(an MMCV policy maps to MMEngine schedulers in the config instead, see '

@@ -159,3 +159,54 @@ def test_a_subclass_of_an_mmcv_policy_stays_marked():
     assert found[0][1] == 'manual'
     assert 'built on StepLrUpdaterHook, not directly on LrUpdaterHook' in found[0][3]
     assert 'class ClampedStepLrUpdaterHook(StepLrUpdaterHook):' in text
+
+
+def test_a_subclass_of_a_ported_class_is_ported_onto_it():
+    import torch
+
+    from engine.registry import PARAM_SCHEDULERS
+
+    text, found = _convert('''
+        @HOOKS.register_module()
+        class HalvingLrUpdaterHook(LrUpdaterHook):
+
+            def __init__(self, every=2, **kwargs):
+                super().__init__(**kwargs)
+                self.step = every
+
+            def get_lr(self, runner, base_lr):
+                progress = runner.epoch if self.by_epoch else runner.iter
+                return base_lr * 0.5 ** (progress // self.step)
+
+
+        @HOOKS.register_module()
+        class FloorHalvingLrUpdaterHook(HalvingLrUpdaterHook):
+
+            def __init__(self, floor=0.03, **kwargs):
+                super(FloorHalvingLrUpdaterHook, self).__init__(**kwargs)
+                self.floor = floor
+
+            def get_lr(self, runner, base_lr):
+                progress = runner.epoch if self.by_epoch else runner.iter
+                return max(base_lr * 0.5 ** (progress // self.step), self.floor)
+    ''')
+    assert [f[:3] for f in found] == [('HK007', 'note', 'HalvingLrUpdaterHook'),
+                                      ('HK007', 'note', 'FloorHalvingLrUpdaterHook')]
+    assert 'class FloorHalvingLR(HalvingLR):' in text
+    assert text.count('def _get_value(self):') == 1    # inherited
+    assert 'self.step_ = every' in text and '// self.step_), self.floor)' in text
+    saved = dict(PARAM_SCHEDULERS._modules)
+    try:
+        namespace = {}
+        exec(compile(text, 'ported', 'exec'), namespace)
+        model = torch.nn.Linear(2, 2)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = namespace['FloorHalvingLR'](optimizer, every=2, by_epoch=False)
+        seen = [optimizer.param_groups[0]['lr']]
+        for _ in range(6):
+            scheduler.step()
+            seen.append(optimizer.param_groups[0]['lr'])
+        assert seen == [0.1, 0.1, 0.05, 0.05, 0.03, 0.03, 0.03]
+    finally:
+        PARAM_SCHEDULERS._modules.clear()
+        PARAM_SCHEDULERS._modules.update(saved)
