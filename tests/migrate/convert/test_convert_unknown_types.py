@@ -1,5 +1,6 @@
-"""A tree whose bases use an lr policy and a runner type that nobody models: those keys stay as
-written with a ``# migrate[RULE]`` marker and a manual finding, everything else converts (the
+"""A tree whose bases use a project's own lr policy and a runner type that nobody models: the
+policy becomes the scheduler class HK007 ports its hook to and the runner stays as written,
+each with a ``# migrate[RULE]`` marker and a manual finding, everything else converts (the
 leaves too), the run exits 0 (manual decisions are no error), and converting the output again
 changes nothing."""
 import json
@@ -8,7 +9,8 @@ from click.testing import CliRunner
 
 from migrate.cli import main
 
-POLICY_MARKER = "# migrate[MIG100]: unknown lr policy 'MyWarmRestart' left as written"
+POLICY_MARKER = ("# migrate[MIG100]: policy 'MyWarmRestart' is the project's own "
+                 'MyWarmRestartLrUpdaterHook')
 RUNNER_MARKER = "# migrate[MIG010]: unknown runner type 'MyEpochRunner' left as written"
 
 TREE = {
@@ -62,15 +64,15 @@ def test_unknown_policy_and_runner_stay_marked_and_the_rest_converts(tmp_path):
     policy_base = (out / '_base_/schedule_unknown_policy.py').read_text()
     assert POLICY_MARKER in policy_base
     assert policy_base.index(POLICY_MARKER) < policy_base.index(
-        "lr_config = dict(policy='MyWarmRestart', periods=[30, 60], by_epoch=True)\n")
+        "dict(type='MyWarmRestartLR', periods=[30, 60], by_epoch=True),\n")
     # the rest of that base converts
     for new in ('optim_wrapper = dict(', "train_cfg = dict(type='EpochBasedTrainLoop', "
                                          'max_epochs=90)'):
         assert new in policy_base
-    for old in ('optimizer = ', 'optimizer_config = ', 'runner = '):
+    for old in ('optimizer = ', 'optimizer_config = ', 'runner = ', 'lr_config = '):
         assert old not in policy_base
     assert _manual(report['_base_/schedule_unknown_policy.py']) == [
-        ('MIG100', 'lr_config', 'unknown-policy')]
+        ('MIG100', 'lr_config', 'custom-policy')]
 
     runner_base = (out / '_base_/runtime_unknown_runner.py').read_text()
     assert RUNNER_MARKER in runner_base
