@@ -2,7 +2,8 @@
 arguments hold them (``runner.log_buffer`` is HK005's)."""
 from __future__ import annotations
 
-from typing import Dict, Optional
+import re
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -13,6 +14,24 @@ from migrate.hookcode.rules.base import ITER_STAGES, HookRule, MethodTransformer
 _GUARDS = ('is_module_wrapper', 'is_model_wrapper', "'module'", '"module"')
 #: runner.meta[key] -> what holds it now
 _META = {'seed': 'runner.seed', 'exp_name': 'runner.experiment_name'}
+META = ("runner.meta (MMCV's run metadata dict, None unless the train script gave one) does "
+        'not exist in MMEngine: seed is runner.seed, exp_name runner.experiment_name, the '
+        'config runner.cfg, the hook messages (last_ckpt, best_ckpt, best_score) '
+        'runner.message_hub.get_info(key)/update_info(key, value); what a checkpoint saves is '
+        "checkpoint['meta'] in a before_save_checkpoint(runner, checkpoint) hook")
+_STEP = ('{}() in a hook: MMEngine steps the optimizer inside model.train_step '
+         '(optim_wrapper.update_params) before any after_train_iter hook; move this into an '
+         'OptimWrapper subclass')
+#: MMCV runner private attribute -> the public property that returned it in MMCV, which
+#: MMEngine's Runner has with the same meaning
+_PRIVATE = {'_epoch': 'epoch', '_iter': 'iter', '_hooks': 'hooks', '_rank': 'rank',
+            '_world_size': 'world_size', '_model_name': 'model_name'}
+#: runner.optimizer as a dict of torch optimizers (name -> optimizer), from the OptimWrapperDict
+OPTIMIZERS = '{name: w.optimizer for name, w in runner.optim_wrapper.items()}'
+DICT_OF_OPTIMIZERS = ('runner.optimizer as a dict of optimizers is an OptimWrapperDict in '
+                      'MMEngine (isinstance(runner.optim_wrapper, OptimWrapperDict); items(), '
+                      'values() and [name] give optim wrappers, .optimizer of each is the '
+                      'torch optimizer)')
 
 
 def _string(node: cst.BaseExpression) -> Optional[str]:
@@ -32,6 +51,32 @@ class _Attributes(MethodTransformer):
         super().__init__(*args, **kw)
         self._guarded = 0
         self._assign_targets = 0
+        self._written: Set[int] = set()       # ids of the nodes assigned to
+        self._subscripted: Set[int] = set()   # ids of the nodes subscripted
+
+    def _writes(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._writes(element.value)
+        else:
+            self._written.add(id(target))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        self._assign_targets += 1
+        self._writes(node.target)
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self._writes(node.target)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        self._writes(node.target)
+        return True
+
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        self._subscripted.add(id(node.value))
+        return True
 
     # -- guards: code that already unwraps the model is left as it is -------------------------
     def _guard(self, test: cst.BaseExpression) -> bool:
@@ -54,10 +99,6 @@ class _Attributes(MethodTransformer):
         self._guarded -= self._guard(original.test)
         return updated
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-        self._assign_targets += 1
-        return True
-
     def leave_AssignTarget(self, original, updated):
         self._assign_targets -= 1
         return updated
@@ -67,17 +108,37 @@ class _Attributes(MethodTransformer):
                         updated: cst.Attribute) -> cst.BaseExpression:
         if not self.active:
             return updated
+        if original.attr.value in ('step', 'zero_grad') and \
+                isinstance(original.value, cst.Subscript) and \
+                dotted(original.value.value) == 'runner.optimizer':
+            self.mark('manual', _STEP.format(f'runner.optimizer[...].{original.attr.value}'))
+            return updated
         path = dotted(original)
         phase = phase_of(self.method)
         iter_stage = self.method in ITER_STAGES
+        if path.startswith('runner._') and path.count('.') == 1 and \
+                path not in ('runner._max_epochs', 'runner._max_iters'):
+            if id(original) in self._written:
+                self.mark('manual', _private_write(original.attr.value))
+                return updated
+            if path in ('runner._epoch', 'runner._iter', 'runner._hooks', 'runner._rank',
+                        'runner._world_size', 'runner._model_name'):
+                self.changed()
+                return updated.with_changes(attr=cst.Name(_PRIVATE[original.attr.value]))
+            if path != 'runner._inner_iter':
+                self.mark('manual', f'{path} is a private attribute of MMCV\'s runner that '
+                          'MMEngine\'s Runner does not have: port this by hand')
+                return updated
+            path = 'runner.inner_iter'   # MMCV's runner.inner_iter returned it
         if path == 'runner.inner_iter':
+            shown = dotted(original)
             if iter_stage:
                 self.changed()
-                self.note('runner.inner_iter is the batch_idx argument (in MMEngine\'s '
+                self.note(f'{shown} is the batch_idx argument (in MMEngine\'s '
                           'iteration-based loop it counts all iterations, where MMCV\'s '
                           'IterBasedRunner restarted it at every workflow phase)')
                 return cst.Name('batch_idx')
-            self.mark('manual', 'runner.inner_iter does not exist in MMEngine: the batch index '
+            self.mark('manual', f'{shown} does not exist in MMEngine: the batch index '
                       'is the batch_idx argument of the iteration stages; pass it here')
         elif path == 'runner.data_batch':
             if iter_stage:
@@ -109,11 +170,25 @@ class _Attributes(MethodTransformer):
                       "runner.message_hub.get_info('loop_stage') names the running loop")
         elif path in ('runner._max_epochs', 'runner._max_iters'):
             self.changed()
-            if self._assign_targets:   # runner.max_epochs is a read-only property now
-                self.note(f'{path} = ... sets the train loop\'s length: '
+            if id(original) in self._written:   # runner.max_epochs is read-only now
+                self.note(f'writing {path} sets the train loop\'s length: '
                           f'runner.train_loop.{original.attr.value}')
                 return cst.parse_expression(f'runner.train_loop.{original.attr.value}')
             return updated.with_changes(attr=cst.Name(original.attr.value[1:]))
+        elif path == 'runner.meta' and id(original) not in self._subscripted:
+            self.mark('manual', META)
+        elif path in ('runner.optimizer.items', 'runner.optimizer.values'):
+            self.changed()
+            self.note(DICT_OF_OPTIMIZERS)
+            return cst.Attribute(value=cst.parse_expression(OPTIMIZERS), attr=original.attr)
+        elif path == 'runner.optimizer.keys':
+            self.changed()
+            return cst.parse_expression('runner.optim_wrapper.keys')
+        elif path in ('runner.optimizer.get', 'runner.optimizer.setdefault',
+                      'runner.optimizer.pop', 'runner.optimizer.update',
+                      'runner.optimizer.copy'):
+            self.mark('manual', f'{path}: {DICT_OF_OPTIMIZERS}; port this by hand')
+            return updated
         elif path == 'runner.optimizer.param_groups':
             self.changed()
             return cst.parse_expression('runner.optim_wrapper.param_groups')
@@ -121,10 +196,7 @@ class _Attributes(MethodTransformer):
             return updated   # its parents decide (see leave_Subscript/leave_Call)
         elif path.startswith('runner.optimizer.') and path.count('.') == 2:
             if original.attr.value in ('step', 'zero_grad'):
-                self.mark('manual', f'runner.optimizer.{original.attr.value}() in a hook: '
-                          'MMEngine steps the optimizer inside model.train_step '
-                          '(optim_wrapper.update_params) before any after_train_iter hook; '
-                          'move this into an OptimWrapper subclass')
+                self.mark('manual', _STEP.format(f'runner.optimizer.{original.attr.value}'))
                 return updated
             self.changed()
             return cst.parse_expression(f'runner.optim_wrapper.optimizer.'
@@ -155,8 +227,9 @@ class _Attributes(MethodTransformer):
                           "data_batch")
                 return original
             if key == 'loss':
-                self.note("outputs['loss'] is the detached total loss: backward and the "
-                          "optimizer step already ran in train_step")
+                self.note("outputs['loss'] is the total loss after its backward and the "
+                          "optimizer step ran in train_step (not detached, but its graph is "
+                          "freed)")
         if isinstance(original.value, cst.Subscript) and dotted(original.value.value) == \
                 'runner.outputs' and _index(original.value) == 'log_vars' \
                 and self.method == 'after_train_iter':
@@ -169,6 +242,11 @@ class _Attributes(MethodTransformer):
                 self.mark('manual', f'runner.meta[{key!r}] does not exist in MMEngine: the '
                           'runner holds seed, experiment_name and cfg; other run information '
                           'lives in runner.message_hub (get_info/update_info)')
+            elif id(original) not in self._subscripted:
+                self.mark('manual', "runner.meta['hook_msgs'] does not exist in MMEngine: "
+                          'each hook message (last_ckpt, best_ckpt, best_score) is '
+                          'runner.message_hub.get_info(key), written with '
+                          'update_info(key, value)')
             return updated
         if isinstance(original.value, cst.Subscript) and dotted(original.value.value) == \
                 'runner.meta' and _index(original.value) == 'hook_msgs' and key is not None:
@@ -179,10 +257,34 @@ class _Attributes(MethodTransformer):
             self.changed()
             return cst.parse_expression(f'runner.message_hub.get_info({key!r})')
         if path == 'runner.optimizer':
-            self.mark('manual', 'runner.optimizer[...]: several optimizers are an '
-                      'OptimWrapperDict in MMEngine: use runner.optim_wrapper[name] (its '
-                      '.optimizer is the torch optimizer)')
-            return original
+            if id(original) in self._written:
+                self.mark('manual', f'runner.optimizer[...] = ...: {DICT_OF_OPTIMIZERS}; '
+                          'replace the wrapper by hand')
+                return original
+            self.changed()
+            self.note(DICT_OF_OPTIMIZERS)
+            return cst.Attribute(value=updated.with_changes(
+                value=cst.parse_expression('runner.optim_wrapper')), attr=cst.Name('optimizer'))
+        return updated
+
+    def leave_Comparison(self, original: cst.Comparison,
+                         updated: cst.Comparison) -> cst.BaseExpression:
+        if not self.active:
+            return updated
+        targets = [t.with_changes(comparator=cst.parse_expression('runner.optim_wrapper'))
+                   if isinstance(t.operator, (cst.In, cst.NotIn))
+                   and dotted(t.comparator) == 'runner.optimizer' else t
+                   for t in updated.comparisons]
+        if targets != list(updated.comparisons):
+            self.changed()
+            return updated.with_changes(comparisons=targets)
+        return updated
+
+    def leave_For(self, original: cst.For, updated: cst.For) -> cst.BaseStatement:
+        if self.active and dotted(original.iter) == 'runner.optimizer':
+            self.changed()
+            self.note(DICT_OF_OPTIMIZERS)
+            return updated.with_changes(iter=cst.parse_expression('runner.optim_wrapper.keys()'))
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -195,21 +297,132 @@ class _Attributes(MethodTransformer):
             self.note(f'{path}() is runner.optim_wrapper.get_{what}()[{what!r}] (one '
                       'optimizer; several are an OptimWrapperDict keyed by name)')
             return cst.parse_expression(f'runner.optim_wrapper.get_{what}()[{what!r}]')
+        if path == 'isinstance' and len(original.args) == 2 and \
+                dotted(original.args[0].value) == 'runner.optimizer':
+            if dotted(original.args[1].value) == 'dict':
+                self.changed()
+                self.ctx.needed.add('OptimWrapperDict')
+                return updated.with_changes(args=[
+                    updated.args[0].with_changes(
+                        value=cst.parse_expression('runner.optim_wrapper')),
+                    updated.args[1].with_changes(value=cst.Name('OptimWrapperDict'))])
+            if re.search(r'dict|Mapping', cst.Module([]).code_for_node(original.args[1]),
+                         re.IGNORECASE):
+                self.mark('manual', f'isinstance(runner.optimizer, ...) tests for a dict of '
+                          f'optimizers: {DICT_OF_OPTIMIZERS}; port this test by hand')
+        if path == 'len' and len(original.args) == 1 and \
+                dotted(original.args[0].value) == 'runner.optimizer':
+            self.changed()
+            return cst.parse_expression('len(runner.optim_wrapper)')
         return updated
 
 
+def _private_write(name: str) -> str:
+    public = _PRIVATE.get(name)
+    if name in ('_epoch', '_iter'):
+        return (f'writing runner.{name} changes MMCV\'s private {public} counter: MMEngine\'s '
+                f'runner.{public} is a read-only property of the train loop, whose counter is '
+                f'runner.train_loop.{name} (private too; RuntimeInfoHook copies it into the '
+                f'message hub\'s {public!r} info before each train epoch/iteration, which the '
+                'loggers read): port this write by hand')
+    if name == '_inner_iter':
+        return ('writing runner._inner_iter changes MMCV\'s private batch counter: MMEngine has '
+                'none (the batch index is the loop\'s own batch_idx): port this write by hand')
+    return (f'writing runner.{name} changes a private attribute of MMCV\'s runner that '
+            'MMEngine\'s Runner does not have: port this write by hand')
+
+
+def _dict_branch(test: cst.BaseExpression) -> Optional[bool]:
+    """For an ``if`` on a converted ``isinstance(runner.optim_wrapper, OptimWrapperDict)``:
+    True if its body is the several-optimizers branch, False if its else is, None if the
+    test says nothing of it; 'mixed' (a str) if it cannot tell."""
+    if 'isinstance(runner.optim_wrapper, OptimWrapperDict)' not in \
+            cst.Module([]).code_for_node(test):
+        return None
+    if isinstance(test, cst.Call):
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and \
+            isinstance(test.expression, cst.Call):
+        return False
+    return 'mixed'   # type: ignore[return-value]
+
+
 class _BareOptimizer(MethodTransformer):
-    """``runner.optimizer`` left after the specific forms: the wrapped torch optimizer."""
+    """``runner.optimizer`` left after the specific forms: the wrapped torch optimizer, or, in
+    the branch of ``isinstance(runner.optimizer, dict)``, the dict of torch optimizers."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._branches: List[object] = []   # 'dict', 'single' or 'mixed' per enclosing branch
+        self._alias: Optional[str] = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        result = super().visit_FunctionDef(node)
+        if self._depth == 1:
+            self._alias = _dict_alias(cst.Module([]).code_for_node(node))
+        return result
+
+    def _enter(self, test: cst.BaseExpression, body: bool) -> None:
+        branch = _dict_branch(test)
+        if branch is None or branch == 'mixed':
+            self._branches.append(branch)
+        else:
+            self._branches.append('dict' if branch == body else 'single')
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self._enter(node.test, True)
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._branches.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self._enter(node.test, False)
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self._branches.pop()
+
+    def visit_IfExp_body(self, node: cst.IfExp) -> None:
+        self._enter(node.test, True)
+
+    def leave_IfExp_body(self, node: cst.IfExp) -> None:
+        self._branches.pop()
+
+    def visit_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._enter(node.test, False)
+
+    def leave_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._branches.pop()
 
     def visit_Subscript(self, node: cst.Subscript) -> bool:
         return dotted(node.value) != 'runner.optimizer'   # several optimizers: marked
 
     def leave_Attribute(self, original: cst.Attribute,
                         updated: cst.Attribute) -> cst.BaseExpression:
-        if self.active and dotted(original) == 'runner.optimizer':
+        if not self.active or dotted(original) != 'runner.optimizer':
+            return updated
+        branch = next((b for b in reversed(self._branches) if b is not None), None)
+        if branch == 'dict':
             self.changed()
-            return cst.parse_expression('runner.optim_wrapper.optimizer')
-        return updated
+            self.note(DICT_OF_OPTIMIZERS)
+            return cst.parse_expression(OPTIMIZERS)
+        if branch == 'mixed' or (branch is None and self._alias):
+            where = f' through {self._alias}' if branch is None else ''
+            self.mark('manual', f'runner.optimizer is used as a dict of optimizers{where}: '
+                      f'{DICT_OF_OPTIMIZERS}, a single one is runner.optim_wrapper.optimizer; '
+                      'port this by hand')
+            return updated
+        self.changed()
+        return cst.parse_expression('runner.optim_wrapper.optimizer')
+
+
+def _dict_alias(code: str) -> Optional[str]:
+    """A name a method binds to ``runner.optimizer`` and then uses as a dict, if any."""
+    for alias in re.findall(r'\b(\w+)\s*=\s*runner\.optimizer\b(?![.\[])', code):
+        a = re.escape(alias)
+        if re.search(rf'isinstance\(\s*{a}\s*,[^)]*(dict|Mapping)|\b{a}\.(items|values|keys|get)'
+                     rf'\(|\b{a}\[|\bin\s+{a}\b', code):
+            return alias
+    return None
 
 
 class RunnerAttributes(HookRule):

@@ -5,27 +5,51 @@ The code stays as converted; the comment says what moved and what to check (refe
 """
 from __future__ import annotations
 
-from typing import Dict
+import re
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from migrate.hookcode.context import HookContext
-from migrate.hookcode.recognise import dotted
+from migrate.hookcode.context import HookContext, has_marker
+from migrate.hookcode.names import is_legacy_module
+from migrate.hookcode.recognise import base_names, dotted, top_level_imports
 from migrate.hookcode.rules.base import HookRule, MethodTransformer
+from migrate.hookcode.rules.helpers import defined_methods
 
 GRADS = ('gradients are already zeroed here: MMEngine runs backward, step and zero_grad in '
          'train_step (optim_wrapper.update_params) before every after_train_iter hook (MMCV: '
          'OptimizerHook at ABOVE_NORMAL inside after_train_iter, grads kept until the next '
          'iteration); read them in an OptimWrapper subclass (step) instead')
-LOSS = ("the loss is detached and its backward and optimizer step are done before every "
-        "after_train_iter hook (MMCV: a hook above ABOVE_NORMAL could still change "
-        "runner.outputs['loss']); change a loss in the model or an OptimWrapper subclass")
+LOSS = ("the loss's backward and the optimizer step already ran in train_step, before every "
+        "after_train_iter hook: the loss is not detached, but its graph is freed (a second "
+        "backward raises) and changing it changes nothing (MMCV: a hook above ABOVE_NORMAL "
+        "could still change runner.outputs['loss'] before OptimizerHook's backward); change a "
+        "loss in the model or an OptimWrapper subclass")
 LR_WRITE = ('LR is now set by ParamSchedulerHook after each iteration/epoch (LOW), not by '
             'the LR updater before it (VERY_HIGH): a value written here is used by this '
             'iteration, and the scheduler\'s next step starts from it')
 LR_READ = ('LR is now set in after_train_iter/epoch (ParamSchedulerHook, LOW): read here it '
            'is still the value this iteration used only while this hook\'s priority is above '
            'LOW (a before_* stage reads the same value as in MMCV)')
+BEFORE_RUN = ('moved from before_run, which MMEngine calls before it initialises the weights '
+              '(init_cfg) and before load_from/resume (and for val/test runs too): this reads '
+              'the weights or the counters, which MMCV\'s train scripts had loaded or resumed '
+              'before runner.run() called before_run; before_train runs after both, just '
+              'before the first epoch')
+BEFORE_RUN_KEPT = ('MMEngine calls before_run before it initialises the weights (init_cfg) and '
+                   'before load_from/resume, so this sees the initial weights and counters 0 on '
+                   'resume (MMCV\'s train scripts loaded or resumed before runner.run() called '
+                   'before_run): move this code to before_train, which runs after both ({})')
+VAL_EVENT = ("{} now runs in the val loop (evaluation every val_interval; after_val_epoch gets "
+             "the evaluator's metrics; outputs are predictions, not losses): MMCV called it "
+             "only in a ('val', n) workflow phase, which ran val_step losses over the val data "
+             "loader into runner.log_buffer, and never with workflow=[('train', 1)]")
+VAL_STAGES = ('before_val_epoch', 'before_val_iter', 'after_val_iter', 'after_val_epoch')
+#: a before_run that reads the model's weights or the run's counters
+_READS_STATE = re.compile(
+    r'state_dict\(|deepcopy\(|\bparameters\(|named_parameters\(|\bbuffers\(|named_buffers\(|'
+    r'register_buffer\(|\.data\b|\brunner\.(iter|epoch|inner_iter|_iter|_epoch|meta)\b|'
+    r'get_info\([\'"](iter|epoch)[\'"]')
 CKPT = ('CheckpointHook now runs last (VERY_LOW; MMCV: NORMAL) and best checkpoints are '
         'saved in after_val_epoch: this value is not yet updated for the current epoch')
 
@@ -37,17 +61,92 @@ def _is_lr_subscript(node: cst.Subscript) -> bool:
     return isinstance(value, cst.SimpleString) and value.evaluated_value in ('lr',)
 
 
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _legacy(module: cst.Module) -> bool:
+    """Still MMCV code (the import rule runs last): its stages are MMCV's stages."""
+    return any(is_legacy_module(m) and m.startswith('mmcv.runner')
+               for m in top_level_imports(module))
+
+
+def _before_run_blocker(module: cst.Module, cls: str) -> Optional[str]:
+    """Why ``cls.before_run`` cannot simply become before_train, or None."""
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    defined = defined_methods(module)
+    inherited = defined_methods(module, inherited_only=True)
+    if 'before_train' in defined[cls]:
+        return 'the class has a before_train already'
+    if 'before_run' in inherited[cls]:
+        return 'a base class in this module defines before_run too'
+    if any(cls in base_names(c) and 'before_run' in _own_methods(c)
+           for c in classes.values()):
+        return 'a subclass in this module overrides it'
+    if re.search(r'\b(super\(\)|self|Hook)\.before_run\(', _code(module)):
+        return 'it is called as a method'
+    return None
+
+
+def _empty(fn: cst.FunctionDef) -> bool:
+    """A body of ``pass``, ``...`` and a docstring only: whenever it runs, it does nothing."""
+    body = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else [fn.body]
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return False
+        for small in stmt.body:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(
+                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+                continue
+            return False
+    return True
+
+
+def _own_methods(cls: cst.ClassDef) -> Set[str]:
+    return {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+
+
 class _Timeline(MethodTransformer):
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, module: cst.Module, **kw):
         super().__init__(*args, **kw)
         self._targets = 0
         self._groups = False
+        self._module = module
+        self._legacy = _legacy(module)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         result = super().visit_FunctionDef(node)
         if self._depth == 1:   # a method whose ['lr'] subscripts are param groups' LRs
-            self._groups = 'param_groups' in cst.Module([]).code_for_node(node)
+            self._groups = 'param_groups' in _code(node)
         return result
+
+    def leave_FunctionDef(self, original: cst.FunctionDef,
+                          updated: cst.FunctionDef) -> cst.CSTNode:
+        if self.cls is not None and self._depth == 1 and self._legacy:
+            if self.method == 'before_run' and _READS_STATE.search(_code(original.body)):
+                updated = self._before_run(updated)
+            elif self.method in VAL_STAGES and not _empty(original) and \
+                    not has_marker(original, 'HK005') and not self._val_said_by_hook_points():
+                self.mark('approximation', VAL_EVENT.format(self.method))
+        return super().leave_FunctionDef(original, updated)
+
+    def _before_run(self, fn: cst.FunctionDef) -> cst.FunctionDef:
+        blocker = _before_run_blocker(self._module, self.cls)
+        if blocker is not None:
+            self.mark('approximation', BEFORE_RUN_KEPT.format(f'by hand: {blocker}'))
+            return fn
+        self.changed()
+        self.method = 'before_train'
+        self.mark('note', BEFORE_RUN)
+        return fn.with_changes(name=cst.Name('before_train'))
+
+    def _val_said_by_hook_points(self) -> bool:
+        """HK002 made this val stage of a generic method and said the event changed."""
+        said = f'MMEngine calls {self.method} in the val loop'
+        return any(f.rule == 'HK002' and f.key.startswith(f'{self.cls}.') and said in f.message
+                   for f in self.ctx.findings)
 
     def visit_AssignTarget(self, node):
         self._targets += 1
@@ -98,8 +197,9 @@ class _Timeline(MethodTransformer):
 class Timeline(HookRule):
     id = 'HK006'
     name = 'timeline'
-    summary = ('marks code that depends on the moved LR setting, backward/step, evaluation or '
-               'checkpoint timing, and says what to check')
+    summary = ('marks code that depends on the moved LR setting, backward/step, evaluation, '
+               'checkpoint or val-stage timing, and says what to check; a before_run that '
+               'reads weights or counters becomes before_train')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
-        return module.visit(_Timeline(self, ctx, kinds))
+        return module.visit(_Timeline(self, ctx, kinds, module=module))
