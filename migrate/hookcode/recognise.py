@@ -1,6 +1,7 @@
 """Is a ``.py`` file a config, hook code, or other code? Read with libcst, never executed.
 
-* **hook code**: it imports from ``mmcv.runner`` (or its submodules), or it defines a class
+* **hook code**: it imports from ``mmcv.runner`` (or its submodules; at top level or inside a
+  function, ``from mmcv import runner`` too), or it defines a class
   that subclasses a hook or registers itself in ``HOOKS``, and assigns no config key at top
   level. A converted hook module (importing ``mmengine.hooks``/``engine.hooks``) is hook code
   too, so converting it again is a no-op.
@@ -55,6 +56,32 @@ def top_level_imports(module: cst.Module) -> List[str]:
     return out
 
 
+class _Imports(cst.CSTVisitor):
+    """Every module a module imports, at any depth; ``from mmcv import runner`` imports
+    ``mmcv.runner`` too."""
+
+    def __init__(self):
+        super().__init__()
+        self.modules: List[str] = []
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.modules.extend(dotted(a.name) for a in node.names)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        source = import_module_name(node)
+        self.modules.append(source)
+        if source and not isinstance(node.names, cst.ImportStar):
+            self.modules.extend(f'{source}.{dotted(a.name)}' for a in node.names)
+        return False
+
+
+def all_imports(module: cst.Module) -> List[str]:
+    found = _Imports()
+    module.visit(found)
+    return found.modules
+
+
 def _assigned(module: cst.Module) -> Set[str]:
     names: Set[str] = set()
     for stmt in module.body:
@@ -90,7 +117,7 @@ def classify(module: cst.Module) -> str:
         return CONFIG
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
     defines = classes or any(isinstance(s, cst.FunctionDef) for s in module.body)
-    imports = top_level_imports(module)
+    imports = all_imports(module)
     legacy = any(is_legacy_module(m) and m.startswith('mmcv.runner') for m in imports)
     # an OptimWrapper subclass is what HK008 makes of an optimizer hook, a TrainLoop subclass
     # what HK010 makes of a runner: converted hook code

@@ -5,17 +5,20 @@
 new module; names without an equivalent (an LR updater, an optimizer hook, a runner) stay in
 the legacy import, which their own rule reports. Runs last: it also imports what the other
 rules' rewrites need (``is_model_wrapper``, ``unwrap_model``). A downstream codebase's import
-(``from mmdet.core import ...``) is left alone and reported.
+(``from mmdet.core import ...``) is left alone and reported. An import inside a function is
+converted where it is; a legacy module used by attribute (``import mmcv.runner``,
+``from mmcv import runner``) is ``_module_uses``'.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Set, Tuple
+from typing import Callable, Dict, List, Set, Tuple
 
 import libcst as cst
 
 from migrate.hookcode.context import HookContext
 from migrate.hookcode.names import ADDED, is_legacy_module, new_home
 from migrate.hookcode.recognise import dotted, import_module_name
+from migrate.hookcode.rules._module_uses import DropMarked, convert_module_uses, dropped_line
 from migrate.hookcode.rules.base import HookRule
 
 _DOWNSTREAM = ('mmdet', 'mmcls', 'mmseg', 'mmselfsup', 'mmpose', 'mmdet3d', 'mmocr',
@@ -92,25 +95,61 @@ class _PrintLog(cst.CSTTransformer):
         return updated
 
 
+class _NestedImports(cst.CSTTransformer):
+    """A ``from mmcv.runner import ...`` inside a function or class is converted where it is
+    (code imports there to import lazily)."""
+
+    def __init__(self, convert: Callable[[cst.SimpleStatementLine], List[cst.BaseStatement]]):
+        super().__init__()
+        self.convert = convert
+        self.depth = 0
+
+    def visit_FunctionDef(self, node) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original, updated):
+        self.depth -= 1
+        return updated
+
+    def visit_ClassDef(self, node) -> None:
+        self.depth += 1
+
+    def leave_ClassDef(self, original, updated):
+        self.depth -= 1
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if not self.depth:
+            return updated
+        out = self.convert(updated)
+        return out[0] if len(out) == 1 else cst.FlattenSentinel(out)
+
+
 class Imports(HookRule):
     id = 'HK001'
     name = 'hook-imports'
-    summary = ('mmcv.runner/mmcv.parallel/mmcv.utils imports of hook names come from the '
+    summary = ('mmcv.runner/mmcv.parallel/mmcv.utils imports of hook names (at top level, '
+               'inside functions, or used by attribute as mmcv.runner.<name>) come from the '
                'target (mmengine.* or engine.*); downstream imports are left and reported')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
         body: List[cst.BaseStatement] = []
         imported: Set[str] = set()
         renamed: Dict[str, str] = {}
+        module = convert_module_uses(module, ctx)
         used = _UsedNames()
         module.visit(used)
+        nested: Set[str] = set()   # imported inside a function: not for the module's needs
+        module = module.visit(_NestedImports(
+            lambda stmt: self._nested(stmt, ctx, nested, renamed, used.names)))
+        module = module.visit(DropMarked())
         for stmt in module.body:
             new = self._statement(stmt, ctx, imported, renamed, used.names)
             body.extend(new)
         missing = sorted(n for n in ctx.needed if n not in imported)
         if missing:
             body = self._add(body, missing, ctx)
-        if ctx.target == 'engine' and 'print_log' in imported:
+        if ctx.target == 'engine' and 'print_log' in imported | nested:
             body = [s.visit(_PrintLog()) for s in body]
             ctx.report(self.id, 'note', 'print_log',
                        'print_log(msg) logs through the engine logger '
@@ -155,6 +194,30 @@ class Imports(HookRule):
             else:   # its comments stay, above the next statement
                 carried.extend(stmt.leading_lines)
         return module.with_changes(body=body)
+
+    def _nested(self, stmt, ctx, imported, renamed, used) -> List[cst.BaseStatement]:
+        """A legacy import inside a function or class, converted; the names nothing uses any
+        more are dropped there (with the statement when none is left, its comments kept)."""
+        out = self._statement(stmt, ctx, imported, renamed, used)
+        node = out[0].body[0] if isinstance(out[0], cst.SimpleStatementLine) \
+            and len(out[0].body) == 1 else None
+        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar) \
+                or not is_legacy_module(import_module_name(node)):
+            return out
+        keep = [a for a in node.names if _alias(a)[1] in used]
+        gone = [_alias(a)[0] for a in node.names if _alias(a)[1] not in used]
+        if not gone:
+            return out
+        source = import_module_name(node)
+        ctx.report(self.id, 'note', source,
+                   f'from {source} import {", ".join(gone)}: no longer used by the converted '
+                   'module, import dropped')
+        if not keep:
+            return [dropped_line(out[0].leading_lines)] + out[1:]
+        keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return [out[0].with_changes(body=[node.with_changes(
+            names=keep, lpar=None if len(keep) < 3 else node.lpar,
+            rpar=None if len(keep) < 3 else node.rpar)])] + out[1:]
 
     def _statement(self, stmt, ctx, imported, renamed, used) -> List[cst.BaseStatement]:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 \
@@ -214,6 +277,8 @@ class Imports(HookRule):
         out[0] = out[0].with_changes(leading_lines=stmt.leading_lines)
         for i in range(1, len(out)):
             out[i] = out[i].with_changes(leading_lines=[])
+        # a comment at the end of the line stays with it
+        out[-1] = out[-1].with_changes(trailing_whitespace=stmt.trailing_whitespace)
         return out
 
     def _add(self, body, missing, ctx) -> List[cst.BaseStatement]:
