@@ -5,7 +5,10 @@ Imports neither MMCV nor our packages. Each runtime hands in its own ``Hook`` ba
 through its downstream train flow with :func:`add_recorder` applied to the config, then calls
 :func:`collect` on the work dir. Everything in the result is plain JSON (floats as
 ``float.hex``), so a golden recorded from MMCV and a compat run compare bit for bit, except
-the final weights, which are also compared to 1e-6 by value.
+the final weights, which are also compared to 1e-6 by value. A fixture's own custom hooks are
+the fixture project's legacy hook code (``fixtures/legacy_runs/run_hooks/``, ``from mmcv.runner
+import ...``), which its ``custom_imports`` imports in each runtime (MMCV, or compat with
+``mmcv`` aliased), the project root on ``sys.path`` as its users had it on ``PYTHONPATH``.
 
 What a run records:
 
