@@ -63,7 +63,7 @@ class EvaluationToValCfg(Rule):
             self.report(plan, NOTE, 'evaluation.type', f'{hook_type} is the val loop, '
                         'val_evaluator and default_hooks.checkpoint now')
             return
-        entry = dict(type=hook_type, **cfg)
+        entry = {'type': hook_type, **cfg}
         if hook_list.legacy_hooks(plan):
             hook_list.take_over(plan).append(entry)
         else:
