@@ -71,6 +71,9 @@ class RuntimeInfoHook(Hook):
         grad_norm = getattr(runner.optim_wrapper, 'last_grad_norm', None)
         if grad_norm is not None:
             hub.update_scalar('train/grad_norm', grad_norm)
+            # read once, as MMEngine records each clipping once: an update_params of a
+            # subclass that clips only on some iterations leaves no stale norm behind
+            runner.optim_wrapper.last_grad_norm = None
         if outputs is not None:
             # 'loss' is often the very tensor of the only loss term: read it out once
             last, last_item = None, None
