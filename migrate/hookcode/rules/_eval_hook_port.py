@@ -151,6 +151,8 @@ def split(fn: cst.FunctionDef) -> Evaluation:
     if params != ['self', 'runner'] or fn.params.star_arg is not cst.MaybeSentinel.DEFAULT \
             or fn.params.star_kwarg is not None or fn.params.kwonly_params:
         raise NotPortable('_do_evaluate has a signature of its own')
+    if fn.asynchronous is not None:
+        raise NotPortable('_do_evaluate is a coroutine MMCV never awaited (it never evaluated)')
     if not isinstance(fn.body, cst.IndentedBlock):
         raise NotPortable('_do_evaluate is written on one line')
     state = {'tmpdir': set(), 'results': None, 'score': None, 'evaluated': False}

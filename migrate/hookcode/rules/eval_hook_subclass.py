@@ -91,6 +91,16 @@ class _ScoreReads(cst.CSTVisitor):
         self.read = self.read or node.value == self.score
 
 
+def _hook_msg_key(target) -> Optional[cst.BaseExpression]:
+    """``k`` of a ``runner.meta['hook_msgs'][k]`` target, else None."""
+    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Subscript) \
+            and _code(target.value.value) == 'runner.meta' and len(target.value.slice) == 1 \
+            and _code(target.value.slice[0].slice) in ("'hook_msgs'", '"hook_msgs"') \
+            and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+        return target.slice[0].slice.value
+    return None
+
+
 class _Rewrite(cst.CSTTransformer):
     """The moved body: the score from the metrics, meta writes to the message hub, runner.epoch
     as it was before the val loop, the EvalHook attributes with an MMEngine home."""
@@ -107,17 +117,23 @@ class _Rewrite(cst.CSTTransformer):
                 return cst.RemoveFromParent()
             return updated.with_changes(body=[small.with_changes(
                 value=cst.parse_expression('self._key_score(metrics)'))])
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target = small.targets[0].target
-            if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Subscript) \
-                    and _code(target.value.value) == 'runner.meta' and \
-                    _code(target.value.slice[0].slice) in ("'hook_msgs'", '"hook_msgs"') \
-                    and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-                key = target.slice[0].slice.value
-                call = cst.parse_expression('runner.message_hub.update_info(k, v)')
-                call = call.with_changes(args=[call.args[0].with_changes(value=key),
-                                               call.args[1].with_changes(value=small.value)])
-                return updated.with_changes(body=[cst.Expr(call)])
+        target = small.targets[0].target if isinstance(small, cst.Assign) and \
+            len(small.targets) == 1 else small.target if isinstance(small, cst.AugAssign) \
+            else None
+        key = _hook_msg_key(target)
+        if key is not None:
+            value = small.value
+            if isinstance(small, cst.AugAssign):   # x[k] += v: x[k] + v, read as HK004 reads it
+                op = _code(small.operator).strip()[:-1]
+                right = _code(small.value)
+                if not isinstance(small.value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript,
+                                                cst.Integer, cst.Float, cst.SimpleString)):
+                    right = f'({right})'
+                value = cst.parse_expression(f'{_code(target)} {op} {right}')
+            call = cst.parse_expression('runner.message_hub.update_info(k, v)')
+            call = call.with_changes(args=[call.args[0].with_changes(value=key),
+                                           call.args[1].with_changes(value=value)])
+            return updated.with_changes(body=[cst.Expr(call)])
         return updated
 
     def leave_Attribute(self, original, updated):

@@ -121,6 +121,23 @@ def test_no_code_of_its_own_removes_the_class():
     compile(text, 'x', 'exec')
 
 
+def test_hook_message_updates_go_to_the_message_hub():
+    text, found = _convert('''
+        class CountingEvalHook(EvalHook):
+
+            def _do_evaluate(self, runner):
+                results = self.test_fn(runner.model, self.dataloader)
+                self.evaluate(runner, results)
+                runner.meta['hook_msgs']['evals'] += 1
+                runner.meta['hook_msgs']['scale'] *= 2 + runner.epoch
+        ''')
+    assert "        runner.message_hub.update_info('evals', " \
+        "runner.message_hub.get_info('evals') + 1)\n" \
+        "        runner.message_hub.update_info('scale', " \
+        "runner.message_hub.get_info('scale') * (2 + (runner.epoch - 1)))\n" in text
+    assert not [f for f in found if f[1] == 'manual']
+
+
 @pytest.mark.parametrize('body, why', [
     ('''
      class PostEvalHook(EvalHook):
@@ -178,6 +195,13 @@ def test_no_code_of_its_own_removes_the_class():
              self.evaluate(runner, results)
              runner.log_buffer.output['n'] = 1
      ''', 'uses runner.log_buffer after the evaluation'),
+    ('''
+     class AsyncEvalHook(EvalHook):
+
+         async def _do_evaluate(self, runner):
+             results = self.test_fn(runner.model, self.dataloader)
+             self.evaluate(runner, results)
+     ''', 'a coroutine MMCV never awaited'),
     ('''
      class ArgsEvalHook(EvalHook):
 
