@@ -77,6 +77,33 @@ class PlainOptimizerHook(OptimizerHook):
             runner.optimizer.zero_grad()
 '''
 
+# counts read before the backward (runner.iter, every_n_iters) as well as after it
+BEFORE_BACKWARD = '''
+class ZeroEveryOptimizerHook(OptimizerHook):
+
+    def __init__(self, interval=2, **kwargs):
+        super().__init__(**kwargs)
+        self.interval = interval
+
+    def after_train_iter(self, runner):
+        if self.every_n_iters(runner, self.interval) or runner.iter % 5 == 0:
+            runner.optimizer.zero_grad()
+        runner.outputs['loss'].backward()
+        if self.every_n_iters(runner, self.interval + 1) and runner.iter > 2:
+            runner.optimizer.step()
+'''
+
+
+def test_counts_before_and_after_the_backward_text():
+    text, _ = _convert(BEFORE_BACKWARD)
+    assert textwrap.dedent('''\
+            if (self._inner_count + 1) % self.interval == 0 or self._inner_count % 5 == 0:
+                self.optimizer.zero_grad()
+            self.backward(loss)
+            if self._inner_count % (self.interval + 1) == 0 and (self._inner_count - 1) > 2:
+                self.optimizer.step()
+        ''') in textwrap.dedent(text.split('zero_kwargs=None):\n')[1])
+
 
 def test_base_copy_text():
     text, findings = _convert(BASE_COPY, head=HEAD.replace('\n\n\n', '\nimport torch\n\n\n'))
@@ -221,7 +248,8 @@ def _run_port(cls, kwargs, iters, start):
      dict(clip_grad=dict(max_norm=0.5), iter_size=3)),
     (SUPER_ONLY, 'PlainOptimizerHook', dict(grad_clip=dict(max_norm=0.5, norm_type=1)),
      dict(clip_grad=dict(max_norm=0.5, norm_type=1))),
-], ids=['base-copy-clip', 'base-copy', 'iter-size', 'super'])
+    (BEFORE_BACKWARD, 'ZeroEveryOptimizerHook', dict(interval=2), dict(interval=2)),
+], ids=['base-copy-clip', 'base-copy', 'iter-size', 'super', 'before-backward'])
 @pytest.mark.parametrize('start', [0, 4], ids=['start0', 'resumed4'])
 def test_port_runs_as_the_legacy_hook(tmp_path, body, name, legacy_kwargs, port_kwargs, start):
     legacy = getattr(_load(tmp_path, body, True), name)
