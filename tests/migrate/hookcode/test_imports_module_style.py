@@ -102,9 +102,9 @@ class Probe:
 
     def check(self, model):
         # the priority the hooks compare with
-        import mmcv.runner.hooks as legacy_hooks
+        import mmcv.runner as legacy_runner
         from mmcv.parallel import is_module_wrapper
-        return is_module_wrapper(model), legacy_hooks.Priority.LOW
+        return is_module_wrapper(model), legacy_runner.Priority.LOW
 '''
     text, said = _imports(legacy, target)
     priority = 'mmengine.hooks.priority' if target == 'mmengine' else 'engine.hooks'
@@ -125,8 +125,8 @@ class Probe:
         return is_model_wrapper(model), {priority}.Priority.LOW
 '''
     assert said == [
-        ('note', 'mmcv.runner.hooks', f'import mmcv.runner.hooks as legacy_hooks: '
-         f'mmcv.runner.hooks.Priority -> {priority}.Priority'),
+        ('note', 'mmcv.runner', f'import mmcv.runner as legacy_runner: '
+         f'mmcv.runner.Priority -> {priority}.Priority'),
         ('note', 'mmcv.runner', f'from mmcv.runner import get_dist_info -> from {target}.dist '
          'import get_dist_info'),
         ('note', 'mmcv.parallel', f'from mmcv.parallel import is_module_wrapper -> from '

@@ -6,6 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _side_by_side as sbs  # noqa: E402
+from _text_hooks import load_text  # noqa: E402
 from migrate.hookcode import convert_hook_text  # noqa: E402
 
 EPOCH_LEN = 8
@@ -32,26 +33,11 @@ class EpochStartHook(Hook):
 '''
 
 
-def _load(tmp_path, text, stem, legacy):
-    path = tmp_path / f'{stem}.py'
-    path.write_text(text)
-    if not legacy:
-        return sbs.load_converted(stem, str(path))
-    import compat
-    installed = compat.is_mmcv_alias_installed()
-    compat.install_mmcv_alias()
-    try:
-        return sbs._exec_module(str(path), f'_legacy_hook_{stem}')
-    finally:
-        if not installed:
-            compat.uninstall_mmcv_alias()
-
-
 def test_generic_method_reached_through_super_runs_in_both_phases(tmp_path):
     converted = convert_hook_text(THROUGH_SUPER, 'engine').text_out
     assert 'self.before_each_epoch(runner)' in converted
-    legacy_cls = _load(tmp_path, THROUGH_SUPER, 'through_super_legacy', True).EpochStartHook
-    new_cls = _load(tmp_path, converted, 'through_super_new', False).EpochStartHook
+    legacy_cls = load_text(tmp_path, THROUGH_SUPER, 'through_super_legacy', True).EpochStartHook
+    new_cls = load_text(tmp_path, converted, 'through_super_new', False).EpochStartHook
     legacy_hook = legacy_cls()
     legacy = sbs.run_legacy('toy_workflow_val', str(tmp_path / 'legacy'),
                             [(legacy_hook, 'NORMAL')])
