@@ -76,15 +76,18 @@ class OptimizerHookSubclass(HookRule):
             return self._leave(cls, ctx, 'code that does not map to the wrapper: ' + '; '.join(
                 why for _, why in plan.blocked), plan.blocked)
         ctx.needed.add(PORTABLE[base])
-        registered = any(code_text(d.decorator).startswith('OPTIM_WRAPPERS.register_module')
-                         for d in plan.ported.decorators)
+        registration = next(
+            (d.decorator for d in plan.ported.decorators
+             if code_text(d.decorator).startswith('OPTIM_WRAPPERS.register_module')), None)
+        registered = registration is not None
         if registered:
             ctx.needed.add('OPTIM_WRAPPERS')
         pkg = 'mmengine' if ctx.target == 'mmengine' else 'engine'
         message = (f'{name} is now an {PORTABLE[base]} ({pkg}.optim): after_train_iter is '
                    'update_params, which model.train_step calls before any after_train_iter '
-                   f"hook; configure it as optim_wrapper=dict(type='{name}', optimizer=..., "
-                   'clip_grad=..., <its arguments>) and import this module (custom_imports)')
+                   "hook; configure it as optim_wrapper=dict(type="
+                   f"'{_registered_name(registration, name)}', optimizer=..., clip_grad=..., "
+                   '<its arguments>) and import this module (custom_imports)')
         if not registered:
             message += ('; it was not registered in HOOKS, so it is not in OPTIM_WRAPPERS: '
                         'register it there to name it in optim_wrapper')
@@ -114,6 +117,17 @@ class OptimizerHookSubclass(HookRule):
                                f'{_code_line(node)}: {why}')
             cls = cls.visit(_MarkLines(self.id, marks))
         return add_comment(cls, marker(self.id, message))
+
+
+def _registered_name(decorator, default: str) -> str:
+    """The name ``register_module(name=...)`` (or its first argument) gives, else the class's."""
+    if isinstance(decorator, cst.Call):
+        for i, arg in enumerate(decorator.args):
+            if (arg.keyword is not None and arg.keyword.value == 'name'
+                    or arg.keyword is None and i == 0) \
+                    and isinstance(arg.value, cst.SimpleString):
+                return arg.value.evaluated_value
+    return default
 
 
 def _code_line(node: cst.CSTNode) -> str:

@@ -438,3 +438,12 @@ class RetainOptimizerHook(OptimizerHook):
     assert 'import OPTIM_WRAPPERS' not in text and 'register_module' not in text
     (note,) = [f for f in findings if f[0] == 'HK008']
     assert 'not registered in HOOKS' in note[3]
+
+
+def test_a_registration_name_is_the_type_to_configure():
+    text, findings = _convert(BASE_COPY, head=HEAD.replace(
+        'register_module()', "register_module(name='HPUOptim')").replace(
+        '\n\n\n', '\nimport torch\n\n\n'))
+    assert "@OPTIM_WRAPPERS.register_module(name='HPUOptim')" in text
+    (note,) = [f for f in findings if f[0] == 'HK008']
+    assert "optim_wrapper=dict(type='HPUOptim'" in note[3]
