@@ -106,7 +106,8 @@ def _plain(value: Any) -> Any:
 
 
 def _data(hook: Any) -> Dict[str, Any]:
-    return {k: _plain(v) for k, v in vars(hook).items() if k != 'priority' and _is_data(v)}
+    own = getattr(hook, '__dict__', {})
+    return {k: _plain(v) for k, v in own.items() if k != 'priority' and _is_data(v)}
 
 
 def _priority(value: Any) -> int:

@@ -358,3 +358,16 @@ def test_a_converted_hook_that_raises_is_an_error_naming_the_hook_and_stage(conv
     assert ("the converted run failed in custom hook LegacyProbeHook(name='high')."
             "before_train_epoch: AttributeError") in message
     assert "key 'custom_hooks'" in message and 'migrate convert --report' in message
+
+
+def test_a_given_tree_without_the_hook_module_runs_verifys_own_conversion(converted_tree,
+                                                                          tmp_path):
+    tree = tmp_path / 'tree'
+    shutil.copytree(converted_tree, tree)
+    shutil.rmtree(tree / 'run_hooks')
+    c = compare_runs(os.path.join(RUNS, f'{HOOKS_STEM}.py'), target='engine',
+                     converted=str(tree / f'{HOOKS_STEM}.py'))
+    assert c.equal, c.failures
+    [(key, why)] = [b for b in c.bridged if b[0].startswith('custom_imports')]
+    assert key == 'custom_imports run_hooks.priority_probes'
+    assert 'its conversion (--target engine) by verify' in why
