@@ -85,6 +85,19 @@ class OptimizerConfigToOptimWrapper(Rule):
                         f'optimizer hook type {htype!r} is not a registered name: convert the '
                         'optimizer hook by hand', path=('optimizer_config',))
             return
+        written = plan.get('optim_wrapper')
+        if plan.get('fp16') is not None or isinstance(written, dict) \
+                and written.get('type') == 'AmpOptimWrapper':
+            # Left in place (not consumed): what ran depended on the train flow; converting
+            # again, fp16 is the AmpOptimWrapper the first pass wrote.
+            self.report(plan, MANUAL, 'optimizer_config.type',
+                        f'custom optimizer hook {htype!r} beside fp16: MMDet/MMCls 2.x train '
+                        'flows built Fp16OptimizerHook(**optimizer_config, **fp16), which '
+                        'rejects the type key; flows that ignore fp16 built the custom hook. '
+                        'Keep one: drop fp16 (the port is then optim_wrapper type '
+                        f'{htype!r}) or the type (AmpOptimWrapper)',
+                        path=('optimizer_config',))
+            return
         plan.consume('optimizer_config')
         args = dict(cfg)
         args.pop('type')

@@ -52,6 +52,24 @@ REPORTS = {
                     kind='custom-optimizer-hook'),
         ],
     ),
+    'custom_hook_with_fp16': report(
+        rules=['MIG001', 'MIG002', 'MIG003'],
+        written=['optim_wrapper'],
+        removed=['optimizer', 'fp16'],
+        untouched=['optimizer_config'],
+        findings=[
+            finding('MIG002', 'manual', 'optimizer_config.type',
+                    "custom optimizer hook 'MyOptimizerHook' beside fp16: MMDet/MMCls 2.x "
+                    'train flows built Fp16OptimizerHook(**optimizer_config, **fp16), which '
+                    'rejects the type key; flows that ignore fp16 built the custom hook. Keep '
+                    "one: drop fp16 (the port is then optim_wrapper type 'MyOptimizerHook') or "
+                    'the type (AmpOptimWrapper)'),
+            finding('MIG003', 'approximation', 'fp16',
+                    'AMP: autocast now covers the whole forward (MMCV: @auto_fp16 methods); '
+                    'the scaler state moves from meta.fp16 to optimizer.loss_scaler',
+                    kind='amp-scope'),
+        ],
+    ),
     'fp16_hook': report(
         rules=['MIG001', 'MIG002'],
         written=['optim_wrapper'],
