@@ -32,24 +32,25 @@ LR_READ = ('LR is now set in after_train_iter/epoch (ParamSchedulerHook, LOW): r
            'is still the value this iteration used only while this hook\'s priority is above '
            'LOW (a before_* stage reads the same value as in MMCV)')
 BEFORE_RUN = ('moved from before_run, which MMEngine calls before it initialises the weights '
-              '(init_cfg) and before load_from/resume (and for val/test runs too): this reads '
-              'the weights or the counters, which MMCV\'s train scripts had loaded or resumed '
-              'before runner.run() called before_run; before_train runs after both, just '
-              'before the first epoch')
+              '(init_cfg) and before load_from/resume (and for val/test runs too): this uses '
+              'the model or the run\'s counters, which MMCV\'s train scripts had initialised, '
+              'loaded or resumed before runner.run() called before_run; before_train runs '
+              'after both, just before the first epoch')
 BEFORE_RUN_KEPT = ('MMEngine calls before_run before it initialises the weights (init_cfg) and '
                    'before load_from/resume, so this sees the initial weights and counters 0 on '
-                   'resume (MMCV\'s train scripts loaded or resumed before runner.run() called '
-                   'before_run): move this code to before_train, which runs after both ({})')
+                   'resume (MMCV\'s train scripts had initialised, loaded or resumed before '
+                   'runner.run() called before_run): move this code to before_train, which runs '
+                   'after both ({})')
 VAL_EVENT = ("{} now runs in the val loop (evaluation every val_interval; after_val_epoch gets "
              "the evaluator's metrics; outputs are predictions, not losses): MMCV called it "
              "only in a ('val', n) workflow phase, which ran val_step losses over the val data "
              "loader into runner.log_buffer, and never with workflow=[('train', 1)]")
 VAL_STAGES = ('before_val_epoch', 'before_val_iter', 'after_val_iter', 'after_val_epoch')
-#: a before_run that reads the model's weights or the run's counters
+#: code that uses the model (its weights) or reads the run's counters
 _READS_STATE = re.compile(
-    r'state_dict\(|deepcopy\(|\bparameters\(|named_parameters\(|\bbuffers\(|named_buffers\(|'
-    r'register_buffer\(|\.data\b|\brunner\.(iter|epoch|inner_iter|_iter|_epoch|meta)\b|'
-    r'get_info\([\'"](iter|epoch)[\'"]')
+    r'\brunner\.model\b|state_dict\(|deepcopy\(|\bparameters\(|named_parameters\(|'
+    r'\bbuffers\(|named_buffers\(|register_buffer\(|\.data\b|'
+    r'\brunner\.(iter|epoch|inner_iter|_iter|_epoch|meta)\b|get_info\([\'"](iter|epoch)[\'"]')
 CKPT = ('CheckpointHook now runs last (VERY_LOW; MMCV: NORMAL) and best checkpoints are '
         'saved in after_val_epoch: this value is not yet updated for the current epoch')
 
@@ -104,6 +105,33 @@ def _empty(fn: cst.FunctionDef) -> bool:
     return True
 
 
+def _reads_state(module: cst.Module, cls: str, fn: cst.FunctionDef) -> bool:
+    """Does ``fn``, or a method of the class it calls as ``self.<m>(...)`` (at any depth),
+    use the model or read the counters?"""
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    methods: Dict[str, cst.FunctionDef] = {}
+    pending, seen = [cls], set()
+    while pending:   # the class, then its bases in this module, the nearest one winning
+        name = pending.pop(0)
+        if name in seen or name not in classes:
+            continue
+        seen.add(name)
+        for stmt in classes[name].body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                methods.setdefault(stmt.name.value, stmt)
+        pending.extend(base_names(classes[name]))
+    todo, read = [fn], set()
+    while todo:
+        code = _code(todo.pop().body)
+        if _READS_STATE.search(code):
+            return True
+        for called in re.findall(r'\bself\.(\w+)\(', code):
+            if called in methods and called not in read:
+                read.add(called)
+                todo.append(methods[called])
+    return False
+
+
 def _own_methods(cls: cst.ClassDef) -> Set[str]:
     return {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
 
@@ -125,7 +153,7 @@ class _Timeline(MethodTransformer):
     def leave_FunctionDef(self, original: cst.FunctionDef,
                           updated: cst.FunctionDef) -> cst.CSTNode:
         if self.cls is not None and self._depth == 1 and self._legacy:
-            if self.method == 'before_run' and _READS_STATE.search(_code(original.body)):
+            if self.method == 'before_run' and _reads_state(self._module, self.cls, original):
                 updated = self._before_run(updated)
             elif self.method in VAL_STAGES and not _empty(original) and \
                     not has_marker(original, 'HK005') and not self._val_said_by_hook_points():

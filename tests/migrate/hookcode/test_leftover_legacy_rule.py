@@ -26,7 +26,8 @@ class RankHook(Hook):
 def test_a_legacy_import_no_rule_rewrote_is_marked_with_its_new_home_or_no_counterpart():
     text, findings = _convert(NESTED)
     # get_dist_info has a new home (HK001 rewrites the nested import), wrap_fp16_model none
-    assert '''    def before_run(self, runner):
+    # (HK006 moves a before_run that uses the model to before_train)
+    assert '''    def before_train(self, runner):
         # migrate[HK012]: wrap_fp16_model is still imported from mmcv.runner, which MMCV
         #   2.x does not have and MMCV 1.x cannot be installed beside MMEngine: no
         #   counterpart is known for mmengine; replace its uses

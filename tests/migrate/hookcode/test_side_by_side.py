@@ -130,8 +130,10 @@ def _freeze_pair(tmp_path, converted_path=None):
     class NewRec(new_cls):
         seen = []
 
-        def before_run(self, runner):
-            super().before_run(runner)
+        # HK006 moved the freezing to before_train: after weight init and load/resume, as
+        # MMCV's before_run ran, and still before the first epoch
+        def before_train(self, runner):
+            super().before_train(runner)
             self.seen.append(('before_run', _requires_grad(runner)))
 
         def before_train_epoch(self, runner):

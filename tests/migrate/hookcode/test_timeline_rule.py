@@ -43,9 +43,9 @@ def test_a_before_run_reading_weights_and_counters_becomes_before_train(target):
     assert code == SNAPSHOT.replace('''    def before_run(self, runner):''', '''\
     # migrate[HK006]: moved from before_run, which MMEngine calls before it
     #   initialises the weights (init_cfg) and before load_from/resume (and for
-    #   val/test runs too): this reads the weights or the counters, which MMCV's train
-    #   scripts had loaded or resumed before runner.run() called before_run;
-    #   before_train runs after both, just before the first epoch
+    #   val/test runs too): this uses the model or the run's counters, which MMCV's
+    #   train scripts had initialised, loaded or resumed before runner.run() called
+    #   before_run; before_train runs after both, just before the first epoch
     def before_train(self, runner):''')
     assert _found(ctx) == [('HK006', 'note', 'SnapshotHook.before_train', BEFORE_RUN)]
     assert ctx.applied == ['HK006']
@@ -97,10 +97,41 @@ def test_a_before_run_that_cannot_move_exactly_is_marked(body, blocker):
     message = (
         'MMEngine calls before_run before it initialises the weights (init_cfg) and before '
         'load_from/resume, so this sees the initial weights and counters 0 on resume '
-        "(MMCV's train scripts loaded or resumed before runner.run() called before_run): move "
-        f'this code to before_train, which runs after both (by hand: {blocker})')
+        "(MMCV's train scripts had initialised, loaded or resumed before runner.run() called "
+        f'before_run): move this code to before_train, which runs after both (by hand: '
+        f'{blocker})')
     assert ('HK006', 'approximation', 'SnapshotHook.before_run', message) in _found(ctx)
     assert '# migrate[HK006]: MMEngine calls before_run before it initialises' in code
+
+
+def test_a_before_run_reaching_the_model_through_its_own_methods_moves_too():
+    text = '''from mmcv.runner import HOOKS, Hook
+
+
+class ClusterBase(Hook):
+    def cluster(self, runner):
+        runner.model.eval()
+        self.labels = self.extract(runner)
+
+
+@HOOKS.register_module()
+class ClusterHook(ClusterBase):
+    def before_run(self, runner):
+        if self.initial:
+            self.cluster(runner)
+
+    def extract(self, runner):
+        return [runner.model(x) for x in self.data]
+'''
+    code, ctx = _apply(text)
+    assert code == text.replace('    def before_run(self, runner):', '''\
+    # migrate[HK006]: moved from before_run, which MMEngine calls before it
+    #   initialises the weights (init_cfg) and before load_from/resume (and for
+    #   val/test runs too): this uses the model or the run's counters, which MMCV's
+    #   train scripts had initialised, loaded or resumed before runner.run() called
+    #   before_run; before_train runs after both, just before the first epoch
+    def before_train(self, runner):''')
+    assert _found(ctx) == [('HK006', 'note', 'ClusterHook.before_train', BEFORE_RUN)]
 
 
 def test_a_before_run_that_reads_neither_and_mmengine_code_stay():
