@@ -107,8 +107,24 @@ def engine_recorder(hook_base, series: RunSeries, stop_after: Optional[int]):
     class EngineVerifyRecorder(hook_base):
         priority = 'NORMAL'
 
+        def __init__(self):
+            self._norms = (None, 0)
+
         def before_run(self, runner):
             self.runner = runner
+
+        def _grad_norm(self, runner):
+            # the runtime-info hook (VERY_HIGH) takes the optim wrapper's norm of a clipping
+            # into the message hub and clears it: a longer history means a norm this iteration
+            norm = getattr(runner.optim_wrapper, 'last_grad_norm', None)
+            if norm is not None:   # no runtime-info hook ran before this one
+                return float(norm)
+            history = runner.message_hub.log_scalars.get('train/grad_norm')
+            old, old_len = self._norms
+            length = 0 if history is None else len(history)
+            fresh = history is not None and (history is not old or length > old_len)
+            self._norms = (history, length)
+            return history.current() if fresh and length else None
 
         def before_train_epoch(self, runner):
             try:
@@ -123,8 +139,7 @@ def engine_recorder(hook_base, series: RunSeries, stop_after: Optional[int]):
             series.lr.append(_groups(wrapper.get_lr(), 'lr'))
             series.momentum.append(_groups(wrapper.get_momentum(), 'momentum'))
             series.loss.append(_scalar(outputs['loss']))
-            norm = getattr(wrapper, 'last_grad_norm', None)
-            series.grad_norm.append(None if norm is None else float(norm))
+            series.grad_norm.append(self._grad_norm(runner))
             if stop_after is not None and runner.iter + 1 >= stop_after:
                 raise StopRun()
 
