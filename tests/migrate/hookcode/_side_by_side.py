@@ -105,9 +105,10 @@ def run_legacy(run: str, work_dir: str, hooks: Sequence[Tuple[Any, Any]], seed: 
 
 
 def run_converted(run: str, work_dir: str, hooks: Sequence[Any], epoch_len: int,
-                  seed: int = 0, edit=None):
+                  seed: int = 0, edit=None, load_from: Optional[str] = None):
     """Convert ``<run>.py`` for the engine and train it with the legacy model bridged and
-    ``hooks`` (hook objects) in ``custom_hooks``; the runner after training."""
+    ``hooks`` (hook objects) in ``custom_hooks``; the runner after training. ``load_from``:
+    a checkpoint to start from (the run's own load_from and resume are dropped)."""
     from compat.on_engine import bridge_legacy_parts
     from engine.runner import Runner
     from migrate.convert.converter import Converter
@@ -135,6 +136,8 @@ def run_converted(run: str, work_dir: str, hooks: Sequence[Any], epoch_len: int,
     cfg['randomness'] = dict(cfg.get('randomness') or {}, seed=seed)
     cfg.pop('load_from', None)
     cfg['resume'] = False
+    if load_from is not None:
+        cfg['load_from'] = load_from
     runner = Runner.from_cfg(cfg)
     runner.train()
     return runner
