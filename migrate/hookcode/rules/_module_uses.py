@@ -78,6 +78,54 @@ def _bindings_of(node: cst.BaseSmallStatement) -> List[Tuple[str, str]]:
     return out
 
 
+class _Locals(cst.CSTVisitor):
+    """The names a function binds other than by import: parameters (its own and its lambdas'),
+    assignment, for, with and comprehension targets."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: Set[str] = set()
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.names.add(node.name.value)
+
+    def _targets(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.names.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._targets(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._targets(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._targets(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False   # an import binds the module itself
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+
 class _Scoped:
     """Tracks function scopes whose parameters shadow a bound local name (``runner`` is both
     ``from mmcv import runner`` and every hook method's parameter)."""
@@ -88,13 +136,10 @@ class _Scoped:
         self.depth = 0
 
     def _enter(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        names = {p.name.value for p in list(params.params) + list(params.kwonly_params)
-                 + list(params.posonly_params)}
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                names.add(star.name.value)
-        self.shadowed.append(names & self.heads)
+        locals_ = _Locals()
+        node.params.visit(locals_)
+        node.body.visit(locals_)
+        self.shadowed.append(locals_.names & self.heads)
         self.depth += 1
 
     def _leave(self) -> None:

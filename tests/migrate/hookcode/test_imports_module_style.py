@@ -191,3 +191,23 @@ def test_an_import_inside_a_function_nothing_uses_goes_with_a_note():
 ])
 def test_no_op(text):
     assert _imports(text, 'mmengine') == (text, [])
+
+
+def test_a_local_named_like_the_module_is_not_the_module():
+    legacy = '''from mmcv import runner
+
+
+class H(runner.Hook):
+
+    def after_run(self, r):
+        runner = r
+        runner.logger.info(runner.epoch)
+        f = lambda runner: runner.meta
+        for runner in []:
+            pass
+'''
+    text, said = _imports(legacy, 'mmengine')
+    assert text == legacy.replace('from mmcv import runner', 'import mmengine.hooks') \
+        .replace('class H(runner.Hook)', 'class H(mmengine.hooks.Hook)')
+    assert said == [('note', 'mmcv.runner',
+                     'from mmcv import runner: mmcv.runner.Hook -> mmengine.hooks.Hook')]
