@@ -155,19 +155,21 @@ OPTIMIZERS_OUT = '''from mmcv.runner import HOOKS, Hook
 @HOOKS.register_module()
 class GanLrLogHook(Hook):
     def before_train_epoch(self, runner):
-        if isinstance(runner.optim_wrapper, OptimWrapperDict):
-            for name, optim in {name: w.optimizer for name, w in runner.optim_wrapper.items()}.items():
+        if <IS_DICT>:
+            for name, optim in <DICT>.items():
                 runner.logger.info(f"{name}: {optim.param_groups[0]['lr']}")
             gen = runner.optim_wrapper['generator'].optimizer
-            every = {name: w.optimizer for name, w in runner.optim_wrapper.items()}
+            every = <DICT>
             for key in runner.optim_wrapper.keys():
                 assert key in runner.optim_wrapper and len(runner.optim_wrapper) > 1
         else:
             runner.logger.info(str(runner.optim_wrapper.param_groups[0]['lr']))
             state = runner.optim_wrapper.optimizer.state_dict()
-        lrs = [o.defaults['lr'] for o in {name: w.optimizer for name, w in runner.optim_wrapper.items()}.values()]
-        first = runner.optim_wrapper.optimizer if not isinstance(runner.optim_wrapper, OptimWrapperDict) else None
-'''
+        lrs = [o.defaults['lr'] for o in <DICT>.values()]
+        first = runner.optim_wrapper.optimizer if not <IS_DICT> else None
+'''.replace(
+    '<DICT>', '{name: w.optimizer for name, w in runner.optim_wrapper.items()}').replace(
+    '<IS_DICT>', 'isinstance(runner.optim_wrapper, OptimWrapperDict)')
 
 
 @pytest.mark.parametrize('target', ['mmengine', 'engine'])
