@@ -24,8 +24,11 @@ class LRSchedulerMixin:
 
     def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
         # reached from a subclass's own __init__ (MMEngine's way to write a custom scheduler:
-        # ``super().__init__(optimizer, **kwargs)``); a class without one is bound above
-        super().__init__(optimizer, self._variant_param_name(optimizer), *args, **kwargs)
+        # ``super().__init__(optimizer, **kwargs)``); a class without one is bound above.
+        # The engine's own subclasses pass the parameter name themselves.
+        named = bool(args) and isinstance(args[0], str) or 'param_name' in kwargs
+        super().__init__(optimizer, *(args if named else
+                                      (self._variant_param_name(optimizer), ) + args), **kwargs)
 
     def _variant_param_name(self, optimizer: Any) -> str:
         return 'lr'

@@ -28,7 +28,9 @@ class MomentumSchedulerMixin:
 
     def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
         # reached from a subclass's own __init__, as in MMEngine (see LRSchedulerMixin)
-        super().__init__(optimizer, self._variant_param_name(optimizer), *args, **kwargs)
+        named = bool(args) and isinstance(args[0], str) or 'param_name' in kwargs
+        super().__init__(optimizer, *(args if named else
+                                      (self._variant_param_name(optimizer), ) + args), **kwargs)
 
     def _variant_param_name(self, optimizer: Any) -> str:
         owner = type(self).__name__
