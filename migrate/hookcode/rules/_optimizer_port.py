@@ -31,12 +31,14 @@ blocking line marked. ``self.every_n_iters`` assumes ``n > 0`` (legacy never ste
 ``n <= 0``)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 
-from migrate.hookcode.rules._optimizer_port_read import (HOOK_METHODS, WRAPPER_OWNED,
-                                                         MethodReader, OwnedWrites, PortPlan,
+from migrate.hookcode.recognise import dotted
+from migrate.hookcode.rules._optimizer_port_read import (HOOK_METHODS, WRAPPER_METHODS,
+                                                         WRAPPER_OWNED, MethodReader,
+                                                         OwnedWrites, PortPlan,
                                                          backward_count, bound_names,
                                                          check_init, grad_norm_logging)
 from migrate.hookcode.rules._optimizer_port_write import build_port
@@ -65,12 +67,21 @@ def port_class(cls: cst.ClassDef, base: str, new_base: str, registry: str) -> Po
                             if n in WRAPPER_OWNED:
                                 plan.blocked.append((stmt, f'class body: binds {n}, which '
                                                            'the OptimWrapper owns'))
+    used = {dotted(n) for n in _attributes(cls)}
     for fn in methods.values():
         owned = OwnedWrites()
         fn.visit(owned)
         for stmt, attr in owned.found:
-            plan.blocked.append((stmt, f'{fn.name.value}: sets self.{attr}, which the '
-                                       'OptimWrapper owns'))
+            if attr in WRAPPER_METHODS:
+                plan.blocked.append((stmt, f'{fn.name.value}: sets self.{attr}, which the '
+                                           'OptimWrapper owns'))
+            elif attr not in plan.renamed:
+                # the hook's own state under a name the wrapper uses: it keeps its meaning
+                # under another name
+                new = f'_hook{attr}' if attr.startswith('_') else f'hook_{attr}'
+                while f'self.{new}' in used:
+                    new += '_'
+                plan.renamed[attr] = new
     step = methods.get('after_train_iter')
     runner: Optional[str] = None
     if step is not None:
@@ -96,3 +107,14 @@ def port_class(cls: cst.ClassDef, base: str, new_base: str, registry: str) -> Po
         return plan
     plan.ported = build_port(cls, base, new_base, registry, runner, pairs, plan)
     return plan
+
+
+def _attributes(node: cst.CSTNode) -> List[cst.Attribute]:
+    found: List[cst.Attribute] = []
+
+    class _All(cst.CSTVisitor):
+        def visit_Attribute(self, attr: cst.Attribute) -> None:
+            found.append(attr)
+
+    node.visit(_All())
+    return found

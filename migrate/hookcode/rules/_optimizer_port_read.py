@@ -20,6 +20,12 @@ WRAPPER_OWNED = frozenset({
     'get_lr', 'get_momentum', 'state_dict', 'load_state_dict'})
 
 
+#: the methods and read-only properties among them: a port cannot rename those away
+WRAPPER_METHODS = frozenset({
+    'param_groups', 'defaults', 'inner_count', 'max_counts', 'accumulative_counts',
+    'update_params', 'backward', 'step', 'zero_grad', '_clip_grad', 'optim_context',
+    'initialize_count_status', 'should_update', 'should_sync', 'scale_loss', 'get_lr',
+    'get_momentum', 'state_dict', 'load_state_dict'})
 #: Hook methods a wrapper has no counterpart for (it only sees update_params)
 HOOK_METHODS = frozenset({
     'before_run', 'after_run', 'before_epoch', 'after_epoch', 'before_iter', 'after_iter',
@@ -45,6 +51,8 @@ class PortPlan:
     ported: Optional[cst.ClassDef] = None
     blocked: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    #: the hook's own attributes whose names the wrapper owns -> their names on the port
+    renamed: Dict[str, str] = field(default_factory=dict)
 
 
 def is_super_call(node: cst.BaseExpression, method: str) -> bool:

@@ -16,10 +16,10 @@ class _Rewrite(cst.CSTTransformer):
     """A method's body with the wrapper's names (``runner`` None: a method other than
     after_train_iter, where only ``self.grad_clip`` changes)."""
 
-    def __init__(self, runner: Optional[str], notes: List[str],
+    def __init__(self, runner: Optional[str], plan: PortPlan,
                  logging_pairs: Optional[Dict[int, str]] = None):
         super().__init__()
-        self.runner, self.notes = runner, notes
+        self.runner, self.notes, self.renamed = runner, plan.notes, plan.renamed
         self.logging_pairs = logging_pairs or {}
         self.after_backward = False
 
@@ -66,6 +66,9 @@ class _Rewrite(cst.CSTTransformer):
 
     def leave_Attribute(self, original, updated):
         name = dotted(original)
+        renamed = _renamed(original, updated, self.renamed)
+        if renamed is not None:
+            return renamed
         if self.runner and name == f'{self.runner}.optimizer':
             return cst.parse_expression('self.optimizer')
         if self.runner and name == f'{self.runner}.iter':
@@ -104,6 +107,15 @@ _BASE_STEPS = ('self.optimizer.zero_grad()', 'self.backward(loss)',
                'self.optimizer.step()')
 
 
+def _renamed(original: cst.Attribute, updated: cst.Attribute,
+             renamed: Dict[str, str]) -> Optional[cst.Attribute]:
+    """``self.<attr>`` under the name the port gives the hook's own attribute, or None."""
+    if isinstance(original.value, cst.Name) and original.value.value == 'self' \
+            and original.attr.value in renamed:
+        return updated.with_changes(attr=cst.Name(renamed[original.attr.value]))
+    return None
+
+
 def _note(notes: List[str], text: str) -> None:
     if text not in notes:
         notes.append(text)
@@ -119,7 +131,7 @@ def build_port(cls: cst.ClassDef, base: str, new_base: str, registry: str, runne
         elif isinstance(stmt, cst.FunctionDef) and stmt.name.value == '__init__':
             stmt = _port_init(stmt, plan)
         elif isinstance(stmt, cst.FunctionDef):
-            stmt = stmt.visit(_Rewrite(None, plan.notes))
+            stmt = stmt.visit(_Rewrite(None, plan))
         body.append(stmt)
     bases = [a.with_changes(value=cst.Name(new_base))
              if a.keyword is None and dotted(a.value).rsplit('.', 1)[-1] == base else a
@@ -138,7 +150,7 @@ def build_port(cls: cst.ClassDef, base: str, new_base: str, registry: str, runne
 
 def _port_step(fn: cst.FunctionDef, runner: str, pairs: Dict[int, str],
                plan: PortPlan) -> cst.FunctionDef:
-    body = fn.body.visit(_Rewrite(runner, plan.notes, pairs))
+    body = fn.body.visit(_Rewrite(runner, plan, pairs))
     params = cst.parse_statement(
         'def update_params(self, loss, step_kwargs=None, zero_kwargs=None):\n    pass\n').params
     return fn.with_changes(name=cst.Name('update_params'), params=params, body=body)
@@ -162,7 +174,8 @@ def _port_init(fn: cst.FunctionDef, plan: PortPlan) -> cst.FunctionDef:
         def leave_Attribute(self, original, updated):
             if dotted(original) == 'self.grad_clip':
                 return cst.parse_expression('self.clip_grad_kwargs')
-            return updated.with_changes(attr=original.attr)
+            updated = updated.with_changes(attr=original.attr)
+            return _renamed(original, updated, plan.renamed) or updated
 
         def leave_Arg(self, original, updated):
             if updated.keyword is not None and updated.keyword.value == 'grad_clip':

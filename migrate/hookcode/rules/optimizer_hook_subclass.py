@@ -91,6 +91,9 @@ class OptimizerHookSubclass(HookRule):
         if not registered:
             message += ('; it was not registered in HOOKS, so it is not in OPTIM_WRAPPERS: '
                         'register it there to name it in optim_wrapper')
+        for old, new in plan.renamed.items():
+            message += (f"; the hook's own self.{old} is self.{new} (OptimWrapper has a "
+                        f'{old} of its own)')
         ctx.report(self.id, 'note', name, message + ''.join(f'; {n}' for n in plan.notes))
         return add_comment(plan.ported, marker(self.id, message))
 

@@ -104,6 +104,55 @@ def test_counts_before_and_after_the_backward_text():
                 self.optimizer.step()
         ''') in textwrap.dedent(text.split('zero_kwargs=None):\n')[1])
 
+# the hook's own counter, under the name the wrapper counts with
+OWN_COUNTER = '''
+class GradientAccumulationOptimizerHook(OptimizerHook):
+    def __init__(self, cumulative_iters=1, **kwargs):
+        super().__init__(**kwargs)
+        self.cumulative_iters = cumulative_iters
+        self._inner_count = 0
+
+    def after_train_iter(self, runner):
+        self._inner_count += 1
+        loss = runner.outputs['loss']
+        loss = loss / self.cumulative_iters
+        loss.backward()
+
+        if self._inner_count % self.cumulative_iters == 0:
+            if self.grad_clip is not None:
+                self.clip_grads(runner.model.parameters())
+            runner.optimizer.step()
+            runner.optimizer.zero_grad()
+'''
+
+
+def test_own_counter_is_renamed_text():
+    text, findings = _convert(OWN_COUNTER)
+    assert text.endswith(textwrap.dedent('''\
+        class GradientAccumulationOptimizerHook(OptimWrapper):
+            def __init__(self, cumulative_iters=1, **kwargs):
+                super().__init__(**kwargs)
+                self.cumulative_iters = cumulative_iters
+                self._hook_inner_count = 0
+
+            def update_params(self, loss, step_kwargs=None, zero_kwargs=None):
+                self._hook_inner_count += 1
+                loss = loss
+                loss = loss / self.cumulative_iters
+                self.backward(loss)
+
+                if self._hook_inner_count % self.cumulative_iters == 0:
+                    if self.clip_grad_kwargs is not None:
+                        self._clip_grad()
+                    self.optimizer.step()
+                    self.optimizer.zero_grad()
+        '''))
+    comment = ' '.join(line.lstrip('#').strip() for line in text.splitlines()
+                       if line.startswith('#'))
+    assert "the hook's own self._inner_count is self._hook_inner_count" in comment
+    (note,) = [f for f in findings if f[0] == 'HK008']
+    assert "the hook's own self._inner_count is self._hook_inner_count" in note[3]
+
 
 def test_base_copy_text():
     text, findings = _convert(BASE_COPY, head=HEAD.replace('\n\n\n', '\nimport torch\n\n\n'))
@@ -249,14 +298,18 @@ def _run_port(cls, kwargs, iters, start):
     (SUPER_ONLY, 'PlainOptimizerHook', dict(grad_clip=dict(max_norm=0.5, norm_type=1)),
      dict(clip_grad=dict(max_norm=0.5, norm_type=1))),
     (BEFORE_BACKWARD, 'ZeroEveryOptimizerHook', dict(interval=2), dict(interval=2)),
-], ids=['base-copy-clip', 'base-copy', 'iter-size', 'super', 'before-backward'])
+    (OWN_COUNTER, 'GradientAccumulationOptimizerHook',
+     dict(cumulative_iters=3, grad_clip=dict(max_norm=0.5)),
+     dict(cumulative_iters=3, clip_grad=dict(max_norm=0.5))),
+], ids=['base-copy-clip', 'base-copy', 'iter-size', 'super', 'before-backward', 'own-counter'])
 @pytest.mark.parametrize('start', [0, 4], ids=['start0', 'resumed4'])
 def test_port_runs_as_the_legacy_hook(tmp_path, body, name, legacy_kwargs, port_kwargs, start):
     legacy = getattr(_load(tmp_path, body, True), name)
     port = getattr(_load(tmp_path, body, False), name)
     old_model, old_norms = _run_legacy(legacy, legacy_kwargs, 10, start)
     new_model, new_norms = _run_port(port, port_kwargs, 10, start)
-    if 'grad_clip' in legacy_kwargs and name != 'IterSizeOptimizerHook':
+    if 'grad_clip' in legacy_kwargs and name not in ('IterSizeOptimizerHook',
+                                                     'GradientAccumulationOptimizerHook'):
         assert len(new_norms) == 10 and max(new_norms) > 0.5
     if name == 'HPUOptimizerHook':
         assert new_norms == old_norms   # what the hook logged, the wrapper logs
@@ -283,21 +336,17 @@ class LogOptimizerHook(OptimizerHook):
         runner.log_buffer.update({'loss2': 1.0})
         runner.optimizer.step()
 ''', "runner.log_buffer.update({'loss2': 1.0})", 'reads runner.log_buffer.update'),
-    'own_counter': ('''
-class GradientAccumulationOptimizerHook(OptimizerHook):
-    def __init__(self, cumulative_iters=1, **kwargs):
+    'owned_method': ('''
+class StepCountOptimizerHook(OptimizerHook):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.cumulative_iters = cumulative_iters
-        self._inner_count = 0
+        self.step = 0
 
     def after_train_iter(self, runner):
-        self._inner_count += 1
-        loss = runner.outputs['loss'] / self.cumulative_iters
-        loss.backward()
-        if self._inner_count % self.cumulative_iters == 0:
-            runner.optimizer.step()
-            runner.optimizer.zero_grad()
-''', 'self._inner_count = 0', 'sets self._inner_count, which the OptimWrapper owns'),
+        runner.outputs['loss'].backward()
+        self.step += 1
+        runner.optimizer.step()
+''', 'self.step = 0', 'sets self.step, which the OptimWrapper owns'),
     'several_optimizers': ('''
 class GanOptimizerHook(OptimizerHook):
     def after_train_iter(self, runner):
