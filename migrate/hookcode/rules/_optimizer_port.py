@@ -22,13 +22,16 @@ What maps, exactly (``R`` is the hook's runner argument):
   clipping is off, a non-empty dict when on); the ``grad_clip`` argument -> ``clip_grad``
   (the name ``optim_wrapper`` passes); ``__init__`` gains the ``optimizer`` argument unless
   ``**kwargs`` carry it to the base;
-* ``super().after_train_iter(R)`` -> the base hook's steps spelled out on the wrapper.
+* ``super().after_train_iter(R)`` -> the base hook's steps spelled out on the wrapper;
+* an attribute the hook sets under a name the wrapper uses (``self._inner_count`` as its own
+  counter) -> ``self._hook_inner_count``.
 
-Anything else that reads the runner, ``detect_anomalous_params``, overriding ``clip_grads``,
-several optimizers (``R.optimizer[...]``), an attribute or method the wrapper owns, or a
-backward that does not run exactly once blocks the port: the class is left as written, each
-blocking line marked. ``self.every_n_iters`` assumes ``n > 0`` (legacy never stepped for
-``n <= 0``)."""
+Anything else that reads the runner, ``detect_anomalous_params``, overriding ``clip_grads`` or
+another Hook method, several optimizers (``R.optimizer[...]``), setting a wrapper method's name,
+a return before the backward, or a backward that does not run exactly once blocks the port:
+the class is left as written, each blocking line marked. ``self.every_n_iters`` assumes
+``n > 0`` (legacy never stepped for ``n <= 0``); ``step_kwargs``/``zero_kwargs``, which
+MMEngine's own ``train_step`` never passes, are not used (the legacy hook had none)."""
 from __future__ import annotations
 
 from typing import List, Optional
