@@ -19,6 +19,7 @@ META = ("runner.meta (MMCV's run metadata dict, None unless the train script gav
         'config runner.cfg, the hook messages (last_ckpt, best_ckpt, best_score) '
         'runner.message_hub.get_info(key)/update_info(key, value); what a checkpoint saves is '
         "checkpoint['meta'] in a before_save_checkpoint(runner, checkpoint) hook")
+_GENERIC_STAGES = ('before_epoch', 'after_epoch', 'before_iter', 'after_iter')
 _STEP = ('{}() in a hook: MMEngine steps the optimizer inside model.train_step '
          '(optim_wrapper.update_params) before any after_train_iter hook; move this into an '
          'OptimWrapper subclass')
@@ -175,6 +176,10 @@ class _Attributes(MethodTransformer):
                           f'runner.train_loop.{original.attr.value}')
                 return cst.parse_expression(f'runner.train_loop.{original.attr.value}')
             return updated.with_changes(attr=cst.Name(original.attr.value[1:]))
+        elif path == 'runner.batch_processor':
+            self.mark('manual', 'runner.batch_processor (MMCV\'s stand-in for '
+                      'model.train_step/val_step) does not exist in MMEngine: every iteration '
+                      'runs the model\'s train_step/val_step')
         elif path == 'runner.meta' and id(original) not in self._subscripted:
             self.mark('manual', META)
         elif path in ('runner.optimizer.items', 'runner.optimizer.values'):
@@ -297,6 +302,23 @@ class _Attributes(MethodTransformer):
             self.note(f'{path}() is runner.optim_wrapper.get_{what}()[{what!r}] (one '
                       'optimizer; several are an OptimWrapperDict keyed by name)')
             return cst.parse_expression(f'runner.optim_wrapper.get_{what}()[{what!r}]')
+        if path == 'runner.save_checkpoint':
+            self.mark('manual', 'runner.save_checkpoint(...): MMEngine\'s is '
+                      'save_checkpoint(out_dir, filename, save_optimizer=True, '
+                      'save_param_scheduler=True, meta=None, by_epoch=True) and takes the file '
+                      'name itself (MMCV: save_checkpoint(out_dir, filename_tmpl, '
+                      'save_optimizer, meta, create_symlink), filename_tmpl formatted with '
+                      'epoch + 1 or iter + 1, latest.pth linked): rewrite this call')
+        if path == 'runner.call_hook' and original.args:
+            stage = _string(original.args[0].value)
+            if stage in _GENERIC_STAGES:
+                self.mark('manual', f'runner.call_hook({stage!r}): MMEngine has no {stage} '
+                          'stage; call the train/val stage it stands for')
+            elif stage in ITER_STAGES and len(original.args) == 1:
+                extra = ', outputs=...' if stage.startswith('after') else ''
+                self.mark('manual', f'runner.call_hook({stage!r}) passes no batch_idx: '
+                          f'MMEngine\'s hooks take call_hook({stage!r}, batch_idx=..., '
+                          f'data_batch=...{extra})')
         if path == 'isinstance' and len(original.args) == 2 and \
                 dotted(original.args[0].value) == 'runner.optimizer':
             if dotted(original.args[1].value) == 'dict':

@@ -277,3 +277,47 @@ def test_the_converted_module_imports_optim_wrapper_dict(target, home):
     out = convert_hook_text(OPTIMIZERS, target)
     assert f'from {home} import OptimWrapperDict\n' in out.text_out
     compile(out.text_out, 'converted.py', 'exec')
+
+
+def test_runner_methods_that_differ_are_marked_and_epoch_stages_pass():
+    text = '''from mmcv.runner import HOOKS, Hook
+
+
+@HOOKS.register_module()
+class ExtraHook(Hook):
+    def after_train_epoch(self, runner):
+        runner.save_checkpoint(runner.work_dir, filename_tmpl='extra_{}.pth')
+        runner.call_hook('after_iter')
+        runner.call_hook('after_train_iter')
+        runner.call_hook('after_train_epoch')
+        out = runner.batch_processor(runner.model, None, train_mode=True)
+'''
+    code, ctx = _apply(text)
+    assert code == '''from mmcv.runner import HOOKS, Hook
+
+
+@HOOKS.register_module()
+class ExtraHook(Hook):
+    def after_train_epoch(self, runner):
+        # migrate[HK004]: runner.save_checkpoint(...): MMEngine's is
+        #   save_checkpoint(out_dir, filename, save_optimizer=True,
+        #   save_param_scheduler=True, meta=None, by_epoch=True) and takes the file name
+        #   itself (MMCV: save_checkpoint(out_dir, filename_tmpl, save_optimizer, meta,
+        #   create_symlink), filename_tmpl formatted with epoch + 1 or iter + 1,
+        #   latest.pth linked): rewrite this call
+        runner.save_checkpoint(runner.work_dir, filename_tmpl='extra_{}.pth')
+        # migrate[HK004]: runner.call_hook('after_iter'): MMEngine has no after_iter
+        #   stage; call the train/val stage it stands for
+        runner.call_hook('after_iter')
+        # migrate[HK004]: runner.call_hook('after_train_iter') passes no batch_idx:
+        #   MMEngine's hooks take call_hook('after_train_iter', batch_idx=...,
+        #   data_batch=..., outputs=...)
+        runner.call_hook('after_train_iter')
+        runner.call_hook('after_train_epoch')
+        # migrate[HK004]: runner.batch_processor (MMCV's stand-in for
+        #   model.train_step/val_step) does not exist in MMEngine: every iteration runs
+        #   the model's train_step/val_step
+        out = runner.batch_processor(runner.model, None, train_mode=True)
+'''
+    assert [(r, s, k) for r, s, k, _ in _found(ctx)] == \
+        [('HK004', 'manual', 'ExtraHook.after_train_epoch')] * 4
