@@ -193,3 +193,19 @@ class LossHook(Hook):
 '''
     code, ctx = _apply(text)
     assert _found(ctx) == [('HK006', 'note', 'LossHook.after_train_iter', LOSS)]
+
+
+def test_a_val_stage_hook_points_made_of_a_generic_method_is_not_said_twice():
+    """HK002 already reports that a generic method's val copy runs in the val loop."""
+    text = '''from mmcv.runner import HOOKS, Hook
+
+
+@HOOKS.register_module()
+class PhaseHook(Hook):
+    def after_epoch(self, runner):
+        runner.logger.info(runner.mode)
+'''
+    out = convert_hook_text(text, 'mmengine')
+    assert 'def after_val_epoch(self, runner, metrics=None):' in out.text_out
+    assert 'migrate[HK006]' not in out.text_out
+    assert [f.rule for f in out.findings if 'val loop' in f.message] == ['HK002']
