@@ -65,6 +65,16 @@ class _Helpers(MethodTransformer):
         helper = func.attr.value
         if helper not in _RENAMED and helper not in _NEEDS_BATCH:
             return updated
+        if dotted(func.value) == 'Hook':   # Hook.<helper>(self, runner, ...): MMCV's own
+            if helper in _RENAMED:
+                self.changed()
+                return updated.with_changes(
+                    func=func.with_changes(attr=cst.Name(_RENAMED[helper])))
+            if len(updated.args) < 2 or dotted(updated.args[1].value) != 'runner':
+                return updated   # converted already
+            self.mark('manual', f'Hook.{helper}(self, runner, ...): MMEngine\'s is '
+                      f'Hook.{_NEW_SIGNATURE[helper].replace("(", "(self, ")}: pass those')
+            return updated
         if _is_super(func.value):
             if self._own(helper, self.inherited):   # reaches the user's own helper
                 return updated

@@ -108,3 +108,30 @@ def test_converted_code_is_left_as_it_is():
         assert code == text
     code, ctx = _apply(converted)
     assert ctx.findings == [] and ctx.applied == []
+
+
+def test_explicit_base_calls():
+    text = '''from mmcv.runner import HOOKS, Hook
+
+
+@HOOKS.register_module()
+class BaseCallHook(Hook):
+    def every_n_iters(self, runner, n):
+        return Hook.every_n_iters(self, runner, n) or Hook.end_of_epoch(self, runner)
+'''
+    code, ctx = _apply(text)
+    assert code == '''from mmcv.runner import HOOKS, Hook
+
+
+@HOOKS.register_module()
+class BaseCallHook(Hook):
+    def every_n_iters(self, runner, n):
+        # migrate[HK003]: Hook.end_of_epoch(self, runner, ...): MMEngine's is
+        #   Hook.end_of_epoch(self, dataloader, batch_idx): pass those
+        return Hook.every_n_train_iters(self, runner, n) or Hook.end_of_epoch(self, runner)
+'''
+    assert [(r, s, k) for r, s, k, _ in _found(ctx)] == [
+        ('HK003', 'manual', 'BaseCallHook.every_n_iters')]
+    again = code.replace('Hook.end_of_epoch(self, runner)',
+                         'Hook.end_of_epoch(self, runner.train_dataloader, batch_idx)')
+    assert _apply(again)[1].findings == []
