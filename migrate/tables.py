@@ -248,18 +248,48 @@ UPDATER_TO_SCHEDULER: Dict[str, Tuple[str, str]] = {
     'lr': ('LrUpdaterHook', 'LR'), 'momentum': ('MomentumUpdaterHook', 'Momentum')}
 
 
+#: the parameter schedulers MMEngine 0.10.7 registers (the binding golden records them)
+MMENGINE_SCHEDULERS = frozenset({
+    'ConstantLR', 'ConstantMomentum', 'ConstantParamScheduler', 'CosineAnnealingLR',
+    'CosineAnnealingMomentum', 'CosineAnnealingParamScheduler', 'CosineRestartLR',
+    'CosineRestartMomentum', 'CosineRestartParamScheduler', 'ExponentialLR',
+    'ExponentialMomentum', 'ExponentialParamScheduler', 'LinearLR', 'LinearMomentum',
+    'LinearParamScheduler', 'MultiStepLR', 'MultiStepMomentum', 'MultiStepParamScheduler',
+    'OneCycleLR', 'OneCycleParamScheduler', 'PolyLR', 'PolyMomentum', 'PolyParamScheduler',
+    'ReduceOnPlateauLR', 'ReduceOnPlateauMomentum', 'ReduceOnPlateauParamScheduler', 'StepLR',
+    'StepMomentum', 'StepParamScheduler'})
+#: the engine's own schedulers besides those (tests hold both lists to the registries)
+ENGINE_ONLY_SCHEDULERS = frozenset({
+    'ClippedStepLR', 'ClippedStepMomentum', 'ClippedStepParamScheduler', 'CosineCooldownLR',
+    'CyclicLR', 'CyclicMomentum', 'CyclicParamScheduler', 'InvLR', 'InvParamScheduler',
+    'OneCycleMomentum', 'RelativeCosineAnnealingLR', 'RelativeCosineAnnealingMomentum',
+    'RelativeCosineAnnealingParamScheduler', 'RelativeCosineRestartLR',
+    'RelativeCosineRestartParamScheduler', 'RelativeFlatCosineAnnealingLR',
+    'RelativeFlatCosineAnnealingParamScheduler', 'RelativeLinearAnnealingLR',
+    'RelativeLinearAnnealingMomentum', 'RelativeLinearAnnealingParamScheduler',
+    'RelativeOneCycleLR', 'RelativePolyLR', 'RelativePolyParamScheduler', 'SiameseRPNLR',
+    'StepFixCosineAnnealingLR', 'WarmupLR', 'WarmupMomentum', 'WarmupParamScheduler',
+    'YOLOXLR'})
+
+
 def scheduler_name(hook_name: str, kind: str) -> str:
     """The registration name of the parameter scheduler a project's own updater hook class
     is ported to (HK007) and its config selects (MIG100/MIG101): ``StepDecayLrUpdaterHook`` ->
     ``StepDecayLR``, ``RampMomentumUpdaterHook`` -> ``RampMomentum``; another name gets the
-    suffix (``kind`` is 'lr' or 'momentum').
+    suffix (``kind`` is 'lr' or 'momentum'). A name MMEngine or the engine registers already
+    gets ``Updater`` before the suffix (``PolyLrUpdaterHook`` -> ``PolyUpdaterLR``): the same
+    name for both targets, and no clash with the scheduler of that name.
 
     >>> scheduler_name('StepDecayLrUpdaterHook', 'lr'), scheduler_name('Ramp', 'momentum')
     ('StepDecayLR', 'RampMomentum')
+    >>> scheduler_name('PolyLrUpdaterHook', 'lr')
+    'PolyUpdaterLR'
     """
     hook_suffix, suffix = UPDATER_TO_SCHEDULER[kind]
     stem = hook_name[:-len(hook_suffix)] if hook_name.endswith(hook_suffix) \
         and hook_name != hook_suffix else hook_name
+    if stem + suffix in MMENGINE_SCHEDULERS | ENGINE_ONLY_SCHEDULERS:
+        return stem + 'Updater' + suffix
     return stem + suffix
 
 

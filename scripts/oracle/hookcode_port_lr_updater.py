@@ -20,6 +20,9 @@ from mmengine.optim.scheduler import _ParamScheduler
 from mmengine.optim.scheduler.momentum_scheduler import MomentumSchedulerMixin
 from mmengine.registry import PARAM_SCHEDULERS
 
+#: what MMEngine registers itself, before any converted module adds to it (a port's name must
+#: not be one of these: migrate.tables.MMENGINE_SCHEDULERS is held to this list)
+BUILTIN = sorted(PARAM_SCHEDULERS.module_dict)
 EPOCH_LEN = 4
 EPOCHS = 3
 #: scenario -> the param_scheduler list ahead of the ported class, and its by_epoch
@@ -72,7 +75,7 @@ def check(cls_name: str, cls) -> dict:
     if not isinstance(cls, type) or not issubclass(cls, _ParamScheduler):
         return {}
     info = {'registered': PARAM_SCHEDULERS.get(cls_name) is cls, 'values': {},
-            'args': ARGS.get(cls_name, {})}
+            'args': ARGS.get(cls_name, {}), 'mmengine_builtin': BUILTIN}
     param = 'momentum' if issubclass(cls, MomentumSchedulerMixin) else 'lr'
     info['param'] = param
     for scenario, (ahead, by_epoch) in sorted(SCENARIOS.items()):

@@ -210,3 +210,27 @@ def test_a_subclass_of_a_ported_class_is_ported_onto_it():
     finally:
         PARAM_SCHEDULERS._modules.clear()
         PARAM_SCHEDULERS._modules.update(saved)
+
+
+def test_taken_scheduler_names_are_the_registries():
+    """A port is never named as a scheduler MMEngine 0.10.7 (recorded by the binding golden)
+    or the engine registers already."""
+    import json
+    import os
+
+    import engine.schedulers  # noqa: F401  (registers them)
+    from engine.registry import PARAM_SCHEDULERS
+    from migrate.tables import ENGINE_ONLY_SCHEDULERS, MMENGINE_SCHEDULERS
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+    with open(os.path.join(root, 'fixtures', 'goldens', 'hookcode_mmengine_binding.json'),
+              encoding='utf-8') as f:
+        classes = json.load(f)['modules']['custom_lr_updater.py']['classes']
+    assert set(classes['StepDecayLR']['param_scheduler']['mmengine_builtin']) == \
+        MMENGINE_SCHEDULERS
+    builtin = {name for name, cls in PARAM_SCHEDULERS._modules.items()
+               if cls.__module__.startswith('engine.')}
+    assert builtin == MMENGINE_SCHEDULERS | ENGINE_ONLY_SCHEDULERS
+    assert scheduler_name('CosineCooldownLrUpdaterHook', 'lr') == 'CosineCooldownUpdaterLR'
+    assert scheduler_name('StepMomentumUpdaterHook', 'momentum') == 'StepUpdaterMomentum'
