@@ -14,7 +14,8 @@ alone, ``current`` is its own previous value and the result is ``new`` bit for b
 What maps (``R`` is get_lr's runner argument):
 
 * the class ``<P>LrUpdaterHook`` -> ``<P>LR`` (``<P>MomentumUpdaterHook`` -> ``<P>Momentum``;
-  another name gets the suffix ``LR`` / ``Momentum``), registered in ``PARAM_SCHEDULERS``
+  another name gets the suffix ``LR`` / ``Momentum``; ``Updater`` goes before the suffix where
+  MMEngine or the engine has a scheduler of that name), registered in ``PARAM_SCHEDULERS``
   under that name if it was registered in ``HOOKS`` (a ``name=`` is renamed the same way):
   the name the config converter writes for ``lr_config = dict(policy='<P>')``;
 * ``get_lr(self, R, base_lr)`` -> ``get_lr(self, last_step, base_lr)``: ``R.epoch`` read where

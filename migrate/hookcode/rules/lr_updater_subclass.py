@@ -2,13 +2,15 @@
 ``get_momentum``) becomes a parameter scheduler class (see :mod:`._lr_updater_port` for what
 maps and why it equals MMCV's values with a warmup chained before it).
 
-Names: ``<P>LrUpdaterHook`` -> ``<P>LR``, ``<P>MomentumUpdaterHook`` -> ``<P>Momentum``,
-registered in ``PARAM_SCHEDULERS`` under that name; ``migrate convert`` writes
-``lr_config = dict(policy='<P>', ...)`` as ``param_scheduler = [<warmup>, dict(type='<P>LR',
-...)]`` (MIG100/MIG101), and the config must import the converted module (custom_imports).
-A class that cannot be ported (it reads more of the runner, overrides the hook's warmup or
-stages, or is built on an MMCV policy hook) is left as written with a marker above it and on
-each line that blocks the port.
+Names (:func:`migrate.tables.scheduler_name`): ``<P>LrUpdaterHook`` -> ``<P>LR``,
+``<P>MomentumUpdaterHook`` -> ``<P>Momentum`` (``<P>UpdaterLR`` / ``<P>UpdaterMomentum``
+where MMEngine or the engine registers that name already), registered in
+``PARAM_SCHEDULERS``; ``migrate convert`` writes ``lr_config = dict(policy='<P>', ...)`` as
+``param_scheduler = [<warmup>, dict(type='<P>LR', ...)]`` (MIG100/MIG101), and the config
+must import the converted module (custom_imports). A class built on one ported here is ported
+onto it. A class that cannot be ported (it reads more of the runner, overrides the hook's
+warmup or stages, or is built on an MMCV policy hook) is left as written with a marker above
+it and on each line that blocks the port.
 """
 from __future__ import annotations
 
