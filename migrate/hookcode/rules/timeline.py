@@ -11,8 +11,7 @@ from typing import Dict, Optional, Set
 import libcst as cst
 
 from migrate.hookcode.context import HookContext, has_marker
-from migrate.hookcode.names import is_legacy_module
-from migrate.hookcode.recognise import base_names, dotted, top_level_imports
+from migrate.hookcode.recognise import all_imports, base_names, dotted
 from migrate.hookcode.rules.base import HookRule, MethodTransformer
 from migrate.hookcode.rules.helpers import defined_methods
 
@@ -66,10 +65,25 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
+class _UsesMmcvRunner(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.found = self.found or dotted(node).startswith('mmcv.runner.')
+        return not self.found
+
+
 def _legacy(module: cst.Module) -> bool:
-    """Still MMCV code (the import rule runs last): its stages are MMCV's stages."""
-    return any(is_legacy_module(m) and m.startswith('mmcv.runner')
-               for m in top_level_imports(module))
+    """Still MMCV code (the import rule runs last): it imports mmcv.runner (``from mmcv
+    import runner`` too, at any depth) or reaches it as ``mmcv.runner.<name>``, so its stages
+    are MMCV's stages."""
+    if any(m == 'mmcv.runner' or m.startswith('mmcv.runner.') for m in all_imports(module)):
+        return True
+    uses = _UsesMmcvRunner()
+    module.visit(uses)
+    return uses.found
 
 
 def _before_run_blocker(module: cst.Module, cls: str) -> Optional[str]:

@@ -209,3 +209,21 @@ class PhaseHook(Hook):
     assert 'def after_val_epoch(self, runner, metrics=None):' in out.text_out
     assert 'migrate[HK006]' not in out.text_out
     assert [f.rule for f in out.findings if 'val loop' in f.message] == ['HK002']
+
+
+@pytest.mark.parametrize('head, base', [
+    ('import mmcv\n', 'mmcv.runner.Hook'),
+    ('from mmcv import runner as mmrunner\n', 'mmrunner.Hook'),
+    ('def _imports():\n    from mmcv.runner import Hook\n    return Hook\n', 'object'),
+])
+def test_legacy_module_styles_are_recognised(head, base):
+    text = head + f'''
+
+class SnapshotHook({base}):
+    def before_run(self, runner):
+        self.w = runner.model.state_dict()
+'''
+    ctx = HookContext(target='mmengine')
+    code = Timeline().apply(cst.parse_module(text), ctx, {'SnapshotHook': 'hook'}).code
+    assert 'def before_train(self, runner):' in code
+    assert _found(ctx) == [('HK006', 'note', 'SnapshotHook.before_train', BEFORE_RUN)]
