@@ -7,7 +7,8 @@ What maps, exactly (``R`` is the hook's runner argument):
 * ``R.outputs['loss']`` -> ``loss``; ``E.backward(...)`` -> ``self.backward(E, ...)`` (it also
   counts the iteration: it must run once, unconditionally, in the method's own body);
 * ``R.optimizer`` -> ``self.optimizer`` (the torch optimizer: ``self.step()`` would clip a
-  second time when ``clip_grad`` is set);
+  second time when ``clip_grad`` is set); ``R.model.zero_grad()`` ->
+  ``self.optimizer.zero_grad()`` (the optimizer holds every model parameter, below);
 * ``self.clip_grads(R.model.parameters())`` -> ``self._clip_grad()``: both clip the
   parameters that require grad and have one, with ``torch.nn.utils.clip_grad_norm_`` and the
   same keywords; the wrapper takes them from the optimizer's groups, which hold every model

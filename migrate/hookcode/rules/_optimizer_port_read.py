@@ -247,6 +247,10 @@ class MethodReader(cst.CSTVisitor):
                 return False
             self.block(f'{code_text(node)}: only self.every_n_iters({self.runner}, n) maps')
             return False
+        if self.runner and name == f'{self.runner}.model.zero_grad':
+            for arg in node.args:
+                arg.value.visit(self)
+            return False
         if name in ('self.every_n_inner_iters', 'self.every_n_epochs', 'self.is_last_iter',
                     'self.is_last_epoch', 'self.end_of_epoch'):
             self.block(f'{name}: the wrapper counts iterations only (self._inner_count)')

@@ -88,6 +88,11 @@ class _Rewrite(cst.CSTTransformer):
                                f'(self._inner_count + 1) % {text} == 0')
         if name == 'self.clip_grads':
             return cst.parse_expression('self._clip_grad()')
+        if self.runner and name == f'{self.runner}.model.zero_grad':
+            _note(self.notes, 'runner.model.zero_grad() is self.optimizer.zero_grad(): the '
+                              'same gradients when the optimizer holds every parameter of the '
+                              "model, as MMCV's and MMEngine's default constructors build it")
+            return updated.with_changes(func=cst.parse_expression('self.optimizer.zero_grad'))
         if self.runner and isinstance(original.func, cst.Attribute) \
                 and original.func.attr.value == 'backward':
             receiver = updated.func.value

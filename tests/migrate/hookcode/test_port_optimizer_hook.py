@@ -26,6 +26,7 @@ def _convert(body, target='engine', head=HEAD):
 BASE_COPY = '''
 class HPUOptimizerHook(OptimizerHook):
     def after_train_iter(self, runner):
+        runner.model.zero_grad()
         runner.optimizer.zero_grad()
         runner.outputs['loss'].backward()
         torch.manual_seed(0)
@@ -161,6 +162,7 @@ def test_base_copy_text():
         class HPUOptimizerHook(OptimWrapper):
             def update_params(self, loss, step_kwargs=None, zero_kwargs=None):
                 self.optimizer.zero_grad()
+                self.optimizer.zero_grad()
                 self.backward(loss)
                 torch.manual_seed(0)
 
@@ -173,6 +175,7 @@ def test_base_copy_text():
         'from engine.optim import OptimWrapper' in text
     (note,) = [f for f in findings if f[0] == 'HK008']
     assert note[1] == 'note' and 'train/grad_norm' in note[3]
+    assert 'runner.model.zero_grad() is self.optimizer.zero_grad()' in note[3]
 
 
 def test_iter_size_text():
