@@ -45,12 +45,14 @@ class HistoryBuffer:
         return self._values[-window_size:], self._counts[-window_size:]
 
     def mean(self, window_size: Optional[int] = None) -> float:
-        """Count-weighted mean over the last ``window_size`` updates (all when None)."""
+        """Sum of the values over the sum of the counts of the last ``window_size`` updates
+        (all when None), as MMEngine's HistoryBuffer: a value updated with ``count=n`` is
+        taken as the total of n items (``update(6.0, 3)`` then ``update(2.0, 1)``: 2.0)."""
         values, counts = self._window(window_size)
         total = sum(counts)
         if not total:
             return float('nan')
-        return sum(v * c for v, c in zip(values, counts)) / total
+        return sum(values) / total
 
     def current(self) -> float:
         if not self._values:
