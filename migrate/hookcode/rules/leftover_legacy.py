@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from migrate.hookcode.classes import HOOK, imported_as
-from migrate.hookcode.context import HookContext, add_comment, marker
+from migrate.hookcode.context import HookContext, add_comment, marker, wrapped
 from migrate.hookcode.names import FRAMEWORK, new_home
 from migrate.hookcode.recognise import base_names, dotted, import_module_name
 from migrate.hookcode.rules.base import HookRule
@@ -69,9 +69,12 @@ def _gone_module(module: str) -> bool:
 
 
 class _Mark(cst.CSTTransformer):
-    def __init__(self, rule: 'LeftoverLegacy', ctx: HookContext, covered: Set[str]):
+    def __init__(self, rule: 'LeftoverLegacy', ctx: HookContext, covered: Set[str],
+                 header: Set[str]):
         super().__init__()
         self.rule, self.ctx, self.covered = rule, ctx, covered
+        # libcst keeps the comments above a module's first statement in its header
+        self.header = header
         self._notes: List[List[str]] = []
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
@@ -80,11 +83,16 @@ class _Mark(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original, updated):
         notes = self._notes.pop()
         for text in notes:
-            updated = add_comment(updated, marker(self.rule.id, text))
+            if wrapped(marker(self.rule.id, text))[0] not in self.header:
+                updated = add_comment(updated, marker(self.rule.id, text))
         return updated
 
     def _say(self, key: str, text: str) -> None:
         if key in self.covered:
+            return
+        # a use HK001 left as written is its manual finding already, with its marker
+        if any(f.rule == 'HK001' and f.severity == 'manual'
+               and (f.key == key or f.key.startswith(key + '.')) for f in self.ctx.findings):
             return
         self.ctx.report(self.rule.id, 'manual', key, text)
         if self._notes:
@@ -140,4 +148,5 @@ class LeftoverLegacy(HookRule):
         for stmt in module.body:
             if isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value, HOOK) != HOOK:
                 covered.update(aliases.get(b, b) for b in base_names(stmt))
-        return module.visit(_Mark(self, ctx, covered & set(FRAMEWORK)))
+        header = {line.comment.value for line in module.header if line.comment is not None}
+        return module.visit(_Mark(self, ctx, covered & set(FRAMEWORK), header))

@@ -75,3 +75,27 @@ def test_nothing_left_to_say_is_a_no_op():
             '    def before_train(self, runner):\n        self.img = mmcv.imread(self.path)\n')
     out = convert_hook_text(text, 'mmengine')
     assert out.text_out == text and out.findings == []
+
+
+def test_a_marker_on_the_first_statement_is_said_once():
+    # libcst holds the comments above a module's first statement in the module header
+    text = ('from mmcv.runner import wrap_fp16_model\nfrom mmcv.runner import HOOKS, Hook\n\n\n'
+            '@HOOKS.register_module()\nclass Fp16Hook(Hook):\n\n'
+            '    def before_run(self, runner):\n        wrap_fp16_model(runner.model)\n')
+    out, findings = _convert(text)
+    assert out.startswith('# migrate[HK012]: wrap_fp16_model is still imported from '
+                          'mmcv.runner')
+    assert out.count('# migrate[HK012]') == 1
+    assert findings.count(('HK012', 'manual', 'wrap_fp16_model')) == 1
+    again = convert_hook_text(out)
+    assert again.text_out == out and again.findings == []
+
+
+def test_a_use_the_import_rule_marked_already_is_not_marked_twice():
+    text = ('import mmcv.runner\nfrom mmcv.runner import HOOKS, Hook\n\n\n'
+            '@HOOKS.register_module()\nclass SaveHook(Hook):\n\n'
+            '    def after_train_epoch(self, runner):\n'
+            "        mmcv.runner.save_checkpoint(runner.model, 'x.pth')\n")
+    out, findings = _convert(text)
+    assert ('HK001', 'manual', 'mmcv.runner.save_checkpoint') in findings
+    assert 'HK012' not in out and not [f for f in findings if f[0] == 'HK012']
