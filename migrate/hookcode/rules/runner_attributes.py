@@ -240,6 +240,10 @@ class _Attributes(MethodTransformer):
                 and self.method == 'after_train_iter':
             return updated
         if path == 'runner.meta':
+            if key in _META and id(original) in self._written:
+                self.mark('manual', f'runner.meta[{key!r}] = ...: MMEngine\'s runner holds it '
+                          f'as the read-only {_META[key]}; set it in the config instead')
+                return original
             if key in _META:
                 self.changed()
                 return cst.parse_expression(_META[key])
@@ -255,7 +259,7 @@ class _Attributes(MethodTransformer):
             return updated
         if isinstance(original.value, cst.Subscript) and dotted(original.value.value) == \
                 'runner.meta' and _index(original.value) == 'hook_msgs' and key is not None:
-            if self._assign_targets:
+            if self._assign_targets or id(original) in self._written:
                 self.mark('manual', f"runner.meta['hook_msgs'][{key!r}] = ...: write "
                           f"runner.message_hub.update_info({key!r}, value) instead")
                 return original

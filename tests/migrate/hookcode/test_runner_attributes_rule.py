@@ -321,3 +321,21 @@ class ExtraHook(Hook):
 '''
     assert [(r, s, k) for r, s, k, _ in _found(ctx)] == \
         [('HK004', 'manual', 'ExtraHook.after_train_epoch')] * 4
+
+
+@pytest.mark.parametrize('line, key', [
+    ("runner.meta['hook_msgs']['seen'] += 1", "runner.meta['hook_msgs']['seen'] = ..."),
+    ("runner.meta['hook_msgs']['seen'] = 1", "runner.meta['hook_msgs']['seen'] = ..."),
+    ("runner.meta['seed'] = 3", "runner.meta['seed'] = ..."),
+    ("runner.meta['seed'] += 3", "runner.meta['seed'] = ..."),
+])
+def test_writes_into_meta_are_marked_and_left_valid(line, key):
+    # an augmented assignment onto a call (get_info(...) += 1) is not Python: a write stays
+    # as written, marked, and the module still compiles
+    text = ('from mmcv.runner import HOOKS, Hook\n\n\n@HOOKS.register_module()\n'
+            'class CountHook(Hook):\n    def after_train_epoch(self, runner):\n'
+            f'        {line}\n')
+    code, ctx = _apply(text)
+    compile(code, 'hook.py', 'exec')
+    assert f'        {line}\n' in code
+    assert any(f[1] == 'manual' and f[3].startswith(key) for f in _found(ctx)), _found(ctx)
