@@ -227,3 +227,23 @@ class SnapshotHook({base}):
     code = Timeline().apply(cst.parse_module(text), ctx, {'SnapshotHook': 'hook'}).code
     assert 'def before_train(self, runner):' in code
     assert _found(ctx) == [('HK006', 'note', 'SnapshotHook.before_train', BEFORE_RUN)]
+
+
+@pytest.mark.parametrize('imports', ['from mmengine.hooks import Hook',
+                                     'from engine.hooks import Hook'])
+def test_a_module_written_for_the_new_runtime_gets_no_timeline_markers(imports):
+    # a mixed tree holds MMEngine-native hooks beside legacy ones: writing the lr in
+    # before_train_epoch is what its author meant on MMEngine's timeline
+    text = (f'{imports}\n\n\nclass FixLrHook(Hook):\n\n'
+            '    def before_train_epoch(self, runner) -> None:\n'
+            '        for g in runner.optim_wrapper.optimizer.param_groups:\n'
+            "            g['lr'] = 0.1\n")
+    code, ctx = _apply(text)
+    assert code == text and ctx.findings == []
+    out = convert_hook_text(text)
+    assert out.text_out == text and out.findings == []
+    # the same code importing mmcv.runner (at any depth) is legacy and is marked
+    legacy = text.replace('    def before_train_epoch(self, runner) -> None:\n',
+                          '    def before_train_epoch(self, runner) -> None:\n'
+                          '        from mmcv.runner import get_dist_info\n')
+    assert 'migrate[HK006]' in _apply(legacy)[0]
