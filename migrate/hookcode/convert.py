@@ -9,12 +9,24 @@ import libcst as cst
 
 from migrate.hookcode.classes import hook_classes
 from migrate.hookcode.context import HookContext
-from migrate.hookcode.recognise import CODE, CONFIG, HOOK, classify
+from migrate.hookcode.recognise import CODE, CONFIG, HOOK, classify, vendored_mmcv
 from migrate.hookcode.rules import HOOK_RULES
 from migrate.rules.base import Finding
 
 NOT_HOOK_CODE = ('not hook code: the module defines code but neither configures a run nor '
                  'imports mmcv.runner or defines a hook; left byte-identical')
+
+
+def vendored_note(modules: List[str]) -> str:
+    """Why a module built on a vendored MMCV copy is left as it is: its hooks run on that
+    copy's runner (projects vendor MMCV to run without installing it), which calls them with
+    MMCV's signatures; a hook converted to MMEngine's stages and registry would be called by
+    nothing, or with the wrong arguments, until the copy's users move off it together."""
+    return (f'imports a vendored copy of MMCV ({", ".join(modules)}): its hooks run on that '
+            'copy\'s runner with MMCV 1.x signatures, so it is left byte-identical; if the '
+            'project moves off the copy to MMEngine, convert the copy\'s users together '
+            '(migrate convert on the tree that imports it, after pointing its imports at '
+            'mmcv.runner)')
 
 
 @dataclass
@@ -45,6 +57,10 @@ def convert_hook_text(text: str, target: str = 'mmengine', path: str = '') -> Ho
         return HookOutcome(CONFIG)
     if kind == CODE:
         return HookOutcome(CODE, text, [Finding('HK000', 'note', 'module', NOT_HOOK_CODE)])
+    vendored = vendored_mmcv(module)
+    if vendored:
+        return HookOutcome(HOOK, text, [Finding('HK001', 'note', vendored[0], vendored_note(
+            vendored))], ['HK001'])
     ctx = HookContext(target=target, path=path)
     kinds = hook_classes(module)
     for rule in HOOK_RULES:

@@ -82,6 +82,40 @@ def all_imports(module: cst.Module) -> List[str]:
     return found.modules
 
 
+class _Vendored(cst.CSTVisitor):
+    """The imports, at any depth, of a copy of MMCV inside another package
+    (``from vendor.mmcv.runner import Hook``, ``from ..mmcv.runner import Hook``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.modules: List[str] = []
+
+    def _check(self, name: str, relative: bool) -> None:
+        segs = name.split('.')
+        if 'mmcv' in segs and (relative or segs[0] != 'mmcv'):
+            self.modules.append(name)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            self._check(dotted(alias.name), False)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        module = dotted(node.module) if node.module is not None else ''
+        dots = '.' * len(node.relative)
+        self._check(module, bool(node.relative))
+        if self.modules and self.modules[-1] == module:
+            self.modules[-1] = dots + module
+        return False
+
+
+def vendored_mmcv(module: cst.Module) -> List[str]:
+    """The vendored MMCV modules ``module`` imports (none: it uses the installed MMCV)."""
+    found = _Vendored()
+    module.visit(found)
+    return list(dict.fromkeys(found.modules))
+
+
 def _assigned(module: cst.Module) -> Set[str]:
     names: Set[str] = set()
     for stmt in module.body:
