@@ -7,7 +7,9 @@ class overrode that stage without calling super()), so a generic method becomes 
 ran from: the train one, and the val one for every generic method of a class that shows it ran
 in val phases (reads ``runner.mode``, defines a val stage, or left a generic method only the
 val stage); one the class reaches through super() or calls itself becomes a plain method that
-those stages call.
+those stages call. A method named like a stage that neither Hook defines (mmgen's
+``before_fetch_train_data``), which nothing in its class calls, ran only from a downstream
+runner: it is marked, with the nearest MMEngine stage.
 """
 from __future__ import annotations
 
@@ -40,6 +42,38 @@ _GENERIC = {'before_epoch': ('before_train_epoch', 'before_val_epoch'),
             'after_epoch': ('after_train_epoch', 'after_val_epoch'),
             'before_iter': ('before_train_iter', 'before_val_iter'),
             'after_iter': ('after_train_iter', 'after_val_iter')}
+
+
+#: every stage MMCV 1.7.2's Hook or MMEngine 0.10.7's Hook defines: what some runner calls
+_KNOWN_STAGES = frozenset(_GENERIC) | frozenset(_EXTRA) | frozenset(_RUNNER_ONLY) | {
+    'before_train', 'after_train', 'before_val', 'after_val', 'before_test', 'after_test',
+    'before_save_checkpoint', 'after_load_checkpoint', 'after_train_epoch',
+    'after_val_epoch', 'after_test_epoch'}
+_STAGE_LIKE = re.compile(r'(before|after)_[a-z0-9_]+$')
+
+
+def _nearest_stage(method: str) -> str:
+    """The MMEngine stage nearest to a stage only a downstream runner called: fetching data
+    happens just before the iteration (before_<phase>_iter receives the fetched batch)."""
+    when, _, rest = method.partition('_')
+    words = rest.split('_')
+    phase = next((p for p in ('val', 'test') if p in words), 'train')
+    if {'fetch', 'data', 'batch'} & set(words):
+        return f'before_{phase}_iter'
+    if {'iter', 'step', 'update', 'optimize', 'backward', 'forward'} & set(words):
+        return f'{when}_{phase}_iter'
+    if 'epoch' in words:
+        return f'{when}_{phase}_epoch'
+    return f'{when}_{phase}'
+
+
+def _downstream_stage(method: str, funcs: Dict[str, cst.FunctionDef]) -> bool:
+    """A method named like a stage that neither MMCV's Hook nor MMEngine's defines, and that
+    no other method of the class calls: only a downstream runner called it."""
+    if method in _KNOWN_STAGES or not _STAGE_LIKE.match(method):
+        return False
+    call = re.compile(r'\.' + method + r'\b')
+    return not any(call.search(_code(fn)) for name, fn in funcs.items() if name != method)
 
 
 _GENERIC_OF = {stage: g for g, pair in _GENERIC.items() for stage in pair}
@@ -249,8 +283,24 @@ class HookPoints(HookRule):
                 continue
             if method in _EXTRA or method in _RUNNER_ONLY:
                 stmt = self._stage(stmt, method, name, ctx)
+            elif _downstream_stage(method, funcs):
+                stmt = self._downstream(stmt, name, ctx)
             body.append(stmt)
         return cls.with_changes(body=cls.body.with_changes(body=body))
+
+    def _downstream(self, fn: cst.FunctionDef, cls: str, ctx: HookContext) -> cst.FunctionDef:
+        method = fn.name.value
+        nearest = _nearest_stage(method)
+        extra = ''.join(f', {n}' + (f'={d}' if d else '') for n, d in _EXTRA.get(nearest, []))
+        message = (f'{method} is no stage of MMCV\'s Hook or MMEngine\'s: only a downstream '
+                   'runner called it (MMCV\'s own runners call only Hook.stages), and that '
+                   f'runner is gone: MMEngine never calls it. The nearest MMEngine stage is '
+                   f'{nearest}(self, runner{extra}): move the body there (or call it from '
+                   'there) if it must run')
+        if has_marker(fn, self.id):
+            return fn   # said already (a converted module converted again)
+        ctx.report(self.id, 'manual', f'{cls}.{method}', message)
+        return add_comment(fn, marker(self.id, message))
 
     def _stage(self, fn: cst.FunctionDef, stage: str, cls: str,
                ctx: HookContext) -> cst.FunctionDef:
