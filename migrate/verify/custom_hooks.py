@@ -47,6 +47,8 @@ class HookWatch:
     entries: List[dict]
     implements: Callable[[type, str], bool]
     separate_val: bool = False
+    #: class -> what a conversion makes of it when that is no hook ('' for a hook)
+    role: Callable[[type], str] = lambda cls: ''
     #: (hook, stage) of a call that raised, for the error message
     raised_in: Optional[Tuple[str, str]] = None
 
@@ -63,6 +65,8 @@ class HookObservation:
     val_appended: Dict[str, Dict[str, List[int]]] = field(default_factory=dict)
     #: hooks whose val-stage calls changed their data otherwise (``separate_val``)
     val_changed: Set[str] = field(default_factory=set)
+    #: hook -> what its conversion is when that is no hook (an LR updater's scheduler...)
+    roles: Dict[str, str] = field(default_factory=dict)
     #: id of each observed hook -> its name, and the hooks in the order they were built
     _names: Dict[int, str] = field(default_factory=dict, repr=False)
     _built: List[Any] = field(default_factory=list, repr=False)
@@ -145,6 +149,9 @@ def observed(watch: Optional[HookWatch]) -> Iterator[Optional[HookObservation]]:
                 names[id(self)] = labels[n] if n < len(labels) else \
                     f'{type(self).__name__} (built #{n + 1})'
                 built.append(self)
+                role = watch.role(type(self))
+                if role:
+                    obs.roles[names[id(self)]] = role
         return __init__
 
     def stage_wrapper(orig, stage):
@@ -227,11 +234,27 @@ def _legacy_implements(cls: type, stage: str) -> bool:
     return generic is not None and getattr(cls, generic) is not getattr(Hook, generic)
 
 
+def _legacy_role(cls: type) -> str:
+    """What the hook-code conversion makes of a legacy framework hook that is no hook on
+    MMEngine: LR/momentum updaters become param schedulers (HK007), optimizer hooks optim
+    wrappers (HK008); their effect is compared through the lr, momentum, loss, gradient norm
+    and weights of every iteration instead."""
+    from compat.runner import LrUpdaterHook, MomentumUpdaterHook, OptimizerHook
+    if issubclass(cls, (LrUpdaterHook, MomentumUpdaterHook)):
+        return ('a param scheduler (HK007): MMEngine has no updater hooks; its values are '
+                'compared as the lr/momentum of every iteration')
+    if issubclass(cls, OptimizerHook):
+        return ('an optim wrapper (HK008): MMEngine has no optimizer hooks; its steps are '
+                'compared as the loss, gradient norm and weights of every iteration')
+    return ''
+
+
 def legacy_watch(modules: Sequence[Any], cfg: Dict[str, Any]) -> Optional[HookWatch]:
     """The legacy run's watch: the compat hooks the legacy modules define."""
     from compat.runner import Hook
     classes = [c for m in modules for c in _classes(m, Hook)]
-    return HookWatch(classes, _entries(cfg, classes), _legacy_implements) if classes else None
+    return HookWatch(classes, _entries(cfg, classes), _legacy_implements,
+                     role=_legacy_role) if classes else None
 
 
 def engine_watch(modules: Sequence[Any], cfg: Dict[str, Any], *, separate_val: bool
@@ -286,6 +309,11 @@ def compare_custom_hooks(legacy: Optional[HookObservation], converted: Optional[
     converted = converted or HookObservation()
     left = [label for label, _ in legacy.order]
     right = [label for label, _ in converted.order]
+    ported = {label for label in left if label not in right and label in legacy.roles}
+    for label in sorted(ported):
+        expected.append((f'custom hook {label}: no hook in the converted run',
+                         f'its conversion is {legacy.roles[label]}'))
+    left = [label for label in left if label not in ported]
     for label in left:
         if label not in right:
             failures.append(f'custom hook {label}: not in the converted run')

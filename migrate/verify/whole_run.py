@@ -267,8 +267,17 @@ def _compare_series(c: RunComparison) -> None:
     if len(a.loss) != len(b.loss):
         c.failures.append(f'iterations: legacy trained {len(a.loss)}, converted '
                           f'{len(b.loss)}')
+    series = _SERIES
+    if all(g is None for g in a.grad_norm) and any(g is not None for g in b.grad_norm):
+        # a project optimizer hook that clips without logging the norm: its port clips
+        # through OptimWrapper._clip_grad, which logs train/grad_norm on every clipping
+        series = tuple(s for s in _SERIES if s[0] != 'grad_norm')
+        c.expected.append(('grad_norm: logged by the converted run only',
+                           'the legacy optimizer hook logged no gradient norm; the converted '
+                           "optim wrapper's clipping logs train/grad_norm (not compared: the "
+                           'weights show whether the clipping is the same)'))
     for i in range(n):
-        for name, tol in _SERIES:
+        for name, tol in series:
             if _row_dev(getattr(a, name)[i], getattr(b, name)[i]) > tol:
                 c.first_divergence = (i, name)
                 return
