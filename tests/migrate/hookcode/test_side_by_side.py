@@ -4,12 +4,15 @@ same legacy-run fixture, model, data and seed. Each test records what the hook r
 at each call and asserts the same record and the same final weights, or, where the conversion
 documents a timeline change (its ``migrate[HK...]`` comment), exactly that difference.
 
-Not here: the subclasses of framework hooks and runners (custom_lr_updater, custom_eval_hook,
-runner_subclass), which the conversion reports (HK007, HK009, HK010) instead of rewriting, so
-there is no engine module to run; the optimizer hooks HK008 ports to optim wrappers
-(grad_accum_optimizer, loss_weight_optimizer: test_side_by_side_optimizer_hook.py, as they
-are named by optimizer_config, not added as hooks); not_hook_code is left
-as it is; log_buffer_reader's IntervalLossLoggerHook, whose LogBuffer calls have no message-hub
+Elsewhere: the framework subclasses the conversion ports, selected by config keys rather than
+added as hooks: LR/momentum updaters (custom_lr_updater, custom_lr_updater_shapes:
+test_port_lr_updater.py), optimizer hooks (grad_accum_optimizer, loss_weight_optimizer:
+test_side_by_side_optimizer_hook.py), eval hooks (custom_eval_hook, eval_hook_shapes:
+test_port_eval_hook.py), runners (runner_subclass, runner_subclass_extras:
+test_port_runner_subclass.py); the generic hook through super() and module-style imports
+(test_side_by_side_generic.py, test_side_by_side_imports.py). Not run: not_hook_code (left as
+it is), curve_logger (a LoggerHook subclass left for a manual port, HK011) and
+log_buffer_reader's IntervalLossLoggerHook, whose LogBuffer calls have no message-hub
 equivalent and stay as written, marked (HK005)."""
 import os
 import sys
