@@ -7,7 +7,8 @@ the legacy import, which their own rule reports. Runs last: it also imports what
 rules' rewrites need (``is_model_wrapper``, ``unwrap_model``). A downstream codebase's import
 (``from mmdet.core import ...``) is left alone and reported. An import inside a function is
 converted where it is; a legacy module used by attribute (``import mmcv.runner``,
-``from mmcv import runner``) is ``_module_uses``'.
+``from mmcv import runner``) is ``_module_uses``'; a ``print_log`` call's logger and level
+are ``_print_log``'s.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import libcst as cst
 
 from migrate.hookcode.context import HookContext
 from migrate.hookcode.names import ADDED, is_legacy_module, new_home
-from migrate.hookcode.recognise import dotted, import_module_name
+from migrate.hookcode.recognise import dotted, import_module_name, top_level_imports
 from migrate.hookcode.rules._module_uses import DropMarked, convert_module_uses, dropped_line
+from migrate.hookcode.rules._print_log import PrintLogCalls, print_log_names
 from migrate.hookcode.rules.base import HookRule
 
 _DOWNSTREAM = ('mmdet', 'mmcls', 'mmseg', 'mmselfsup', 'mmpose', 'mmdet3d', 'mmocr',
@@ -85,14 +87,27 @@ class _UsedNames(cst.CSTVisitor):
         self.names.add(node.value.strip('\'"'))
 
 
-class _PrintLog(cst.CSTTransformer):
-    """engine: ``print_log(msg, ...)`` logs through the engine logger."""
+def _import_logging(body: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+    """``import logging`` first among the imports (after ``__future__`` ones), or after the
+    module docstring, for print_log's loggers."""
+    def is_import(s):
+        return isinstance(s, cst.SimpleStatementLine) and \
+            isinstance(s.body[0], (cst.Import, cst.ImportFrom))
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if dotted(updated.func) == 'print_log' and updated.args:
-            return cst.parse_expression('get_logger().info(x)').with_changes(
-                args=[updated.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-        return updated
+    def is_future(s):
+        return is_import(s) and isinstance(s.body[0], cst.ImportFrom) and \
+            import_module_name(s.body[0]) == '__future__'
+
+    new = cst.parse_statement('import logging\n')
+    at = next((i for i, s in enumerate(body) if is_import(s) and not is_future(s)), None)
+    if at is not None:
+        new = new.with_changes(leading_lines=body[at].leading_lines)
+        return body[:at] + [new, body[at].with_changes(leading_lines=[])] + body[at + 1:]
+    at = 0
+    while at < len(body) and (is_future(body[at]) or (at == 0 and isinstance(
+            body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr))):
+        at += 1
+    return body[:at] + [new] + body[at:]
 
 
 class _NestedImports(cst.CSTTransformer):
@@ -137,6 +152,10 @@ class Imports(HookRule):
         imported: Set[str] = set()
         renamed: Dict[str, str] = {}
         module = convert_module_uses(module, ctx)
+        names = print_log_names(module)
+        calls = PrintLogCalls(ctx, names)
+        if names:
+            module = module.visit(calls)
         used = _UsedNames()
         module.visit(used)
         nested: Set[str] = set()   # imported inside a function: not for the module's needs
@@ -149,11 +168,8 @@ class Imports(HookRule):
         missing = sorted(n for n in ctx.needed if n not in imported)
         if missing:
             body = self._add(body, missing, ctx)
-        if ctx.target == 'engine' and 'print_log' in imported | nested:
-            body = [s.visit(_PrintLog()) for s in body]
-            ctx.report(self.id, 'note', 'print_log',
-                       'print_log(msg) logs through the engine logger '
-                       '(engine.logging.get_logger()): MMCV printed it when no logger was given')
+        if calls.needs_logging and 'logging' not in top_level_imports(module):
+            body = _import_logging(body)
         module = module.with_changes(body=body)
         if renamed:
             module = module.visit(_Rename(renamed))
@@ -243,10 +259,6 @@ class Imports(HookRule):
         for alias in node.names:
             name, local = _alias(alias)
             home = new_home(name, ctx.target)
-            if home is None and name == 'print_log' and ctx.target == 'engine':
-                home = ('get_logger', 'engine.logging')
-                imported.add('print_log')
-                local = 'get_logger'
             if home is None:
                 kept.append(alias)
                 continue
