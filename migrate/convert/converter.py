@@ -94,6 +94,8 @@ class Converter:
         self.target = target
         self.epoch_len = epoch_len
         self.results: Dict[str, FileResult] = {}
+        #: the files this run converts (absolute), set by convert_all
+        self.tree_files: frozenset = frozenset()
         self._converted_view: Dict[str, Dict[str, Any]] = {}
         #: (file, new key) pairs a base must leave to the files that combine it with a
         #: sibling base writing the same key (MMEngine forbids duplicate keys among bases).
@@ -195,7 +197,8 @@ class Converter:
         check_legacy_shapes(tree.merged_copying(()), path)   # before any rule reads them
         # rules change runtime keys only: the rest of the view is shared, not copied
         plan = plan_view(tree.merged_copying(LEGACY_RUNTIME_KEYS), rules=self.rules,
-                         target=self.target, epoch_len=self.epoch_len, source=path)
+                         target=self.target, epoch_len=self.epoch_len, source=path,
+                         tree_files=self.tree_files)
         own = source.own
         consumed_here = [k for k in plan.consumed if k in own]
         written = plan.facts.get('written_keys', set())

@@ -159,6 +159,7 @@ def convert_all(converter: Converter, files: Sequence[str],
     """
     # Leaves are not kept parsed once converted, bases are (their children parse faster):
     # files named as a base anywhere in the tree are kept even before a child comes.
+    converter.tree_files = frozenset(os.path.abspath(f) for f in files)
     bases = set()
     for n, path in enumerate(files, 1):
         bases |= likely_bases([path])

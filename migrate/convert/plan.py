@@ -12,14 +12,16 @@ from migrate.tables import LEGACY_RUNTIME_KEYS
 
 def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
               target: str = 'mmengine', epoch_len: Optional[int] = None,
-              source: Optional[str] = None) -> Plan:
+              source: Optional[str] = None, tree_files: frozenset = frozenset()) -> Plan:
     """Apply ``rules`` to ``legacy`` (a merged MMCV 1.x view, the caller's own copy: the plan
     shares its non-runtime values) and return the :class:`Plan`.
 
     ``plan.values`` is the complete new view: every key the rules did not consume passes
     through unchanged (models, pipelines, variables, keys of unselected rules).
+    ``tree_files``: the files converted in the same run (MIG063 leaves them to that run).
     """
     plan = Plan(legacy=legacy, target=target, epoch_len=epoch_len, source=source)
+    plan.facts['tree_files'] = tree_files
     for key, value in legacy.items():
         if key not in LEGACY_RUNTIME_KEYS:
             # not copied: ``legacy`` is the caller's own copy, and rules only read these keys

@@ -14,6 +14,7 @@ from typing import Dict, List, Tuple
 from migrate.rules.base import Rule
 from migrate.rules.checkpoint_config_to_hook import CheckpointConfigToHook
 from migrate.rules.custom_hooks import CustomHooks
+from migrate.rules.custom_imports_hook_code import CustomImportsHookCode
 from migrate.rules.data_to_dataloaders import DataToDataloaders
 from migrate.rules.dropped_keys import DroppedKeys
 from migrate.rules.legacy_ema_hook import EMAHookRule
@@ -46,6 +47,7 @@ RULES: Tuple[Rule, ...] = (
     CustomHooks(),
     EMAHookRule(),
     ProfilerHookRule(),
+    CustomImportsHookCode(),
     CheckpointConfigToHook(),
     LogConfigToLogger(),
     LoggerHooksToVisBackends(),

@@ -1,0 +1,97 @@
+"""MIG063: a ``custom_imports`` module that is legacy hook code is named, with the command that
+converts it.
+
+The config's run imports those modules; a config converted alone still imports the MMCV 1.x
+hook module, which needs ``mmcv.runner`` (not there beside MMEngine) and registers into MMCV's
+HOOKS. The module is found as ``migrate verify`` would import it, without importing it: the
+dotted name resolved against the config's folder and each folder above (a project's configs sit
+below the root it runs from). A module in the tree being converted is converted with it: nothing
+is said. Read with libcst, never executed.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, List, Optional, Tuple
+
+from migrate.rules.base import NOTE, Plan, Rule
+
+_SIZE_LIMIT = 2 * 1024 * 1024
+
+
+def _names(custom: Any) -> List[str]:
+    names = custom.get('imports') if isinstance(custom, dict) else None
+    if isinstance(names, str):
+        return [names]
+    return [n for n in names or [] if isinstance(n, str)] if isinstance(names, (list, tuple)) \
+        else []
+
+
+def module_file(name: str, config: str) -> Optional[str]:
+    """The file of module ``name`` below the config's folder or a folder above it (the first
+    holding the top package), or None."""
+    parts = name.split('.')
+    if not all(p.isidentifier() for p in parts):
+        return None
+    folder = os.path.dirname(os.path.abspath(config))
+    while True:
+        top = os.path.join(folder, parts[0])
+        if os.path.isdir(top) or os.path.isfile(top + '.py'):
+            base = os.path.join(folder, *parts)
+            for path in (base + '.py', os.path.join(base, '__init__.py')):
+                if os.path.isfile(path):
+                    return path
+            return None
+        up = os.path.dirname(folder)
+        if up == folder:
+            return None
+        folder = up
+
+
+def _legacy_hook_code(path: str, target: str) -> bool:
+    """Does converting ``path`` as hook code change it?"""
+    from migrate.hookcode import HOOK, convert_hook_text, module_kind
+    try:
+        if os.path.getsize(path) > _SIZE_LIMIT:
+            return False
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        if module_kind(text) != HOOK:
+            return False
+        return convert_hook_text(text, target, path).text_out != text
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    except Exception:   # libcst's parser errors: not legacy hook code the converter reads
+        return False
+
+
+class CustomImportsHookCode(Rule):
+    id = 'MIG063'
+    name = 'custom-imports-hook-code'
+    summary = ('custom_imports modules that are legacy hook code (outside the converted tree) '
+               'are named with the migrate convert command that converts them')
+    legacy_keys = ('custom_imports',)
+    new_keys = ()
+
+    def applies(self, plan: Plan) -> bool:
+        return plan.has('custom_imports') and bool(plan.source)
+
+    def apply(self, plan: Plan) -> None:
+        tree = plan.facts.get('tree_files', ())
+        found: List[Tuple[str, str]] = []
+        for name in _names(plan.get('custom_imports')):
+            path = module_file(name, plan.source)
+            if path is None or os.path.abspath(path) in tree or \
+                    not _legacy_hook_code(path, plan.target):
+                continue
+            rel = os.path.relpath(path, os.path.dirname(os.path.abspath(plan.source)))
+            found.append((name, rel))
+        if not found:
+            return
+        modules = ', '.join(f'{name} ({rel})' for name, rel in found)
+        commands = '; '.join(f'migrate convert {rel} --target {plan.target}'
+                             for _, rel in found)
+        self.report(plan, NOTE, 'custom_imports',
+                    f'{modules}: legacy MMCV 1.x hook code that this config imports, not '
+                    'converted with it (paths from this config\'s folder); the converted run '
+                    f'needs it converted too: {commands}',
+                    path=('custom_imports',), marked=True)
