@@ -19,6 +19,7 @@ import libcst as cst
 
 from migrate.hookcode.classes import EVAL_HOOK, HOOK
 from migrate.hookcode.context import HookContext, add_comment, marker, wrapped
+from migrate.hookcode.import_edits import drop_imported, used_names
 from migrate.hookcode.names import ADDED, EVAL_HOOKS
 from migrate.hookcode.recognise import base_names, dotted, import_module_name, registers_hook
 from migrate.hookcode.rules._eval_hook_port import (KEPT_ARGS, MOVED_ATTRS, NAMED_ARGS,
@@ -164,28 +165,6 @@ class _Leftovers(MethodTransformer):
         node = self._statements[-1][0] if self._statements else None
         return any(line.comment is not None and line.comment.value.startswith(
             f'# migrate[{rule}]') for line in getattr(node, 'leading_lines', ()))
-
-
-def _used_names(module: cst.Module) -> Set[str]:
-    """The names the module's code uses outside its imports (heads of dotted names)."""
-    used: Set[str] = set()
-
-    class _V(cst.CSTVisitor):
-        def visit_Import(self, node) -> bool:
-            return False
-
-        def visit_ImportFrom(self, node) -> bool:
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            used.add(node.value)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
-            return False
-
-    module.visit(_V())
-    return used
 
 
 def _self_attrs(nodes: List[cst.CSTNode]) -> Set[str]:
@@ -433,44 +412,19 @@ class EvalHookSubclass(HookRule):
         """``from mmdet.core import EvalHook, DistEvalHook`` (or mmcv.runner's) once no class
         is built on them: the converted module must not need a legacy codebase to import; the
         new imports take the place of the first import dropped whole."""
-        used = _used_names(module)
+        used = used_names(module)
         new_imports = self._new_imports(module, ctx)
-        body: List[cst.BaseStatement] = []
-        carried: List[cst.EmptyLine] = []
-        for stmt in module.body:
-            if carried and hasattr(stmt, 'leading_lines'):
-                stmt = stmt.with_changes(leading_lines=carried + list(stmt.leading_lines))
-                carried = []
-            node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and \
-                len(stmt.body) == 1 else None
-            if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar) \
-                    or node.relative:
-                body.append(stmt)
-                continue
-            names = [(dotted(a.name), a.asname.name.value if a.asname else dotted(a.name), a)
-                     for a in node.names]
-            gone = [n for n, local, _ in names if n in EVAL_HOOKS and local not in used]
-            if not gone:
-                body.append(stmt)
-                continue
-            source = import_module_name(node)
+        module, dropped, replaced = drop_imported(
+            module, lambda source, name, local: name in EVAL_HOOKS and local not in used,
+            new_imports)
+        for source, gone in dropped:
             # an import finding, worded as HK001 words the mmcv ones it drops
             ctx.report('HK001', 'note', source,
                        f'from {source} import {", ".join(gone)}: no longer used by the '
                        'converted module (the classes built on it were ported), import dropped')
-            keep = [a for n, local, a in names if not (n in EVAL_HOOKS and local not in used)]
-            if keep:
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                body.append(stmt.with_changes(body=[node.with_changes(
-                    names=keep, lpar=None if len(keep) < 3 else node.lpar,
-                    rpar=None if len(keep) < 3 else node.rpar)]))
-            elif new_imports:   # the new imports take its place
-                body.append(new_imports[0].with_changes(leading_lines=stmt.leading_lines))
-                body.extend(new_imports[1:])
-                new_imports = []
-            else:   # its comments stay, above the next statement
-                carried.extend(line for line in stmt.leading_lines if line.comment is not None)
+        if replaced:
+            new_imports = []
         # none took a dropped import's place: the import rule adds them
         ctx.needed.update(n for s in new_imports for a in s.body[0].names
                           for n in [dotted(a.name)])
-        return module.with_changes(body=body)
+        return module

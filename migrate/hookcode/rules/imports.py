@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Set, Tuple
 import libcst as cst
 
 from migrate.hookcode.context import HookContext
+from migrate.hookcode.import_edits import drop_imported, used_names
 from migrate.hookcode.names import ADDED, is_legacy_module, new_home
 from migrate.hookcode.recognise import dotted, import_module_name, top_level_imports
 from migrate.hookcode.rules._module_uses import DropMarked, convert_module_uses, dropped_line
@@ -60,31 +61,6 @@ class _Rename(cst.CSTTransformer):
 
     def leave_Attribute(self, original, updated):
         return updated.with_changes(attr=original.attr)
-
-
-class _UsedNames(cst.CSTVisitor):
-    """The names a module uses outside its import statements (heads of dotted names)."""
-
-    def __init__(self):
-        super().__init__()
-        self.names: Set[str] = set()
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        # a name listed in __all__ is still exported
-        self.names.add(node.value.strip('\'"'))
 
 
 def _import_logging(body: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
@@ -156,14 +132,13 @@ class Imports(HookRule):
         calls = PrintLogCalls(ctx, names)
         if names:
             module = module.visit(calls)
-        used = _UsedNames()
-        module.visit(used)
+        used = used_names(module)
         nested: Set[str] = set()   # imported inside a function: not for the module's needs
         module = module.visit(_NestedImports(
-            lambda stmt: self._nested(stmt, ctx, nested, renamed, used.names)))
+            lambda stmt: self._nested(stmt, ctx, nested, renamed, used)))
         module = module.visit(DropMarked())
         for stmt in module.body:
-            new = self._statement(stmt, ctx, imported, renamed, used.names)
+            new = self._statement(stmt, ctx, imported, renamed, used)
             body.extend(new)
         missing = sorted(n for n in ctx.needed if n not in imported)
         if missing:
@@ -179,37 +154,14 @@ class Imports(HookRule):
         """A legacy name left in its import (no new home) that nothing uses any more (a
         port rule replaced the base class it named) is dropped, and the import with it when
         it was the last name: a converted module must not need mmcv to import."""
-        used = _UsedNames()
-        module.visit(used)
-        body: List[cst.BaseStatement] = []
-        carried: List[cst.EmptyLine] = []
-        for stmt in module.body:
-            if carried and hasattr(stmt, 'leading_lines'):
-                stmt = stmt.with_changes(leading_lines=carried + list(stmt.leading_lines))
-                carried = []
-            node = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) \
-                and len(stmt.body) == 1 else None
-            if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar) \
-                    or not is_legacy_module(import_module_name(node)):
-                body.append(stmt)
-                continue
-            keep = [a for a in node.names if _alias(a)[1] in used.names]
-            gone = [_alias(a)[0] for a in node.names if _alias(a)[1] not in used.names]
-            if not gone:
-                body.append(stmt)
-                continue
-            source = import_module_name(node)
+        used = used_names(module)
+        module, dropped, _ = drop_imported(
+            module, lambda source, name, local: is_legacy_module(source) and local not in used)
+        for source, gone in dropped:
             ctx.report(self.id, 'note', source,
                        f'from {source} import {", ".join(gone)}: no longer used by the '
                        'converted module, import dropped')
-            if keep:
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                body.append(stmt.with_changes(body=[node.with_changes(
-                    names=keep, lpar=None if len(keep) < 3 else node.lpar,
-                    rpar=None if len(keep) < 3 else node.rpar)]))
-            else:   # its comments stay, above the next statement
-                carried.extend(stmt.leading_lines)
-        return module.with_changes(body=body)
+        return module
 
     def _nested(self, stmt, ctx, imported, renamed, used) -> List[cst.BaseStatement]:
         """A legacy import inside a function or class, converted; the names nothing uses any
