@@ -69,19 +69,25 @@ def mmcv_is_compat(file: str) -> Iterator[None]:
             compat.uninstall_mmcv_alias()
 
 
-def import_legacy_modules(cfg: Dict[str, Any], file: str) -> None:
-    """Import ``cfg``'s ``custom_imports`` for the legacy run, ``mmcv`` being compat."""
+def import_custom(cfg: Dict[str, Any], file: str) -> None:
+    """Import ``cfg``'s ``custom_imports`` (an error naming the key when one fails)."""
     custom = cfg.get('custom_imports')
     if not custom:
         return
     from compat.utils.misc import import_modules_from_strings
-    with mmcv_is_compat(file):
-        try:
-            import_modules_from_strings(**custom)
-        except ImportError as e:
-            raise ConfigError(f'custom_imports failed: {e}', file=file, key='custom_imports',
-                              fix='make the modules importable (PYTHONPATH) from where verify '
-                                  'runs') from e
+    try:
+        import_modules_from_strings(**custom)
+    except ImportError as e:
+        raise ConfigError(f'custom_imports failed: {e}', file=file, key='custom_imports',
+                          fix='make the modules importable (PYTHONPATH) from where verify '
+                              'runs') from e
+
+
+def import_legacy_modules(cfg: Dict[str, Any], file: str) -> None:
+    """Import ``cfg``'s ``custom_imports`` for the legacy run, ``mmcv`` being compat."""
+    if cfg.get('custom_imports'):
+        with mmcv_is_compat(file):
+            import_custom(cfg, file)
 
 
 def _module_file(name: str) -> Optional[str]:

@@ -33,8 +33,8 @@ from migrate.convert.converter import Converter
 from migrate.verify.custom_hooks import (HookWatch, compare_custom_hooks, engine_watch, finish,
                                          hook_failure, legacy_watch, observed)
 from migrate.verify.custom_modules import (convert_hook_modules, converted_modules_imported,
-                                           import_legacy_modules, legacy_hook_code,
-                                           mmcv_is_compat)
+                                           import_custom, import_legacy_modules,
+                                           legacy_hook_code, mmcv_is_compat)
 from migrate.verify.new_style import refuse_new_style
 from migrate.verify.run_recorders import RunSeries, StopRun, engine_recorder, legacy_recorder
 from migrate.verify.schedule import TOLERANCE, write_converted_tree
@@ -108,19 +108,6 @@ def _apply_options(cfg: Dict[str, Any], options: Dict[str, Any], side: str) -> L
                                   'side', key=dotted, fix='name a key inside a dict')
         node[parts[-1]] = value
     return skipped
-
-
-def _import_custom(cfg: Dict[str, Any], file: str) -> None:
-    custom = cfg.get('custom_imports')
-    if not custom:
-        return
-    from compat.utils.misc import import_modules_from_strings
-    try:
-        import_modules_from_strings(**custom)
-    except ImportError as e:
-        raise ConfigError(f'custom_imports failed: {e}', file=file, key='custom_imports',
-                          fix='make the modules importable (PYTHONPATH) from where verify '
-                              'runs') from e
 
 
 # -- the two runs ---------------------------------------------------------------------------------
@@ -209,7 +196,7 @@ def run_converted(view: Dict[str, Any], *, file: str, work_dir: str, seed: int,
     from engine.runner import Runner
 
     cfg = copy.deepcopy(view)
-    _import_custom(cfg, file)
+    import_custom(cfg, file)
     bridged: List[Tuple[str, str]] = []
     extra_hooks: List[Any] = []
     if _is_legacy_model(cfg.get('model')):
