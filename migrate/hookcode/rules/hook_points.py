@@ -8,7 +8,7 @@ ran from: the train one, and the val one for every generic method of a class tha
 in val phases (reads ``runner.mode``, defines a val stage, or left a generic method only the
 val stage); one the class reaches through super() or calls itself becomes a plain method that
 those stages call. A method named like a stage that neither Hook defines (mmgen's
-``before_fetch_train_data``), which nothing in its class calls, ran only from a downstream
+``before_fetch_train_data``), which nothing in its module calls, ran only from a downstream
 runner: it is marked, with the nearest MMEngine stage.
 """
 from __future__ import annotations
@@ -67,13 +67,13 @@ def _nearest_stage(method: str) -> str:
     return f'{when}_{phase}'
 
 
-def _downstream_stage(method: str, funcs: Dict[str, cst.FunctionDef]) -> bool:
+def _downstream_stage(method: str, module_code: str) -> bool:
     """A method named like a stage that neither MMCV's Hook nor MMEngine's defines, and that
-    no other method of the class calls: only a downstream runner called it."""
+    nothing in the module calls or names (a stage of a base class here may call it): only a
+    downstream runner called it."""
     if method in _KNOWN_STAGES or not _STAGE_LIKE.match(method):
         return False
-    call = re.compile(r'\.' + method + r'\b')
-    return not any(call.search(_code(fn)) for name, fn in funcs.items() if name != method)
+    return re.search(r'\.' + method + r'\b|[\'"]' + method + r'[\'"]', module_code) is None
 
 
 _GENERIC_OF = {stage: g for g, pair in _GENERIC.items() for stage in pair}
@@ -254,13 +254,15 @@ class HookPoints(HookRule):
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
         body = []
+        code = module.code
         for stmt in module.body:
             if isinstance(stmt, cst.ClassDef) and kinds.get(stmt.name.value) == HOOK:
-                stmt = self._convert_class(stmt, ctx)
+                stmt = self._convert_class(stmt, ctx, code)
             body.append(stmt)
         return module.with_changes(body=body)
 
-    def _convert_class(self, cls: cst.ClassDef, ctx: HookContext) -> cst.ClassDef:
+    def _convert_class(self, cls: cst.ClassDef, ctx: HookContext,
+                       module_code: str) -> cst.ClassDef:
         name = cls.name.value
         funcs = {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
         on_hook = base_names(cls) == ['Hook']
@@ -283,7 +285,7 @@ class HookPoints(HookRule):
                 continue
             if method in _EXTRA or method in _RUNNER_ONLY:
                 stmt = self._stage(stmt, method, name, ctx)
-            elif _downstream_stage(method, funcs):
+            elif _downstream_stage(method, module_code):
                 stmt = self._downstream(stmt, name, ctx)
             body.append(stmt)
         return cls.with_changes(body=cls.body.with_changes(body=body))

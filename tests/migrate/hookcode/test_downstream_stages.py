@@ -75,3 +75,23 @@ def test_known_stages_are_not_marked():
 ])
 def test_nearest_stage(method, nearest):
     assert _nearest_stage(method) == nearest
+
+
+def test_a_stage_like_method_a_base_class_stage_calls_is_not_marked():
+    legacy = '''from mmcv.runner import Hook
+
+
+class StepHook(Hook):
+
+    def after_train_iter(self, runner):
+        self.after_step(runner)
+
+
+class CountStepHook(StepHook):
+
+    def after_step(self, runner):
+        self.n = getattr(self, 'n', 0) + 1
+'''
+    out = convert_hook_text(legacy, 'mmengine')
+    assert 'migrate[HK002]' not in out.text_out
+    assert not [f for f in out.findings if f.severity == 'manual']
