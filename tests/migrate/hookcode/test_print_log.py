@@ -95,7 +95,9 @@ class LogHook(Hook):
         f'{self.f()}'
 '''
 
-ROOT = "print_log(..., logger='root'): MMCV logged to the stdlib root logger (not the run's log file) through get_logger('root'), which gave it a stderr handler at INFO on first use; "  # noqa: E501
+ROOT = ("print_log(..., logger='root'): MMCV logged to the stdlib root logger (not the run's "
+        "log file) through get_logger('root'), which gave it a stderr handler at INFO on first "
+        'use; ')
 
 
 def _findings(out):
