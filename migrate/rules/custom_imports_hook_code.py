@@ -10,6 +10,7 @@ is said. Read with libcst, never executed.
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, List, Optional, Tuple
 
@@ -47,6 +48,7 @@ def module_file(name: str, config: str) -> Optional[str]:
         folder = up
 
 
+@functools.lru_cache(maxsize=256)   # a tree's configs often import the same module
 def _legacy_hook_code(path: str, target: str) -> bool:
     """Does converting ``path`` as hook code change it?"""
     from migrate.hookcode import HOOK, convert_hook_text, module_kind
