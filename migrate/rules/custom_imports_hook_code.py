@@ -49,8 +49,9 @@ def module_file(name: str, config: str) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=256)   # a tree's configs often import the same module
-def _legacy_hook_code(path: str, target: str) -> bool:
-    """Does converting ``path`` as hook code change it?"""
+def _legacy_hook_code(path: str, target: str, stamp: Tuple[int, int]) -> bool:
+    """Does converting ``path`` as hook code change it? (``stamp``: its mtime and size, so
+    a file rewritten since is read again)"""
     from migrate.hookcode import HOOK, convert_hook_text, module_kind
     try:
         if os.path.getsize(path) > _SIZE_LIMIT:
@@ -64,6 +65,14 @@ def _legacy_hook_code(path: str, target: str) -> bool:
         return False
     except Exception:   # libcst's parser errors: not legacy hook code the converter reads
         return False
+
+
+def _stamp(path: str) -> Tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
 
 
 class CustomImportsHookCode(Rule):
@@ -83,7 +92,7 @@ class CustomImportsHookCode(Rule):
         for name in _names(plan.get('custom_imports')):
             path = module_file(name, plan.source)
             if path is None or os.path.abspath(path) in tree or \
-                    not _legacy_hook_code(path, plan.target):
+                    not _legacy_hook_code(path, plan.target, _stamp(path)):
                 continue
             rel = os.path.relpath(path, os.path.dirname(os.path.abspath(plan.source)))
             found.append((name, rel))
