@@ -93,7 +93,7 @@ def run_legacy(run: str, work_dir: str, hooks: Sequence[Tuple[Any, Any]], seed: 
     added; the runner after training. ``edit(cfg_dict)`` may change the config first."""
     from compat.apis import train_legacy_config
     from compat.utils.config import Config
-    from migrate.verify.whole_run import _import_custom
+    from migrate.verify.custom_modules import import_custom as _import_custom
 
     legacy = legacy_view(run)
     if edit is not None:
@@ -114,7 +114,8 @@ def run_converted(run: str, work_dir: str, hooks: Sequence[Any], epoch_len: int,
     from migrate.convert.converter import Converter
     from migrate.verify.converted_view import load_converted_view
     from migrate.verify.schedule import write_converted_tree
-    from migrate.verify.whole_run import _import_custom, _legacy_val_phases
+    from migrate.verify.custom_modules import import_custom as _import_custom
+    from migrate.verify.whole_run import _legacy_val_phases
 
     path = write_converted_tree(os.path.join(RUNS, f'{run}.py'),
                                 Converter(target='engine', epoch_len=epoch_len),
