@@ -38,7 +38,9 @@ GONE_TOP_LEVEL: Dict[str, str] = {
     'dump': 'mmengine.fileio.dump', 'load': 'mmengine.fileio.load',
     'list_from_file': 'mmengine.fileio.list_from_file',
     'dict_from_file': 'mmengine.fileio.dict_from_file',
-    'FileClient': 'mmengine.fileio.FileClient', 'print_log': 'mmengine.logging.print_log',
+    'FileClient': 'mmengine.fileio.FileClient',
+    'print_log': "mmengine.logging.print_log (logger='current' for the run's logger: MMEngine "
+                 'raises ValueError for a logger name it has not created)',
     'get_logger': 'mmengine.logging.MMLogger.get_instance',
 }
 
@@ -100,6 +102,13 @@ class _Mark(cst.CSTTransformer):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
         source = import_module_name(node)
+        if source == 'mmcv' and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = dotted(alias.name)
+                if name in GONE_TOP_LEVEL:
+                    self._say(f'mmcv.{name}', f'from mmcv import {name}: removed in MMCV 2.x: '
+                                              f'use {_home(name, self.ctx.target)}')
+            return False
         if not _gone_module(source):
             return False
         names = ['*'] if isinstance(node.names, cst.ImportStar) else \

@@ -99,3 +99,18 @@ def test_a_use_the_import_rule_marked_already_is_not_marked_twice():
     out, findings = _convert(text)
     assert ('HK001', 'manual', 'mmcv.runner.save_checkpoint') in findings
     assert 'HK012' not in out and not [f for f in findings if f[0] == 'HK012']
+
+
+def test_a_removed_helper_imported_from_mmcv_itself_is_marked():
+    text = ('from mmcv import Config, imread, print_log\nfrom mmcv.runner import HOOKS, Hook\n\n\n'
+            '@HOOKS.register_module()\nclass LogHook(Hook):\n\n'
+            '    def before_run(self, runner):\n'
+            "        print_log(Config.fromfile('a.py').pretty_text, 'mmgen')\n"
+            '        self.img = imread(self.path)\n')
+    out, findings = _convert(text)
+    assert [f for f in findings if f[0] == 'HK012'] == [('HK012', 'manual', 'mmcv.Config'),
+                                                       ('HK012', 'manual', 'mmcv.print_log')]
+    assert "# migrate[HK012]: from mmcv import print_log: removed in MMCV 2.x: use" in out
+    assert "logger='current'" in out
+    again = convert_hook_text(out)
+    assert again.text_out == out and again.findings == []
