@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Optional
 
 from migrate.convert.merge import same_value
+from migrate.hookcode.convert import is_legacy_hook_code
 from migrate.rules import RULES
 from migrate.rules.base import Plan, Rule
 from migrate.static.values import detached_copy
@@ -22,6 +23,7 @@ def plan_view(legacy: Dict[str, Any], *, rules: Iterable[Rule] = RULES,
     """
     plan = Plan(legacy=legacy, target=target, epoch_len=epoch_len, source=source)
     plan.facts['tree_files'] = tree_files
+    plan.facts['is_legacy_hook_code'] = is_legacy_hook_code
     for key, value in legacy.items():
         if key not in LEGACY_RUNTIME_KEYS:
             # not copied: ``legacy`` is the caller's own copy, and rules only read these keys

@@ -2,8 +2,10 @@
 result compiles. Never executes the module."""
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -71,3 +73,34 @@ def convert_hook_text(text: str, target: str = 'mmengine', path: str = '') -> Ho
     compile(out, path or '<hook module>', 'exec', dont_inherit=True)
     return HookOutcome(HOOK, out, ctx.findings, [r.id for r in HOOK_RULES
                                                  if r.id in ctx.applied])
+
+
+#: a module larger than this is not read to decide (a config's custom_imports module)
+_SIZE_LIMIT = 2 * 1024 * 1024
+
+
+def is_legacy_hook_code(path: str, target: str) -> bool:
+    """Does converting the file ``path`` as hook code for ``target`` change it? (Read with
+    libcst, never executed; False for a file that is not there, too large or not Python.)"""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return _changes(path, target, (st.st_mtime_ns, st.st_size))
+
+
+@functools.lru_cache(maxsize=256)   # a tree's configs often import the same module
+def _changes(path: str, target: str, stamp: Tuple[int, int]) -> bool:
+    # ``stamp`` (mtime, size): a file rewritten since is read again
+    try:
+        if stamp[1] > _SIZE_LIMIT:
+            return False
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        if module_kind(text) != HOOK:
+            return False
+        return convert_hook_text(text, target, path).text_out != text
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    except Exception:   # libcst's parser errors: not legacy hook code the converter reads
+        return False

@@ -6,18 +6,15 @@ hook module, which needs ``mmcv.runner`` (not there beside MMEngine) and registe
 HOOKS. The module is found as ``migrate verify`` would import it, without importing it: the
 dotted name resolved against the config's folder and each folder above (a project's configs sit
 below the root it runs from). A module in the tree being converted is converted with it: nothing
-is said. Read with libcst, never executed.
+is said. Read with libcst, never executed (by the hook-code converter's check, which the
+converter hands to the plan as ``facts['is_legacy_hook_code']``).
 """
 from __future__ import annotations
 
-import functools
 import os
 from typing import Any, List, Optional, Tuple
 
 from migrate.rules.base import NOTE, Plan, Rule
-
-_SIZE_LIMIT = 2 * 1024 * 1024
-
 
 def _names(custom: Any) -> List[str]:
     names = custom.get('imports') if isinstance(custom, dict) else None
@@ -48,33 +45,6 @@ def module_file(name: str, config: str) -> Optional[str]:
         folder = up
 
 
-@functools.lru_cache(maxsize=256)   # a tree's configs often import the same module
-def _legacy_hook_code(path: str, target: str, stamp: Tuple[int, int]) -> bool:
-    """Does converting ``path`` as hook code change it? (``stamp``: its mtime and size, so
-    a file rewritten since is read again)"""
-    from migrate.hookcode import HOOK, convert_hook_text, module_kind
-    try:
-        if os.path.getsize(path) > _SIZE_LIMIT:
-            return False
-        with open(path, encoding='utf-8') as f:
-            text = f.read()
-        if module_kind(text) != HOOK:
-            return False
-        return convert_hook_text(text, target, path).text_out != text
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return False
-    except Exception:   # libcst's parser errors: not legacy hook code the converter reads
-        return False
-
-
-def _stamp(path: str) -> Tuple[int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
-
-
 class CustomImportsHookCode(Rule):
     id = 'MIG063'
     name = 'custom-imports-hook-code'
@@ -88,11 +58,16 @@ class CustomImportsHookCode(Rule):
 
     def apply(self, plan: Plan) -> None:
         tree = plan.facts.get('tree_files', ())
+        # handed over by the converter: the rules do not import the hook-code package, which
+        # builds on them
+        is_hook_code = plan.facts.get('is_legacy_hook_code')
+        if is_hook_code is None:
+            return
         found: List[Tuple[str, str]] = []
         for name in _names(plan.get('custom_imports')):
             path = module_file(name, plan.source)
             if path is None or os.path.abspath(path) in tree or \
-                    not _legacy_hook_code(path, plan.target, _stamp(path)):
+                    not is_hook_code(path, plan.target):
                 continue
             rel = os.path.relpath(path, os.path.dirname(os.path.abspath(plan.source)))
             found.append((name, rel))
