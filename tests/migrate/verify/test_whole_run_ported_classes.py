@@ -6,6 +6,7 @@ the legacy hook is an expected difference (no hook on the engine), compared thro
 loss and weights of every iteration. Every run of fixtures/legacy_runs/custom_lr_policy says
 SAME this way; a module holding a class left for a manual port is an error naming it; a wrong
 port is caught at the predicted iteration."""
+import contextlib
 import os
 import shutil
 
@@ -67,9 +68,41 @@ def project(tmp_path_factory):
             "_base_ = ['./toy_sgd_step_gradclip_3e.py']\n" + keys +
             f"custom_imports = dict(imports=['compat.testing.registration', "
             f"'my_proj.{module}'], allow_failed_imports=False)\n")
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, _registries_set_aside():
         patch.syspath_prepend(str(tmp_path))
         yield tmp_path
+
+
+@contextlib.contextmanager
+def _registries_set_aside():
+    """Empty registries of the kinds the project registers (the hook-code tests loaded the
+    same fixture classes under other module names), given back as they were after."""
+    from compat.runner import HOOKS as LEGACY_HOOKS
+    from compat.runner import RUNNERS as LEGACY_RUNNERS
+    from engine.registry import HOOKS, LOOPS, OPTIM_WRAPPERS, PARAM_SCHEDULERS
+    registries = [LEGACY_HOOKS, LEGACY_RUNNERS, HOOKS, LOOPS, OPTIM_WRAPPERS, PARAM_SCHEDULERS]
+    saved = [dict(r._modules) for r in registries]
+    names = _project_class_names()
+    for registry in registries:
+        for name in names:
+            registry._modules.pop(name, None)
+    try:
+        yield
+    finally:
+        for registry, before in zip(registries, saved):
+            registry._modules.clear()
+            registry._modules.update(before)
+
+
+def _project_class_names():
+    import re
+    names = set()
+    for fixture in ['custom_lr_updater_shapes.py'] + [c[1] for c in CASES.values()]:
+        with open(os.path.join(HOOKS, fixture)) as f:
+            names.update(re.findall(r'^class (\w+)', f.read(), re.M))
+    # and what their ports are registered as
+    return names | {n.replace('LrUpdaterHook', 'LR').replace('MomentumUpdaterHook', 'Momentum')
+                    .replace('Runner', 'TrainLoop') for n in names}
 
 
 @pytest.mark.parametrize('stem, role', [('lr_policy', 'param scheduler (HK007)'),
