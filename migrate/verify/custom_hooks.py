@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 __all__ = ['STAGES', 'HookObservation', 'HookWatch', 'observed', 'compare_custom_hooks',
-           'legacy_watch', 'engine_watch', 'hook_failure']
+           'legacy_watch', 'engine_watch', 'hook_failure', 'hook_errors_named']
 
 #: MMCV 1.7.2's hook stages (the ones both runtimes have)
 STAGES = ('before_run', 'before_train_epoch', 'before_train_iter', 'after_train_iter',
@@ -367,6 +367,20 @@ def _compare_state(label: str, left: Dict[str, Any], converted: HookObservation,
         elif not _same(left[key], right[key]):
             failures.append(f'custom hook {label}: {key} differs: legacy {_short(left[key])}, '
                             f'converted {_short(right[key])}')
+
+
+@contextlib.contextmanager
+def hook_errors_named(watch: Optional[HookWatch], *, side: str, file: str,
+                      modules: str) -> Iterator[None]:
+    """A custom hook that raises inside the block is an error naming the hook, the stage and
+    the module (:func:`hook_failure`); any other exception passes through."""
+    try:
+        yield
+    except Exception as e:
+        failure = hook_failure(watch, e, side=side, file=file, modules=modules)
+        if failure is None:
+            raise
+        raise failure from e
 
 
 def hook_failure(watch: Optional[HookWatch], error: Exception, *, side: str, file: str,

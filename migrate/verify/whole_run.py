@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from engine.errors import ConfigError
 from migrate.convert.converter import Converter
 from migrate.verify.custom_hooks import (HookWatch, compare_custom_hooks, engine_watch, finish,
-                                         hook_failure, legacy_watch, observed)
+                                         hook_errors_named, legacy_watch, observed)
 from migrate.verify.custom_modules import (convert_hook_modules, converted_modules_imported,
                                            import_custom, import_legacy_modules,
                                            legacy_hook_code, mmcv_is_compat)
@@ -392,16 +392,11 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
     os.makedirs(work, exist_ok=True)
     legacy_seed = _own_seed(legacy.get('seed'), seed)
     watch = legacy_watch([sys.modules[m.name] for m in hook_code], legacy)
-    try:
+    with hook_errors_named(watch, side='legacy', file=path,
+                           modules=', '.join(m.legacy_path for m in hook_code)):
         legacy_series = run_legacy(legacy, file=path,
                                    work_dir=os.path.join(work, 'legacy_run'), seed=legacy_seed,
                                    iters=iters, watch=watch)
-    except Exception as e:
-        failure = hook_failure(watch, e, side='legacy', file=path,
-                               modules=', '.join(m.legacy_path for m in hook_code))
-        if failure is None:
-            raise
-        raise failure from e
     if converted is not None:
         converted_path = converted
         tree_root, tree = os.path.dirname(os.path.abspath(path)), \
@@ -426,16 +421,11 @@ def compare_runs(path: str, *, target: str = 'mmengine', epoch_len: Optional[int
     with converted_modules_imported(modules, path):
         watch = engine_watch([sys.modules[m.name] for m in modules], view,
                              separate_val=not has_val_phase)
-        try:
+        with hook_errors_named(watch, side='converted', file=path,
+                               modules=', '.join(m.converted_path for m in modules)):
             converted_series, bridged = run_converted(
                 view, file=path, work_dir=os.path.join(work, 'converted_run'),
                 seed=converted_seed, iters=iters, legacy=legacy, watch=watch)
-        except Exception as e:
-            failure = hook_failure(watch, e, side='converted', file=path,
-                                   modules=', '.join(m.converted_path for m in modules))
-            if failure is None:
-                raise
-            raise failure from e
     bridged = [_module_note(m) for m in modules] + bridged
     c = RunComparison(config=path, target=target, legacy=legacy_series,
                       converted=converted_series, bridged=bridged, stopped_at=iters)
