@@ -351,7 +351,8 @@ def _get_value(kind: str) -> cst.FunctionDef:
         'def _get_value(self):\n'
         "    # MMCV computed each value from the group's initial one; swapping the previous\n"
         '    # step\'s value for this one as a factor keeps a warmup scheduler chained before\n'
-        '    # this one applied, as MMCV laid its warmup over the value\n'
+        '    # this one applied, as MMCV laid its warmup over the value (a previous value of\n'
+        '    # 0 gives no factor: the value is then taken without the warmup)\n'
         '    values = []\n'
         '    for base, group in zip(self.base_values, self.optimizer.param_groups):\n'
         f'        new = self.{method}(self.last_step, base)\n'

@@ -172,7 +172,10 @@ class LrUpdaterSubclass(HookRule):
                    f'{", registered in PARAM_SCHEDULERS" if registered else ""} '
                    f'({VALUE_METHOD[kind]}(last_step, base): last_step counts epochs if '
                    f'by_epoch else iterations); {config}; the config must import this module '
-                   f'(custom_imports); code naming {old} must name {plan.new_name}')
+                   f'(custom_imports); code naming {old} must name {plan.new_name}; a '
+                   'warm-up scheduler before it stays applied as a factor read from the '
+                   'previous value, which a previous value of exactly 0 cannot give (the value '
+                   'is then taken without it)')
         ctx.report(self.id, 'note', old, message)
         return add_comment(plan.ported, marker(self.id, message))
 
