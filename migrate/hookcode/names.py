@@ -33,6 +33,8 @@ ADDED: Dict[str, Dict[str, str]] = {
     'unwrap_model': {'engine': 'engine.model'},
     # HK004: runner.optimizer tested as a dict of optimizers
     'OptimWrapperDict': {'mmengine': 'mmengine.optim', 'engine': 'engine.optim'},
+    # HK013: a module-level registration of an LR updater's port
+    'PARAM_SCHEDULERS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
     # HK010's runner -> train loop ports
     'LOOPS': {'mmengine': 'mmengine.registry', 'engine': 'engine.registry'},
     'EpochBasedTrainLoop': {'mmengine': 'mmengine.runner', 'engine': 'engine.runner'},

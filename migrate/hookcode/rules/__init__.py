@@ -18,6 +18,7 @@ from migrate.hookcode.rules.log_buffer import LogBuffer
 from migrate.hookcode.rules.logger_hook_subclass import LoggerHookSubclass
 from migrate.hookcode.rules.lr_updater_subclass import LrUpdaterSubclass
 from migrate.hookcode.rules.optimizer_hook_subclass import OptimizerHookSubclass
+from migrate.hookcode.rules.port_registrations import PortRegistrations
 from migrate.hookcode.rules.runner_attributes import RunnerAttributes
 from migrate.hookcode.rules.runner_subclass import RunnerSubclass
 from migrate.hookcode.rules.timeline import Timeline
@@ -25,6 +26,6 @@ from migrate.hookcode.rules.timeline import Timeline
 HOOK_RULES: Tuple[HookRule, ...] = (
     HookPoints(), Helpers(), LogBuffer(), RunnerAttributes(), Timeline(),
     LrUpdaterSubclass(), OptimizerHookSubclass(), EvalHookSubclass(), RunnerSubclass(),
-    LoggerHookSubclass(), Imports(), LeftoverLegacy(),
+    LoggerHookSubclass(), PortRegistrations(), Imports(), LeftoverLegacy(),
 )
 HOOK_RULES_BY_ID: Dict[str, HookRule] = {r.id: r for r in HOOK_RULES}

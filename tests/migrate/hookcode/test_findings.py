@@ -18,6 +18,7 @@ EXPECTED = {'custom_eval_hook.py': [('HK009', 'note', 'RecordBestEvalHook'),
                                  ('HK007', 'note', 'MultiGammaStepLrUpdaterHook'),
                                  ('HK007', 'note', 'LinearRampMomentumUpdaterHook'),
                                  ('HK007', 'manual', 'PlateauLrUpdaterHook'),
+                                 ('HK013', 'note', 'MultiGammaStepLR'),
                                  ('HK001', 'note', 'mmcv.runner'),
                                  ('HK001', 'note', 'mmcv.runner')],
  'curve_logger.py': [('HK011', 'manual', 'CurveLoggerHook'),
@@ -123,7 +124,7 @@ def test_markers_are_in_the_file(name, target):
 def test_rule_ids_stable_and_unique():
     ids = [r.id for r in HOOK_RULES]
     assert ids == ['HK002', 'HK003', 'HK005', 'HK004', 'HK006', 'HK007', 'HK008', 'HK009',
-                   'HK010', 'HK011', 'HK001', 'HK012']
+                   'HK010', 'HK011', 'HK013', 'HK001', 'HK012']
     assert all(r.name and r.summary for r in HOOK_RULES)
 
 
