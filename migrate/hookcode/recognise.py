@@ -166,3 +166,13 @@ def classify(module: cst.Module) -> str:
     if defines and not lower:
         return CODE
     return CONFIG
+
+
+def written_for_the_new_runtime(module: cst.Module) -> bool:
+    """A module that imports hooks or registries from mmengine/engine and nothing of
+    mmcv.runner/parallel/utils (at any depth) was written for MMEngine: there is no legacy
+    timeline for its code to depend on (a mixed tree holds such files beside legacy ones)."""
+    imports = all_imports(module)
+    legacy = any(is_legacy_module(m) for m in imports)
+    new = any(m.split('.')[0] in ('mmengine', 'engine') for m in imports)
+    return new and not legacy

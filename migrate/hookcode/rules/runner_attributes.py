@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from migrate.hookcode.context import HookContext
-from migrate.hookcode.recognise import dotted
+from migrate.hookcode.recognise import dotted, written_for_the_new_runtime
 from migrate.hookcode.rules.base import ITER_STAGES, HookRule, MethodTransformer, phase_of
 
 _GUARDS = ('is_module_wrapper', 'is_model_wrapper', "'module'", '"module"')
@@ -51,6 +51,7 @@ class _Attributes(MethodTransformer):
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         self._guarded = 0
+        self.native = False
         self._assign_targets = 0
         self._written: Set[int] = set()       # ids of the nodes assigned to
         self._subscripted: Set[int] = set()   # ids of the nodes subscripted
@@ -117,7 +118,7 @@ class _Attributes(MethodTransformer):
         path = dotted(original)
         phase = phase_of(self.method)
         iter_stage = self.method in ITER_STAGES
-        if path.startswith('runner._') and path.count('.') == 1 and \
+        if path.startswith('runner._') and path.count('.') == 1 and not self.native and \
                 path not in ('runner._max_epochs', 'runner._max_iters'):
             if id(original) in self._written:
                 self.mark('manual', _private_write(original.attr.value))
@@ -306,14 +307,14 @@ class _Attributes(MethodTransformer):
             self.note(f'{path}() is runner.optim_wrapper.get_{what}()[{what!r}] (one '
                       'optimizer; several are an OptimWrapperDict keyed by name)')
             return cst.parse_expression(f'runner.optim_wrapper.get_{what}()[{what!r}]')
-        if path == 'runner.save_checkpoint':
+        if path == 'runner.save_checkpoint' and not self.native:
             self.mark('manual', 'runner.save_checkpoint(...): MMEngine\'s is '
                       'save_checkpoint(out_dir, filename, save_optimizer=True, '
                       'save_param_scheduler=True, meta=None, by_epoch=True) and takes the file '
                       'name itself (MMCV: save_checkpoint(out_dir, filename_tmpl, '
                       'save_optimizer, meta, create_symlink), filename_tmpl formatted with '
                       'epoch + 1 or iter + 1, latest.pth linked): rewrite this call')
-        if path == 'runner.call_hook' and original.args:
+        if path == 'runner.call_hook' and original.args and not self.native:
             stage = _string(original.args[0].value)
             if stage in _GENERIC_STAGES:
                 self.mark('manual', f'runner.call_hook({stage!r}): MMEngine has no {stage} '
@@ -458,5 +459,9 @@ class RunnerAttributes(HookRule):
                'current_lr(), data_loader, model.module, meta and mode as MMEngine holds them')
 
     def apply(self, module: cst.Module, ctx: HookContext, kinds: Dict[str, str]) -> cst.Module:
-        module = module.visit(_Attributes(self, ctx, kinds))
+        attributes = _Attributes(self, ctx, kinds)
+        # a module written for MMEngine calls MMEngine's runner: its privates and its
+        # save_checkpoint/call_hook are MMEngine's own, not MMCV's
+        attributes.native = written_for_the_new_runtime(module)
+        module = module.visit(attributes)
         return module.visit(_BareOptimizer(self, ctx, kinds))

@@ -11,8 +11,7 @@ from typing import Dict, Optional, Set
 import libcst as cst
 
 from migrate.hookcode.context import HookContext, has_marker
-from migrate.hookcode.names import is_legacy_module
-from migrate.hookcode.recognise import all_imports, base_names, dotted
+from migrate.hookcode.recognise import all_imports, base_names, dotted, written_for_the_new_runtime
 from migrate.hookcode.rules.base import HookRule, MethodTransformer
 from migrate.hookcode.rules.helpers import defined_methods
 
@@ -249,12 +248,3 @@ class Timeline(HookRule):
             return module   # its author wrote it against MMEngine's timeline already
         return module.visit(_Timeline(self, ctx, kinds, module=module))
 
-
-def written_for_the_new_runtime(module: cst.Module) -> bool:
-    """A module that imports hooks or registries from mmengine/engine and nothing of
-    mmcv.runner/parallel/utils (at any depth) was written for MMEngine: there is no legacy
-    timeline for its code to depend on (a mixed tree holds such files beside legacy ones)."""
-    imports = all_imports(module)
-    legacy = any(is_legacy_module(m) for m in imports)
-    new = any(m.split('.')[0] in ('mmengine', 'engine') for m in imports)
-    return new and not legacy

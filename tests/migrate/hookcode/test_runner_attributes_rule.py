@@ -339,3 +339,20 @@ def test_writes_into_meta_are_marked_and_left_valid(line, key):
     compile(code, 'hook.py', 'exec')
     assert f'        {line}\n' in code
     assert any(f[1] == 'manual' and f[3].startswith(key) for f in _found(ctx)), _found(ctx)
+
+
+def test_a_module_written_for_mmengine_keeps_its_runner_calls():
+    # MMEngine's own hooks read runner._train_loop and call runner.save_checkpoint and
+    # runner.call_hook with MMEngine's arguments: none of that is MMCV's
+    text = ('from mmengine.hooks import Hook\n\n\nclass SaveEveryHook(Hook):\n\n'
+            '    def after_train_epoch(self, runner) -> None:\n'
+            '        loop = runner._train_loop\n'
+            "        runner.save_checkpoint(runner.work_dir, f'e{runner.epoch}.pth')\n"
+            "        runner.call_hook('after_train_iter', batch_idx=0)\n")
+    code, ctx = _apply(text)
+    assert code == text and ctx.findings == []
+    # the same code in a legacy module is marked
+    legacy, ctx = _apply(text.replace('from mmengine.hooks import Hook',
+                                      'from mmcv.runner import Hook'))
+    assert 'migrate[HK004]: runner._train_loop is a private attribute' in legacy
+    assert 'runner.save_checkpoint(...)' in legacy
