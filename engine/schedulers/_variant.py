@@ -28,3 +28,15 @@ def bind_param_name(cls: type) -> None:
     __init__.__qualname__ = f'{cls.__qualname__}.__init__'
     __init__.__doc__ = generic_init.__doc__
     cls.__init__ = __init__
+
+
+def init_with_param_name(mixin: type, scheduler: Any, optimizer: Any, args: tuple,
+                         kwargs: dict) -> None:
+    """The mixins' ``__init__`` body, reached from a subclass's own ``__init__`` (MMEngine's
+    way to write a custom scheduler: ``super().__init__(optimizer, **kwargs)``): the generic
+    scheduler's ``__init__`` with the variant's parameter name put in, unless the caller
+    passed one (the engine's own subclasses do)."""
+    named = bool(args) and isinstance(args[0], str) or 'param_name' in kwargs
+    if not named:
+        args = (scheduler._variant_param_name(optimizer), ) + tuple(args)
+    super(mixin, scheduler).__init__(optimizer, *args, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.schedulers._variant import bind_param_name
+from engine.schedulers._variant import bind_param_name, init_with_param_name
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
                                          CosineRestartParamScheduler, LinearParamScheduler,
                                          PolyParamScheduler)
@@ -23,12 +23,9 @@ class LRSchedulerMixin:
         bind_param_name(cls)
 
     def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
-        # reached from a subclass's own __init__ (MMEngine's way to write a custom scheduler:
-        # ``super().__init__(optimizer, **kwargs)``); a class without one is bound above.
-        # The engine's own subclasses pass the parameter name themselves.
-        named = bool(args) and isinstance(args[0], str) or 'param_name' in kwargs
-        super().__init__(optimizer, *(args if named else
-                                      (self._variant_param_name(optimizer), ) + args), **kwargs)
+        # reached from a subclass's own __init__, as in MMEngine; a class without one is
+        # bound above
+        init_with_param_name(LRSchedulerMixin, self, optimizer, args, kwargs)
 
     def _variant_param_name(self, optimizer: Any) -> str:
         return 'lr'

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.schedulers.checks import param_groups_of, scheduler_failure
-from engine.schedulers._variant import bind_param_name
+from engine.schedulers._variant import bind_param_name, init_with_param_name
 from engine.schedulers.annealing import (CosineAnnealingParamScheduler,
                                          CosineRestartParamScheduler, LinearParamScheduler,
                                          PolyParamScheduler)
@@ -27,10 +27,9 @@ class MomentumSchedulerMixin:
         bind_param_name(cls)
 
     def __init__(self, optimizer: Any, *args: Any, **kwargs: Any) -> None:
-        # reached from a subclass's own __init__, as in MMEngine (see LRSchedulerMixin)
-        named = bool(args) and isinstance(args[0], str) or 'param_name' in kwargs
-        super().__init__(optimizer, *(args if named else
-                                      (self._variant_param_name(optimizer), ) + args), **kwargs)
+        # reached from a subclass's own __init__, as in MMEngine; a class without one is
+        # bound above
+        init_with_param_name(MomentumSchedulerMixin, self, optimizer, args, kwargs)
 
     def _variant_param_name(self, optimizer: Any) -> str:
         owner = type(self).__name__
